@@ -1,0 +1,38 @@
+package io.framewire.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Set;
+
+/**
+ * The tool SPI: a plugin is a named family of tools, discovered with {@link java.util.ServiceLoader}.
+ *
+ * <p>To add tools, put a jar on the classpath that implements this interface and lists the class in
+ * {@code META-INF/services/io.framewire.tools.ToolPlugin}. A pipeline node names a tool by
+ * {@code plugin_id} ({@link #id()}) and {@code tool_id} (one of {@link #toolIds()}).
+ */
+public interface ToolPlugin {
+
+  /** The {@code plugin_id} used in pipeline definitions. */
+  String id();
+
+  /** The {@code tool_id}s this plugin provides. */
+  Set<String> toolIds();
+
+  /**
+   * Creates a tool configured with the node's {@code params}. Called when a pipeline is validated
+   * (to check the params, then closed), and when a session opens for stateful tools.
+   *
+   * @param toolId one of {@link #toolIds()}
+   * @param params the node's params object, never null (an empty object when absent)
+   * @throws IllegalArgumentException if the params are invalid; the message names the problem
+   */
+  Tool create(String toolId, JsonNode params);
+
+  /**
+   * Whether the tool keeps state across frames. Stateful tools get one instance per session, created
+   * when the session opens and closed when it ends; stateless ones are shared by all sessions.
+   */
+  default boolean isStateful(String toolId) {
+    return false;
+  }
+}

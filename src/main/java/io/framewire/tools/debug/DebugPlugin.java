@@ -1,0 +1,61 @@
+package io.framewire.tools.debug;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.framewire.tools.Tool;
+import io.framewire.tools.ToolPlugin;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Tools for tests, benchmarks and graph experiments: {@code echo} (frame index and byte size, no
+ * decode), {@code sleep} ({@code params.ms}) and {@code fail} ({@code params.message}).
+ */
+public final class DebugPlugin implements ToolPlugin {
+
+  @Override
+  public String id() {
+    return "debug";
+  }
+
+  @Override
+  public Set<String> toolIds() {
+    return Set.of("echo", "sleep", "fail");
+  }
+
+  @Override
+  public Tool create(String toolId, JsonNode params) {
+    return switch (toolId) {
+      case "echo" -> DebugPlugin::echo;
+      case "sleep" -> sleep(requireNonNegative(params, "ms"));
+      case "fail" -> fail(params.path("message").asText("failed on purpose"));
+      default -> throw new IllegalArgumentException("unknown tool '" + toolId + "' in plugin 'debug'");
+    };
+  }
+
+  private static Map<String, Object> echo(Map<String, Object> input) {
+    Object bytes = input.get("image_bytes");
+    int size = bytes instanceof byte[] b ? b.length : 0;
+    return Map.of("frame_index", input.getOrDefault("frame_index", -1), "bytes", size);
+  }
+
+  private static Tool sleep(long ms) {
+    return input -> {
+      Thread.sleep(ms);
+      return Map.of("slept_ms", ms);
+    };
+  }
+
+  private static Tool fail(String message) {
+    return input -> {
+      throw new IllegalStateException(message);
+    };
+  }
+
+  private static long requireNonNegative(JsonNode params, String field) {
+    JsonNode value = params.get(field);
+    if (value == null || !value.canConvertToLong() || value.asLong() < 0) {
+      throw new IllegalArgumentException("params." + field + " must be a non-negative integer");
+    }
+    return value.asLong();
+  }
+}
