@@ -51,8 +51,12 @@ const client = new StreamClient({
     },
     // Dropped frames are counted by the client; nothing is redrawn for them.
     onSlowDown: (warning) => recovery.onSlowDown(warning.maxFps),
-    onError: (error) => showBanner(describeError(error.code), error.detail),
+    onError: (error) => {
+      stopped();
+      showBanner(describeError(error.code), error.detail);
+    },
     onClose: (ev) => {
+      stopped();
       if (client.lastError === null) showBanner(describeClose(ev.code), ev.reason);
     },
     onMalformed: (raw, reason) => console.warn('framewire: ignored server message', reason, raw),
@@ -155,8 +159,13 @@ async function start() {
 }
 
 function stop() {
-  streaming = false;
   client.disconnect();
+  stopped();
+}
+
+/** The stream ended (by the user, an error or the server): stop sending. */
+function stopped() {
+  streaming = false;
   startButton.textContent = 'Start';
   refreshPanel();
 }
@@ -193,7 +202,7 @@ select.addEventListener('change', () => {
   url.searchParams.set('pipeline_id', select.value);
   url.searchParams.delete('autostart');
   history.replaceState(null, '', url);
-  if (streaming || client.status === 'error') void start();
+  if (streaming || !banner.hidden) void start();
 });
 startButton.addEventListener('click', () => (streaming ? stop() : void start()));
 retryButton.addEventListener('click', () => void start());
