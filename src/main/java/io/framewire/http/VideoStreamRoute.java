@@ -91,7 +91,8 @@ public final class VideoStreamRoute extends AllDirectives {
         validator,
         materializer,
         (frameIndex, bytes) -> pipelines.runOnFrame(admitted.tools(), frameIndex, bytes),
-        admitted.session());
+        admitted.session(),
+        metrics);
   }
 
   /** Accept, send the one error, close: the client learns why instead of seeing a failed handshake. */

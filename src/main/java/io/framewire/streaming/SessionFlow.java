@@ -3,6 +3,7 @@ package io.framewire.streaming;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.http.javadsl.model.ws.Message;
+import io.framewire.metrics.StreamMetrics;
 import java.util.Optional;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
@@ -26,7 +27,8 @@ public final class SessionFlow {
       FrameValidator validator,
       Materializer materializer,
       FrameRunner runner,
-      ActorRef<SessionActor.Command> session) {
+      ActorRef<SessionActor.Command> session,
+      StreamMetrics metrics) {
     // The actor's channel into this connection; bounded, and the newest control message wins.
     Source<Answer, NotUsed> control = ActorSource.<Answer>actorRef(
             answer -> false, answer -> Optional.empty(), CONTROL_BUFFER, OverflowStrategy.dropHead())
@@ -38,6 +40,12 @@ public final class SessionFlow {
     return Flow.<Message>create()
         .via(AggregateStage.flow(validator, materializer))
         .via(IndexStage.flow())
+        .map(in -> {
+          if (in instanceof Frame) {
+            metrics.framesReceived.inc();
+          }
+          return in;
+        })
         .via(ValidateStage.flow(validator))
         .via(LatestFrameWins.flow())
         .via(RunPipelineStage.flow(runner, settings.frameTimeout(), session))
