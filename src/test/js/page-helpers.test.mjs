@@ -41,6 +41,10 @@ test('boxes come from motion regions, codes and detections', () => {
 test('summary line lists the scalar facts', () => {
   assert.equal(summarize({ width: 640, height: 480, mean_luminance: 101.26 }), '640×480 · luminance 101.3');
   assert.equal(summarize({ frame_index: 0, bytes: 1234 }), '1234 bytes');
+  assert.equal(summarize({ slept_ms: 250 }), '{"slept_ms":250}', 'unknown shapes as JSON');
+  const long = summarize({ text: 'x'.repeat(500) });
+  assert.equal(long.length, 120);
+  assert.ok(long.endsWith('…'));
 });
 
 test('debug panel ids are stable and texts are formatted', () => {

@@ -9,6 +9,9 @@
  * @typedef {{x: number, y: number, w: number, h: number, label: string, kind: 'motion' | 'code' | 'detection'}} Box
  */
 
+/** Longest summary shown for results of unknown shape. */
+const SUMMARY_MAX = 120;
+
 const COLORS = { motion: '#ffb020', code: '#20d0ff', detection: '#7cff5a' };
 
 /**
@@ -48,8 +51,10 @@ export function collectBoxes(result) {
     }
   }
   if (Array.isArray(result.detections)) {
-    for (const d of result.detections) {
-      if (isBox(d)) {
+    for (const item of result.detections) {
+      /** @type {any} */
+      const d = item;
+      if (isBox(item)) {
         let label = typeof d.label === 'string' ? d.label : '';
         if (typeof d.score === 'number') label = `${label} ${(d.score * 100).toFixed(0)}%`.trim();
         boxes.push({ ...pick(d), label, kind: 'detection' });
@@ -83,6 +88,11 @@ export function summarize(result) {
   if (Array.isArray(result.codes)) parts.push(`${result.codes.length} code(s)`);
   if (Array.isArray(result.detections)) parts.push(`${result.detections.length} detection(s)`);
   if (typeof result.bytes === 'number') parts.push(`${result.bytes} bytes`);
+  if (parts.length === 0) {
+    // A pipeline this page does not know: show its result as compact JSON.
+    const json = JSON.stringify(result);
+    return json.length > SUMMARY_MAX ? `${json.slice(0, SUMMARY_MAX - 1)}…` : json;
+  }
   return parts.join(' · ');
 }
 

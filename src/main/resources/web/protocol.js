@@ -71,6 +71,31 @@ export function buildStreamUrl(location, pipelineId) {
 }
 
 export class StreamClient {
+  /** Frames sent on this connection. */
+  sent = 0;
+  /** Answers with a result. */
+  results = 0;
+  /** Answers `dropped`. */
+  dropped = 0;
+  /** slow_down warnings received. */
+  slowdowns = 0;
+  /** Server messages that could not be understood. */
+  malformed = 0;
+  /** Highest frame_index answered, -1 before the first answer. */
+  lastAnswered = -1;
+  /** @type {Map<number, number>} frame_index → send time, for frames not answered yet */
+  sentAt = new Map();
+  /** @type {number[]} latest latencies in ms, most recent last */
+  latencies = [];
+  /** @type {boolean[]} whether each recent answer was a drop, most recent last */
+  recentAnswers = [];
+  /** @type {number[]} send times within the last second */
+  recentSends = [];
+  /** @type {SlowDown | null} */
+  lastSlowDown = null;
+  /** @type {StreamError | null} */
+  lastError = null;
+
   /**
    * @param {{
    *   url: string,
@@ -95,28 +120,21 @@ export class StreamClient {
     this.socket = null;
     /** @type {Status} */
     this.status = 'idle';
-    this.resetCounters();
   }
 
+  /** Zeroes the counters (each connection counts from frame 0). */
   resetCounters() {
     this.sent = 0;
     this.results = 0;
     this.dropped = 0;
     this.slowdowns = 0;
     this.malformed = 0;
-    /** @type {number} highest frame_index answered, -1 before the first answer */
     this.lastAnswered = -1;
-    /** @type {Map<number, number>} frame_index → send time */
     this.sentAt = new Map();
-    /** @type {number[]} most recent last */
     this.latencies = [];
-    /** @type {boolean[]} true for dropped, most recent last */
     this.recentAnswers = [];
-    /** @type {number[]} send times within the last second */
     this.recentSends = [];
-    /** @type {SlowDown | null} */
     this.lastSlowDown = null;
-    /** @type {StreamError | null} */
     this.lastError = null;
   }
 
