@@ -49,7 +49,7 @@ class ErrorHandlingTest {
       while (!error.has("error")) {
         error = attacker.next(); // answers to earlier valid frames come first
       }
-      attacker.awaitClose();
+      assertEquals(1000, attacker.awaitClose().code(), "a clean close after the error message");
       bystander.sendBinary(JPEG);
       assertEquals(1, bystander.next().get("frame_index").asInt(), "the bystander is still served");
       assertDetailIsForPeople(error);
