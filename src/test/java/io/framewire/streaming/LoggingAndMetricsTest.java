@@ -75,7 +75,7 @@ class LoggingAndMetricsTest {
           return null;
         });
 
-    LoggingTestKit.info("session error pipeline_failure")
+    LoggingTestKit.warn("session error pipeline_failure")
         .withMdc(Map.of("event_type", "stream_pipeline_error", "pipeline_id", "failing", "error", "pipeline_failure"))
         .expect(server.server.system(), () -> {
           try (WsTestClient client = server.stream("failing")) {
@@ -84,7 +84,7 @@ class LoggingAndMetricsTest {
           }
         });
 
-    LoggingTestKit.info("session error invalid_frame")
+    LoggingTestKit.warn("session error invalid_frame")
         .withMdc(Map.of("event_type", "stream_error", "pipeline_id", "echo", "error", "invalid_frame"))
         .expect(server.server.system(), () -> {
           try (WsTestClient client = server.stream("echo")) {
