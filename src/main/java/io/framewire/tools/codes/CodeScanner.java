@@ -45,7 +45,7 @@ final class CodeScanner implements Tool {
       Map<String, Object> code = new LinkedHashMap<>();
       code.put("format", result.getBarcodeFormat().name());
       code.put("text", result.getText());
-      code.put("box", box(result.getResultPoints(), gray));
+      code.put("box", box(result, gray));
       codes.add(code);
     }
     return Map.of("codes", codes, "_gray", gray);
@@ -64,13 +64,19 @@ final class CodeScanner implements Tool {
   }
 
   /**
-   * Bounding box of ZXing's result points, clamped to the frame. For QR codes these are the
-   * finder-pattern centres (so the box is a little inside the symbol); for 1D barcodes, the two
-   * ends of the scan line (height 1).
+   * Axis-aligned box in frame pixels, clamped to the frame: the whole symbol for QR codes (see
+   * {@link QrSymbolBox}); otherwise the bounding box of ZXing's result points, which for 1D
+   * barcodes are the two ends of the scan line (so height 1), and for other 2D formats the
+   * symbol's detected corners or finder centres.
    */
-  private static Map<String, Object> box(ResultPoint[] points, GrayImage gray) {
+  private static Map<String, Object> box(Result result, GrayImage gray) {
+    float[] qr = QrSymbolBox.of(result);
+    if (qr != null) {
+      return clampedBox(qr[0], qr[1], qr[2], qr[3], gray);
+    }
     float minX = Float.MAX_VALUE, minY = Float.MAX_VALUE, maxX = -Float.MAX_VALUE, maxY = -Float.MAX_VALUE;
     int counted = 0;
+    ResultPoint[] points = result.getResultPoints();
     for (ResultPoint p : points == null ? new ResultPoint[0] : points) {
       if (p == null) {
         continue;
@@ -81,16 +87,16 @@ final class CodeScanner implements Tool {
       maxY = Math.max(maxY, p.getY());
       counted++;
     }
-    Map<String, Object> box = new LinkedHashMap<>();
-    if (counted == 0) {
-      box.put("x", 0);
-      box.put("y", 0);
-      box.put("w", gray.width());
-      box.put("h", gray.height());
-      return box;
+    if (counted == 0) { // no geometry reported: the code is somewhere in the frame
+      return clampedBox(0, 0, gray.width() - 1, gray.height() - 1, gray);
     }
+    return clampedBox(minX, minY, maxX, maxY, gray);
+  }
+
+  private static Map<String, Object> clampedBox(float minX, float minY, float maxX, float maxY, GrayImage gray) {
     int x = clamp(Math.round(minX), gray.width() - 1);
     int y = clamp(Math.round(minY), gray.height() - 1);
+    Map<String, Object> box = new LinkedHashMap<>();
     box.put("x", x);
     box.put("y", y);
     box.put("w", Math.max(1, clamp(Math.round(maxX), gray.width() - 1) - x + 1));
