@@ -22,6 +22,20 @@ class JpegDecoderTest {
   }
 
   @Test
+  void decodesAGrayscaleJpeg() throws Exception {
+    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(20, 10, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    java.awt.Graphics2D g = image.createGraphics();
+    g.setColor(new Color(90, 90, 90));
+    g.fillRect(0, 0, 20, 10);
+    g.dispose();
+    var out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(image, "jpeg", out);
+    GrayImage gray = JpegDecoder.decode(out.toByteArray());
+    assertEquals(20, gray.width());
+    assertEquals(90, gray.at(10, 5), 2);
+  }
+
+  @Test
   void garbageIsRefusedWithAShortMessage() {
     var e = assertThrows(InvalidImageException.class, () -> JpegDecoder.decode("hello".getBytes()));
     assertEquals("not a JPEG (no SOI marker)", e.getMessage());
