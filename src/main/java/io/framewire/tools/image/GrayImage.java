@@ -3,7 +3,8 @@ package io.framewire.tools.image;
 /**
  * An 8-bit luma image, row-major ({@code luma[y * width + x]}, unsigned). Tools pass it downstream
  * as {@code _gray} so a frame is decoded once per pipeline run. Treat the array as read-only: it is
- * shared by every node (and thread) that sees the frame.
+ * shared by every node (and thread) that sees the frame. Like any record over an array, equality is
+ * identity of the array.
  */
 public record GrayImage(int width, int height, byte[] luma) {
 

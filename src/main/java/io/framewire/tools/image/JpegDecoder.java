@@ -70,10 +70,9 @@ public final class JpegDecoder {
       }
       byte[] luma = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
       return new GrayImage(image.getWidth(), image.getHeight(), luma);
+    } catch (InvalidImageException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
-      if (e instanceof InvalidImageException invalid) {
-        throw invalid;
-      }
       throw new InvalidImageException("corrupt JPEG: " + shortMessage(e), e);
     } finally {
       reader.dispose();
