@@ -48,8 +48,9 @@ class RunPipelineStageTest extends StageTestSupport {
 
     @Override
     public CompletableFuture<Map<String, Object>> run(long frameIndex, byte[] frameBytes) {
-      calls.add(frameIndex);
-      return runs.computeIfAbsent(frameIndex, i -> new CompletableFuture<>());
+      CompletableFuture<Map<String, Object>> run = runs.computeIfAbsent(frameIndex, i -> new CompletableFuture<>());
+      calls.add(frameIndex); // announced only once the test can find the run
+      return run;
     }
 
     /** Waits until the stage has called the pipeline for {@code frameIndex}, then returns its run. */
