@@ -123,6 +123,20 @@ class RunPipelineStageTest extends StageTestSupport {
   }
 
   @Test
+  void aPipelineFailureDetailNeverNamesAnExceptionClass() {
+    // What tools really throw: no message at all, or a wrapper whose message is "class: message".
+    assertEquals("node 'detector' failed",
+        RunPipelineStage.toStreamError(0, new PipelineFailure("detector", new NullPointerException()),
+            Duration.ofSeconds(1)).detail());
+    assertEquals("node 'reader' failed: disk gone",
+        RunPipelineStage.toStreamError(0, new PipelineFailure("reader",
+            new RuntimeException(new java.io.IOException("disk gone"))), Duration.ofSeconds(1)).detail());
+    assertEquals("node 'n' failed: model not loaded",
+        RunPipelineStage.toStreamError(0, new java.util.concurrent.CompletionException(
+            new PipelineFailure("n", new IllegalStateException("model not loaded"))), Duration.ofSeconds(1)).detail());
+  }
+
+  @Test
   void anUnexpectedFailureIsAnInternalErrorWithoutDetailsOfIt() throws Exception {
     var probes = run(Duration.ofSeconds(5));
     probes.second().request(10);
