@@ -91,7 +91,16 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
       return this;
     }
     String sessionId = UUID.randomUUID().toString();
-    SessionTools tools = pipelines.openSession(admit.pipelineId());
+    SessionTools tools;
+    try {
+      tools = pipelines.openSession(admit.pipelineId());
+    } catch (RuntimeException e) {
+      // A stateful tool that cannot be created fails this connection, never the manager (and with
+      // it every open session, its children).
+      getContext().getLog().error("cannot open the tools of pipeline '{}' for a new session", admit.pipelineId(), e);
+      admit.replyTo().tell(new Rejected(StreamError.internalError()));
+      return this;
+    }
     ActorRef<SessionActor.Command> session;
     try {
       session = getContext().spawn(
