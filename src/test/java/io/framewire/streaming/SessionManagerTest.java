@@ -174,6 +174,23 @@ class SessionManagerTest {
   }
 
   @Test
+  void aSessionWhoseToolsCannotBeOpenedIsRefusedAndTheManagerCarriesOn() {
+    ActorRef<SessionManager.Command> manager = manager();
+    SessionManager.Admitted before = admit(manager, "echo");
+    pipelines.plugin.breakFragile.set(true);
+
+    assertEquals(StreamError.internalError(), reject(manager, "fragile"));
+    assertEquals(1, activeCount(manager), "no slot taken by the refused session");
+    assertEquals(1.0, metrics.sessionsActive.get());
+    // The sessions already open, children of the manager, are untouched; new ones are admitted.
+    TestProbe<SessionActor.Status> status = testKit.createTestProbe(SessionActor.Status.class);
+    before.session().tell(new SessionActor.GetStatus(status.ref()));
+    assertEquals(before.sessionId(), status.receiveMessage().sessionId());
+    admit(manager, "echo");
+    assertEquals(2, activeCount(manager));
+  }
+
+  @Test
   void manySessionsOpenedAndClosedLeaveTheGaugeAtZero() {
     ActorRef<SessionManager.Command> manager = manager();
     for (int round = 0; round < 5; round++) {
