@@ -71,9 +71,20 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       SessionTools tools,
       BackpressurePolicy policy,
       StreamMetrics metrics) {
+    return create(sessionId, pipelineId, tools, policy, metrics, START_TIMEOUT);
+  }
+
+  /** As {@link #create(String, String, SessionTools, BackpressurePolicy, StreamMetrics)} with another start timeout (tests). */
+  static Behavior<Command> create(
+      String sessionId,
+      String pipelineId,
+      SessionTools tools,
+      BackpressurePolicy policy,
+      StreamMetrics metrics,
+      Duration startTimeout) {
     Map<String, String> mdc = Map.of("session_id", sessionId, "pipeline_id", pipelineId);
     return Behaviors.withMdc(Command.class, mdc, Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startSingleTimer(StartTimeout.INSTANCE, START_TIMEOUT);
+      timers.startSingleTimer(StartTimeout.INSTANCE, startTimeout);
       return new SessionActor(ctx, sessionId, pipelineId, tools, policy, metrics);
     })));
   }
