@@ -66,6 +66,26 @@ public final class TestServer implements AutoCloseable {
     return WsTestClient.stream(port(), pipelineId);
   }
 
+  /**
+   * Overloads a {@code gated} session deterministically: frame 0 enters the held pipeline, frames
+   * 1..n-1 arrive behind it (and are all in the stream's slot before anything moves), then the gate
+   * lets two frames through: frame 0 and the newest one. Counts assume a fresh server.
+   */
+  public void sendWhilePipelineHeld(WsTestClient client, byte[] jpeg, int frames) {
+    client.sendBinary(jpeg);
+    try {
+      gate.awaitEntered();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    for (int i = 1; i < frames; i++) {
+      client.sendBinary(jpeg);
+    }
+    await(frames + " frames received", () -> server.metrics().framesReceived.get() == frames);
+    gate.release(2);
+  }
+
   /** Sessions the SessionManager holds now (an ask, for tests only). */
   public int activeSessions() {
     return AskPattern.<SessionManager.Command, Integer>ask(server.sessions(), SessionManager.GetActiveCount::new,
