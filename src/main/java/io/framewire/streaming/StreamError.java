@@ -14,6 +14,10 @@ public record StreamError(String code, String detail) implements Answer, Inbound
   public static final String FRAME_TOO_LARGE = "frame_too_large";
   public static final String PIPELINE_FAILURE = "pipeline_failure";
   public static final String INTERNAL_ERROR = "internal_error";
+  /** Refused before the upgrade (HTTP 403): the browser origin is not allowed. */
+  public static final String FORBIDDEN_ORIGIN = "forbidden_origin";
+  /** Refused before the upgrade (HTTP 401): the auth token is missing or wrong. */
+  public static final String UNAUTHORIZED = "unauthorized";
 
   public static StreamError invalidPipeline(String detail) {
     return new StreamError(INVALID_PIPELINE, detail);
