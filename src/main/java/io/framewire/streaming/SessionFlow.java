@@ -5,6 +5,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import io.framewire.metrics.StreamMetrics;
 import java.util.Optional;
+import org.apache.pekko.stream.BackpressureTimeoutException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
@@ -14,7 +15,7 @@ import org.apache.pekko.stream.javadsl.Source;
 /**
  * The stream graph of one WebSocket connection, top to bottom like the data:
  * aggregate → index → validate → latest-frame-wins → run pipeline, merged with the session actor's
- * control messages (slow_down, or an error that ends the session) → encode.
+ * control messages (slow_down, or an error that ends the session) → encode → stall guard.
  */
 public final class SessionFlow {
 
@@ -52,8 +53,16 @@ public final class SessionFlow {
         // eagerComplete: the session ends when either side ends (answers after an error, or the actor's error)
         .merge(control, true)
         .via(EncodeStage.flow())
+        // A client that stops reading: answers wait, bounded, behind TCP backpressure; after the stall
+        // timeout without demand the stream fails and the connection is dropped.
+        .backpressureTimeout(settings.stallTimeout())
         .watchTermination((notUsed, done) -> {
-          done.whenComplete((ok, failure) -> session.tell(SessionActor.ConnectionClosed.INSTANCE));
+          done.whenComplete((ok, failure) -> {
+            if (failure instanceof BackpressureTimeoutException) {
+              session.tell(new SessionActor.ErrorSent(StreamError.clientStalled(settings.stallTimeout())));
+            }
+            session.tell(SessionActor.ConnectionClosed.INSTANCE);
+          });
           return notUsed;
         })
         .named("session");

@@ -18,6 +18,8 @@ public record StreamError(String code, String detail) implements Answer, Inbound
   public static final String FORBIDDEN_ORIGIN = "forbidden_origin";
   /** Refused before the upgrade (HTTP 401): the auth token is missing or wrong. */
   public static final String UNAUTHORIZED = "unauthorized";
+  /** The client stopped reading answers for longer than the stall timeout; it is disconnected (it would not read a message). */
+  public static final String CLIENT_STALLED = "client_stalled";
 
   public static StreamError invalidPipeline(String detail) {
     return new StreamError(INVALID_PIPELINE, detail);
@@ -41,6 +43,11 @@ public record StreamError(String code, String detail) implements Answer, Inbound
 
   public static StreamError pipelineFailure(String detail) {
     return new StreamError(PIPELINE_FAILURE, detail);
+  }
+
+  public static StreamError clientStalled(java.time.Duration stallTimeout) {
+    return new StreamError(CLIENT_STALLED,
+        "the client read no answer for " + stallTimeout.toMillis() + " ms (STREAM_STALL_TIMEOUT_MS); disconnected");
   }
 
   public static StreamError internalError() {

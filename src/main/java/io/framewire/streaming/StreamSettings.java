@@ -16,7 +16,8 @@ public record StreamSettings(
     Duration frameTimeout,
     int dropWindow,
     List<String> allowedOrigins,
-    Optional<String> authToken) {
+    Optional<String> authToken,
+    Duration stallTimeout) {
 
   public StreamSettings {
     if (!(dropThreshold >= 0 && dropThreshold <= 1) || !(slowdownThreshold >= 0 && slowdownThreshold <= 1)) {
@@ -27,6 +28,9 @@ public record StreamSettings(
     }
     if (frameTimeout.isNegative() || frameTimeout.isZero()) {
       throw new IllegalArgumentException("frame timeout must be positive");
+    }
+    if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+      throw new IllegalArgumentException("stall timeout must be positive");
     }
     allowedOrigins = List.copyOf(allowedOrigins);
   }
@@ -47,6 +51,7 @@ public record StreamSettings(
         c.getInt("drop-window"),
         Arrays.stream(c.getString("allowed-origins").split(","))
             .map(String::trim).filter(o -> !o.isEmpty()).toList(),
-        Optional.of(c.getString("auth-token")).filter(t -> !t.isBlank()));
+        Optional.of(c.getString("auth-token")).filter(t -> !t.isBlank()),
+        Duration.ofMillis(c.getLong("stall-timeout-ms")));
   }
 }
