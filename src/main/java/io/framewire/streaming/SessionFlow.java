@@ -5,6 +5,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import io.framewire.metrics.StreamMetrics;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.stream.BackpressureTimeoutException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
@@ -14,7 +15,7 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The stream graph of one WebSocket connection, top to bottom like the data:
- * aggregate → index → validate → latest-frame-wins → run pipeline, merged with the session actor's
+ * aggregate → idle guard → index → validate → latest-frame-wins → run pipeline, merged with the session actor's
  * control messages (slow_down, or an error that ends the session) → encode → stall guard.
  */
 public final class SessionFlow {
@@ -40,6 +41,9 @@ public final class SessionFlow {
         .takeWhile(answer -> !(answer instanceof StreamError), true);
     return Flow.<Message>create()
         .via(AggregateStage.flow(validator, materializer))
+        // No message from the client for the idle timeout: that error, answered like any other, ends the session.
+        .idleTimeout(settings.idleTimeout())
+        .recover(TimeoutException.class, () -> StreamError.idleTimeout(settings.idleTimeout()))
         .via(IndexStage.flow())
         .map(in -> {
           if (in instanceof Frame) {

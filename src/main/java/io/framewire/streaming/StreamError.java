@@ -20,6 +20,8 @@ public record StreamError(String code, String detail) implements Answer, Inbound
   public static final String UNAUTHORIZED = "unauthorized";
   /** The client stopped reading answers for longer than the stall timeout; it is disconnected (it would not read a message). */
   public static final String CLIENT_STALLED = "client_stalled";
+  /** No message from the client for longer than the idle timeout. */
+  public static final String IDLE_TIMEOUT = "idle_timeout";
 
   public static StreamError invalidPipeline(String detail) {
     return new StreamError(INVALID_PIPELINE, detail);
@@ -48,6 +50,11 @@ public record StreamError(String code, String detail) implements Answer, Inbound
   public static StreamError clientStalled(java.time.Duration stallTimeout) {
     return new StreamError(CLIENT_STALLED,
         "the client read no answer for " + stallTimeout.toMillis() + " ms (STREAM_STALL_TIMEOUT_MS); disconnected");
+  }
+
+  public static StreamError idleTimeout(java.time.Duration idleTimeout) {
+    return new StreamError(IDLE_TIMEOUT,
+        "no frame from the client for " + idleTimeout.toMillis() + " ms (STREAM_IDLE_TIMEOUT_MS); session closed");
   }
 
   public static StreamError internalError() {

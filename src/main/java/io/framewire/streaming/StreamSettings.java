@@ -17,7 +17,8 @@ public record StreamSettings(
     int dropWindow,
     List<String> allowedOrigins,
     Optional<String> authToken,
-    Duration stallTimeout) {
+    Duration stallTimeout,
+    Duration idleTimeout) {
 
   public StreamSettings {
     if (!(dropThreshold >= 0 && dropThreshold <= 1) || !(slowdownThreshold >= 0 && slowdownThreshold <= 1)) {
@@ -29,8 +30,8 @@ public record StreamSettings(
     if (frameTimeout.isNegative() || frameTimeout.isZero()) {
       throw new IllegalArgumentException("frame timeout must be positive");
     }
-    if (stallTimeout.isNegative() || stallTimeout.isZero()) {
-      throw new IllegalArgumentException("stall timeout must be positive");
+    if (stallTimeout.isNegative() || stallTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("stall and idle timeouts must be positive");
     }
     allowedOrigins = List.copyOf(allowedOrigins);
   }
@@ -52,6 +53,7 @@ public record StreamSettings(
         Arrays.stream(c.getString("allowed-origins").split(","))
             .map(String::trim).filter(o -> !o.isEmpty()).toList(),
         Optional.of(c.getString("auth-token")).filter(t -> !t.isBlank()),
-        Duration.ofMillis(c.getLong("stall-timeout-ms")));
+        Duration.ofMillis(c.getLong("stall-timeout-ms")),
+        Duration.ofMillis(c.getLong("idle-timeout-ms")));
   }
 }
