@@ -11,6 +11,7 @@ import io.framewire.streaming.StreamSettings;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -53,13 +54,16 @@ public final class VideoStreamRoute extends AllDirectives {
   private final StreamMetrics metrics;
   private final Materializer materializer;
   private final StreamAccess access;
+  private final CompletionStage<StreamError> shutdown;
 
   public VideoStreamRoute(
       ActorSystem<?> system,
       ActorRef<SessionManager.Command> sessions,
       VideoFilePipelineService pipelines,
       StreamSettings settings,
-      StreamMetrics metrics) {
+      StreamMetrics metrics,
+      CompletionStage<StreamError> shutdown) {
+    this.shutdown = shutdown;
     this.system = system;
     this.sessions = sessions;
     this.pipelines = pipelines;
@@ -123,7 +127,8 @@ public final class VideoStreamRoute extends AllDirectives {
         materializer,
         (frameIndex, bytes) -> pipelines.runOnFrame(admitted.tools(), frameIndex, bytes),
         admitted.session(),
-        metrics);
+        metrics,
+        shutdown);
   }
 
   /** Accept, send the one error, close: the client learns why instead of seeing a failed handshake. */

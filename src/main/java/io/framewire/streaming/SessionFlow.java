@@ -5,6 +5,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import io.framewire.metrics.StreamMetrics;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.stream.BackpressureTimeoutException;
 import org.apache.pekko.stream.Materializer;
@@ -15,7 +16,7 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The stream graph of one WebSocket connection, top to bottom like the data:
- * aggregate → idle guard → index → validate → latest-frame-wins → run pipeline, merged with the session actor's
+ * aggregate → idle guard → index → validate (+ shutdown signal) → latest-frame-wins → run pipeline, merged with the session actor's
  * control messages (slow_down, or an error that ends the session) → encode → stall guard.
  */
 public final class SessionFlow {
@@ -30,7 +31,8 @@ public final class SessionFlow {
       Materializer materializer,
       FrameRunner runner,
       ActorRef<SessionActor.Command> session,
-      StreamMetrics metrics) {
+      StreamMetrics metrics,
+      CompletionStage<StreamError> shutdown) {
     // The actor's channel into this connection; bounded, and the newest control message wins.
     Source<Answer, NotUsed> control = ActorSource.<Answer>actorRef(
             answer -> false, answer -> Optional.empty(), CONTROL_BUFFER, OverflowStrategy.dropHead())
@@ -52,6 +54,9 @@ public final class SessionFlow {
           return in;
         })
         .via(ValidateStage.flow(validator))
+        // Server shutdown: like a last inbound message, so the frame in flight is answered first,
+        // then server_shutting_down, then the close. Completes with the client's side (eager).
+        .merge(Source.completionStage(shutdown).<Inbound>map(error -> error).concat(Source.never()), true)
         .via(LatestFrameWins.flow())
         .via(RunPipelineStage.flow(runner, settings.frameTimeout(), session))
         // eagerComplete: the session ends when either side ends (answers after an error, or the actor's error)

@@ -22,6 +22,8 @@ public record StreamError(String code, String detail) implements Answer, Inbound
   public static final String CLIENT_STALLED = "client_stalled";
   /** No message from the client for longer than the idle timeout. */
   public static final String IDLE_TIMEOUT = "idle_timeout";
+  /** The server is stopping: in-flight frames were answered, the session closes. */
+  public static final String SERVER_SHUTTING_DOWN = "server_shutting_down";
 
   public static StreamError invalidPipeline(String detail) {
     return new StreamError(INVALID_PIPELINE, detail);
@@ -55,6 +57,11 @@ public record StreamError(String code, String detail) implements Answer, Inbound
   public static StreamError idleTimeout(java.time.Duration idleTimeout) {
     return new StreamError(IDLE_TIMEOUT,
         "no frame from the client for " + idleTimeout.toMillis() + " ms (STREAM_IDLE_TIMEOUT_MS); session closed");
+  }
+
+  public static StreamError serverShuttingDown() {
+    return new StreamError(SERVER_SHUTTING_DOWN,
+        "the server is shutting down; frames in flight were answered; reconnect to another instance or later");
   }
 
   public static StreamError internalError() {
