@@ -121,6 +121,19 @@ public final class RawWsClient implements AutoCloseable {
     out.flush();
   }
 
+  /** Sends the header of a binary frame of {@code declared} bytes and only {@code sent} of them (a message cut mid-way). */
+  public void sendPartial(int declared, int sent) throws IOException {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    frame.write(0x82);
+    frame.write(0x80 | 126);
+    frame.write(declared >>> 8);
+    frame.write(declared & 0xff);
+    frame.write(new byte[4]); // zero mask: payload goes as is
+    frame.write(new byte[sent]);
+    out.write(frame.toByteArray());
+    out.flush();
+  }
+
   /** Reads the next server frame's payload as text (text frames only; control frames are skipped). */
   public String readText() throws IOException {
     while (true) {

@@ -110,6 +110,11 @@ public final class WsTestClient implements AutoCloseable {
     }
   }
 
+  /** Whether the connection has ended (close frame received, or cut). */
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
   /** Messages received and not yet taken. */
   public List<String> pending() {
     return new ArrayList<>(messages);
