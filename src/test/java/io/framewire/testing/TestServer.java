@@ -20,7 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 /**
  * Starts a real framewire on 127.0.0.1 and a free port, with the built-in tools plus a
  * {@link GatePlugin}, the built-in pipelines plus test ones ({@code gated}: one gate node;
- * {@code failing}: a debug/fail node; {@code hanging}: a node that never returns).
+ * {@code failing}: a debug/fail node; {@code hanging}: a node that never returns; {@code counting}: a stateful node).
  */
 public final class TestServer implements AutoCloseable {
 
@@ -49,6 +49,7 @@ public final class TestServer implements AutoCloseable {
     pipelines.add(single("gated", "test", "gate", "{}"));
     pipelines.add(single("failing", "debug", "fail", "{\"message\":\"camera lens cap is on\"}"));
     pipelines.add(single("hanging", "test", "hang", "{}"));
+    pipelines.add(single("counting", "test", "count", "{}"));
     server = FramewireServer.start(config, tools, PipelineRegistry.of(tools, pipelines));
   }
 
