@@ -42,7 +42,7 @@ class IdleTimeoutTest {
   @Test
   void anIdleSessionIsToldAndClosed() {
     double before = server.server.metrics().errors.labels("idle_timeout").get();
-    LoggingTestKit.info("session error idle_timeout")
+    LoggingTestKit.warn("session error idle_timeout")
         .withMdc(Map.of("event_type", "stream_error", "error", "idle_timeout", "pipeline_id", "echo"))
         .expect(server.server.system(), () -> {
           try (WsTestClient client = server.stream("echo")) {

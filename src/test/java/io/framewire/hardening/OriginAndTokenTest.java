@@ -75,7 +75,7 @@ class OriginAndTokenTest {
   @Test
   void otherOriginsAreForbiddenBeforeTheUpgrade() throws Exception {
     double before = open.server.metrics().errors.labels("forbidden_origin").get();
-    LoggingTestKit.info("connection refused forbidden_origin")
+    LoggingTestKit.warn("connection refused forbidden_origin")
         .withMdc(Map.of("event_type", "stream_error", "error", "forbidden_origin", "pipeline_id", "echo"))
         .expect(open.server.system(), () -> {
           try {

@@ -47,7 +47,7 @@ class StalledReaderTest {
   void aClientThatNeverReadsIsDisconnectedAfterTheStallTimeout() throws Exception {
     double stalledBefore = server.server.metrics().errors.labels("client_stalled").get();
     try (WsTestClient bystander = server.stream("echo")) {
-      LoggingTestKit.info("session error client_stalled")
+      LoggingTestKit.warn("session error client_stalled")
           .withMdc(Map.of("event_type", "stream_error", "error", "client_stalled", "pipeline_id", "echo"))
           .expect(server.server.system(), () -> {
             try (RawWsClient hog = RawWsClient.connect(server.port(), "/ws/video/stream?pipeline_id=echo", Map.of(), 2048)) {
