@@ -67,7 +67,7 @@ public final class BareEchoServer implements AutoCloseable {
    * Reads the whole message (a streamed one must be drained, or the connection stalls) and tells
    * whether it was a frame.
    */
-  private static CompletionStage<Boolean> consume(Message message, Materializer materializer) {
+  static CompletionStage<Boolean> consume(Message message, Materializer materializer) {
     if (message.isText()) {
       TextMessage text = message.asTextMessage();
       return text.isStrict()
