@@ -1,0 +1,103 @@
+package io.framewire.pipeline;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and writes {@link PipelineDefinition}s in the snake_case JSON format.
+ *
+ * <p>Strict on purpose: unknown fields, duplicate keys and trailing content are errors, so a typo
+ * such as {@code "entry_node"} fails loudly instead of silently producing a different pipeline.
+ */
+public final class PipelineJson {
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  private PipelineJson() {}
+
+  /**
+   * Parses one definition (not validated: see {@link PipelineValidator}).
+   *
+   * @throws PipelineValidationException for malformed JSON or unknown fields, with line and column
+   */
+  public static PipelineDefinition read(InputStream json) throws IOException {
+    try {
+      return MAPPER.readValue(json, PipelineDefinition.class);
+    } catch (JsonProcessingException e) {
+      throw new PipelineValidationException(describe(e));
+    }
+  }
+
+  public static PipelineDefinition read(String json) {
+    try {
+      return MAPPER.readValue(json, PipelineDefinition.class);
+    } catch (JsonProcessingException e) {
+      throw new PipelineValidationException(describe(e));
+    }
+  }
+
+  public static String write(PipelineDefinition pipeline) {
+    try {
+      return MAPPER.writeValueAsString(pipeline);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize pipeline '" + pipeline.id() + "'", e);
+    }
+  }
+
+  /** A one-line description: Jackson's full messages embed source excerpts and class names. */
+  private static String describe(JsonProcessingException e) {
+    String where = location(e.getLocation());
+    if (e instanceof UnrecognizedPropertyException unknown) {
+      String known =
+          unknown.getKnownPropertyIds() == null
+              ? ""
+              : unknown.getKnownPropertyIds().stream()
+                  .map(Object::toString)
+                  .sorted()
+                  .collect(Collectors.joining(", ", " (known fields: ", ")"));
+      return "unknown field '" + unknown.getPropertyName() + "'" + path(unknown) + known + where;
+    }
+    if (e instanceof JsonMappingException mapping) {
+      return "invalid pipeline JSON" + path(mapping) + ": " + e.getOriginalMessage() + where;
+    }
+    return "malformed JSON: " + e.getOriginalMessage() + where;
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      } else if (ref.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+      }
+    }
+    // The last reference is the unknown field itself; keep only where it sits.
+    if (e instanceof UnrecognizedPropertyException u && u.getPropertyName() != null) {
+      String suffix = u.getPropertyName();
+      int cut = path.lastIndexOf(suffix);
+      if (cut >= 0 && cut + suffix.length() == path.length()) {
+        path.setLength(Math.max(0, cut - (cut > 0 && path.charAt(cut - 1) == '.' ? 1 : 0)));
+      }
+    }
+    return path.length() == 0 ? "" : " at " + path;
+  }
+
+  private static String location(JsonLocation location) {
+    return location == null || location.getLineNr() < 0
+        ? ""
+        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+  }
+}

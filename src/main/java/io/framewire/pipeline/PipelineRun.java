@@ -1,0 +1,157 @@
+package io.framewire.pipeline;
+
+import io.framewire.tools.Tool;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One run of a compiled pipeline on one payload.
+ *
+ * <p>Each node has a future that its predecessors' futures trigger: a node is handed to the
+ * executor as soon as its last predecessor completes, so independent branches overlap and no
+ * thread ever waits for another node. The result completes only once every started node has
+ * settled, even after a failure: a stateful tool must never see the next frame while a branch of
+ * this one is still running in it, and a one-shot session must not close tools still in use.
+ */
+final class PipelineRun {
+
+  private final CompiledPipeline pipeline;
+  private final Tool[] tools;
+  private final Map<String, Object> payload;
+  private final Executor executor;
+  private final CompletableFuture<Map<String, Object>>[] done;
+  private final AtomicReference<PipelineFailure> firstFailure = new AtomicReference<>();
+
+  @SuppressWarnings("unchecked")
+  private PipelineRun(SessionTools session, Map<String, Object> payload, Executor executor) {
+    this.pipeline = session.pipeline;
+    this.tools = session.tools;
+    this.payload = Collections.unmodifiableMap(payload); // tools must not modify their input
+    this.executor = executor;
+    this.done = new CompletableFuture[pipeline.size()];
+  }
+
+  static CompletableFuture<Map<String, Object>> start(
+      SessionTools session, Map<String, Object> payload, Executor executor) {
+    return new PipelineRun(session, payload, executor).start();
+  }
+
+  private CompletableFuture<Map<String, Object>> start() {
+    for (int i = 0; i < done.length; i++) {
+      done[i] = new CompletableFuture<>();
+    }
+    for (int node : pipeline.topologicalOrder) {
+      int[] predecessors = pipeline.predecessors[node];
+      switch (predecessors.length) {
+        case 0 -> submit(node);
+        case 1 -> done[predecessors[0]].whenComplete((ignored, error) -> onReady(node, error));
+        default -> allOf(predecessors).whenComplete((ignored, error) -> onReady(node, error));
+      }
+    }
+    CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
+    int[] sinks = pipeline.sinks;
+    CompletableFuture<?> settled = sinks.length == 1 ? done[sinks[0]] : allOf(sinks);
+    settled.whenComplete((ignored, error) -> finish(result, error));
+    return result;
+  }
+
+  private void onReady(int node, Throwable predecessorError) {
+    if (predecessorError != null) {
+      done[node].completeExceptionally(predecessorError); // skipped: its input cannot exist
+    } else {
+      submit(node);
+    }
+  }
+
+  private void submit(int node) {
+    PipelineFailure failure = firstFailure.get();
+    if (failure != null) {
+      done[node].completeExceptionally(failure); // the run already failed: don't start new work
+      return;
+    }
+    try {
+      executor.execute(() -> runNode(node));
+    } catch (RuntimeException rejected) {
+      fail(node, rejected);
+    }
+  }
+
+  private void runNode(int node) {
+    Map<String, Object> outputs;
+    try {
+      outputs = tools[node].apply(input(node));
+    } catch (VirtualMachineError fatal) {
+      done[node].completeExceptionally(fatal);
+      throw fatal;
+    } catch (Throwable error) {
+      if (error instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      fail(node, error);
+      return;
+    }
+    done[node].complete(outputs == null ? Map.of() : outputs);
+  }
+
+  /** The payload merged with the predecessors' outputs, in edge order: later edges win. */
+  private Map<String, Object> input(int node) {
+    int[] predecessors = pipeline.predecessors[node];
+    if (predecessors.length == 0) {
+      return payload;
+    }
+    Map<String, Object> input = new HashMap<>(payload);
+    for (int predecessor : predecessors) {
+      input.putAll(done[predecessor].join()); // already complete: this does not wait
+    }
+    return Collections.unmodifiableMap(input);
+  }
+
+  private void fail(int node, Throwable error) {
+    PipelineFailure failure = new PipelineFailure(pipeline.nodes[node].id(), unwrap(error));
+    firstFailure.compareAndSet(null, failure);
+    done[node].completeExceptionally(failure);
+  }
+
+  private void finish(CompletableFuture<Map<String, Object>> result, Throwable error) {
+    PipelineFailure failure = firstFailure.get();
+    if (failure != null) {
+      result.completeExceptionally(failure);
+    } else if (error != null) {
+      result.completeExceptionally(unwrap(error));
+    } else {
+      try {
+        Map<String, Object> merged = new LinkedHashMap<>();
+        for (int output : pipeline.outputs) {
+          JsonSafe.mergeOutputs(merged, done[output].join());
+        }
+        result.complete(merged);
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    }
+  }
+
+  private CompletableFuture<Void> allOf(int[] nodes) {
+    CompletableFuture<?>[] futures = new CompletableFuture<?>[nodes.length];
+    for (int i = 0; i < nodes.length; i++) {
+      futures[i] = done[nodes[i]];
+    }
+    return CompletableFuture.allOf(futures);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable current = error;
+    while ((current instanceof CompletionException
+            || current instanceof java.util.concurrent.ExecutionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+}
