@@ -1,0 +1,33 @@
+package io.framewire.http;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar framewire.jar}: starts the server with the built-in pipelines (and those of
+ * {@code PIPELINES_DIR}) on {@code HTTP_HOST}:{@code HTTP_PORT}. SIGTERM runs Pekko's coordinated
+ * shutdown, which unbinds, ends the sessions and stops the actor system.
+ */
+public final class App {
+
+  private static final Logger log = LoggerFactory.getLogger(App.class);
+
+  private App() {}
+
+  public static void main(String[] args) {
+    Config config = ConfigFactory.load();
+    FramewireServer server;
+    try {
+      server = FramewireServer.start(config);
+    } catch (RuntimeException e) {
+      log.error("framewire did not start: {}", e.getMessage());
+      System.exit(1);
+      return;
+    }
+    String host = config.getString("framewire.http.host");
+    log.info("framewire listening on http://{}:{}/ (stream at ws://{}:{}/ws/video/stream?pipeline_id=ID)",
+        host, server.port(), host, server.port());
+  }
+}

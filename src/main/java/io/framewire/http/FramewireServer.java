@@ -1,0 +1,137 @@
+package io.framewire.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import io.framewire.metrics.StreamMetrics;
+import io.framewire.pipeline.DagPipelineService;
+import io.framewire.pipeline.PipelineRegistry;
+import io.framewire.pipeline.VideoFilePipelineService;
+import io.framewire.streaming.SessionManager;
+import io.framewire.streaming.StreamSettings;
+import io.framewire.tools.ToolRegistry;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * A running framewire: the actor system, the pipeline engine and the HTTP server. Started by
+ * {@link App}, and by tests on 127.0.0.1 port 0 with their own tools and pipelines.
+ */
+public final class FramewireServer implements AutoCloseable {
+
+  public static final String BLOCKING_DISPATCHER = "framewire-blocking-dispatcher";
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final ActorRef<SessionManager.Command> sessions;
+  private final StreamMetrics metrics;
+  private final DagPipelineService dag;
+
+  private FramewireServer(
+      ActorSystem<Void> system,
+      ServerBinding binding,
+      ActorRef<SessionManager.Command> sessions,
+      StreamMetrics metrics,
+      DagPipelineService dag) {
+    this.system = system;
+    this.binding = binding;
+    this.sessions = sessions;
+    this.metrics = metrics;
+    this.dag = dag;
+  }
+
+  /** Starts with the built-in tools and the pipelines of the classpath and {@code framewire.pipelines.dir}. */
+  public static FramewireServer start(Config config) {
+    ToolRegistry tools = ToolRegistry.fromClasspath();
+    String dir = config.getString("framewire.pipelines.dir");
+    return start(config, tools, PipelineRegistry.load(tools, dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir))));
+  }
+
+  /**
+   * Starts the server and waits until it listens.
+   *
+   * @throws IllegalStateException if the port cannot be bound
+   */
+  public static FramewireServer start(Config config, ToolRegistry tools, PipelineRegistry pipelines) {
+    StreamSettings settings = StreamSettings.fromConfig(config);
+    StreamMetrics metrics = new StreamMetrics(true);
+    CompletableFuture<FramewireServer> started = new CompletableFuture<>();
+
+    // The guardian wires everything, as in the pekko-http quickstart: one actor for sessions, routes, bind.
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
+      Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
+      DagPipelineService dag = new DagPipelineService(pipelines, tools, blocking);
+      VideoFilePipelineService video = new VideoFilePipelineService(dag);
+      ActorRef<SessionManager.Command> sessions =
+          ctx.spawn(SessionManager.create(video, settings, metrics), "sessions");
+      ObjectMapper mapper = new ObjectMapper();
+      Route routes = Directives.concat(
+          new ApiRoutes(pipelines, mapper).route(),
+          new MetricsRoute(metrics).route(),
+          new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route());
+      String host = config.getString("framewire.http.host");
+      int port = config.getInt("framewire.http.port");
+      Http.get(ctx.getSystem()).newServerAt(host, port).bind(routes)
+          .whenComplete((binding, failure) -> {
+            if (failure != null) {
+              started.completeExceptionally(failure);
+            } else {
+              binding.addToCoordinatedShutdown(Duration.ofSeconds(10), ctx.getSystem());
+              started.complete(new FramewireServer(ctx.getSystem(), binding, sessions, metrics, dag));
+            }
+          });
+      return Behaviors.empty();
+    }), "framewire", config);
+
+    try {
+      return started.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      system.terminate();
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException("could not start the HTTP server: " + cause.getMessage(), cause);
+    }
+  }
+
+  public InetSocketAddress address() {
+    return binding.localAddress();
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public ActorRef<SessionManager.Command> sessions() {
+    return sessions;
+  }
+
+  public StreamMetrics metrics() {
+    return metrics;
+  }
+
+  public DagPipelineService pipelines() {
+    return dag;
+  }
+
+  /** Stops the server (through coordinated shutdown) and waits for the actor system to end. */
+  @Override
+  public void close() {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+}

@@ -1,0 +1,115 @@
+package io.framewire.http;
+
+import io.framewire.metrics.StreamMetrics;
+import io.framewire.pipeline.VideoFilePipelineService;
+import io.framewire.streaming.AnswerEncoder;
+import io.framewire.streaming.FrameValidator;
+import io.framewire.streaming.SessionFlow;
+import io.framewire.streaming.SessionManager;
+import io.framewire.streaming.StreamError;
+import io.framewire.streaming.StreamSettings;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * {@code GET /ws/video/stream?pipeline_id=ID}: the streaming endpoint (the Java home of the Python
+ * original's {@code api_routes/routes/video_stream.py}). Asks the {@link SessionManager} once per
+ * connection for a session, then hands the connection to that session's {@link SessionFlow}. A
+ * connection that cannot have a session is still accepted, told why in one error message, and closed.
+ */
+public final class VideoStreamRoute extends AllDirectives {
+
+  private static final Logger log = LoggerFactory.getLogger(VideoStreamRoute.class);
+  private static final Duration ADMIT_TIMEOUT = Duration.ofSeconds(5);
+
+  private final ActorSystem<?> system;
+  private final ActorRef<SessionManager.Command> sessions;
+  private final VideoFilePipelineService pipelines;
+  private final StreamSettings settings;
+  private final FrameValidator validator;
+  private final StreamMetrics metrics;
+  private final Materializer materializer;
+
+  public VideoStreamRoute(
+      ActorSystem<?> system,
+      ActorRef<SessionManager.Command> sessions,
+      VideoFilePipelineService pipelines,
+      StreamSettings settings,
+      StreamMetrics metrics) {
+    this.system = system;
+    this.sessions = sessions;
+    this.pipelines = pipelines;
+    this.settings = settings;
+    this.validator = FrameValidator.of(settings);
+    this.metrics = metrics;
+    this.materializer = Materializer.matFromSystem(system);
+  }
+
+  public Route route() {
+    return path(PathMatchers.segment("ws").slash("video").slash("stream"), () ->
+        get(() -> extractWebSocketUpgrade(upgrade ->
+            parameterOptional("pipeline_id", pipelineId -> connect(upgrade, pipelineId)))));
+  }
+
+  private Route connect(WebSocketUpgrade upgrade, Optional<String> pipelineId) {
+    if (pipelineId.isEmpty() || pipelineId.get().isBlank()) {
+      return complete(upgrade.handleMessagesWith(refuse("", StreamError.invalidPipeline(
+          "missing query parameter pipeline_id; connect to /ws/video/stream?pipeline_id=ID"))));
+    }
+    String id = pipelineId.get();
+    return onSuccess(
+        AskPattern.<SessionManager.Command, SessionManager.AdmitReply>ask(
+            sessions, replyTo -> new SessionManager.Admit(id, replyTo), ADMIT_TIMEOUT, system.scheduler()),
+        reply -> complete(upgrade.handleMessagesWith(flowFor(id, reply))));
+  }
+
+  private Flow<Message, Message, NotUsed> flowFor(String pipelineId, SessionManager.AdmitReply reply) {
+    if (reply instanceof SessionManager.Rejected rejected) {
+      return refuse(pipelineId, rejected.error());
+    }
+    SessionManager.Admitted admitted = (SessionManager.Admitted) reply;
+    return SessionFlow.create(
+        settings,
+        validator,
+        materializer,
+        (frameIndex, bytes) -> pipelines.runOnFrame(admitted.tools(), frameIndex, bytes),
+        admitted.session(),
+        metrics);
+  }
+
+  /** Accept, send the one error, close: the client learns why instead of seeing a failed handshake. */
+  private Flow<Message, Message, NotUsed> refuse(String pipelineId, StreamError error) {
+    metrics.errors.labels(error.code()).inc();
+    MDC.put("event_type", "stream_error");
+    MDC.put("session_id", UUID.randomUUID().toString());
+    MDC.put("pipeline_id", pipelineId);
+    MDC.put("error", error.code());
+    try {
+      log.info("connection refused {}: {}", error.code(), error.detail());
+    } finally {
+      MDC.remove("event_type");
+      MDC.remove("session_id");
+      MDC.remove("pipeline_id");
+      MDC.remove("error");
+    }
+    return Flow.fromSinkAndSource(Sink.ignore(), Source.single(TextMessage.create(AnswerEncoder.encode(error))));
+  }
+}

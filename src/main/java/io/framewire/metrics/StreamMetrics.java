@@ -1,0 +1,61 @@
+package io.framewire.metrics;
+
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
+import io.prometheus.client.Histogram;
+import io.prometheus.client.exporter.common.TextFormat;
+import io.prometheus.client.hotspot.DefaultExports;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * The streaming metrics, in a registry of their own per server (so that servers started side by side
+ * in one JVM, as tests do, don't count into each other), exposed in Prometheus text format.
+ */
+public final class StreamMetrics {
+
+  private final CollectorRegistry registry = new CollectorRegistry();
+
+  public final Gauge sessionsActive = Gauge.build()
+      .name("stream_sessions_active").help("Open streaming sessions.").register(registry);
+  public final Counter framesReceived = Counter.build()
+      .name("stream_frames_received_total").help("Binary messages received as frames.").register(registry);
+  public final Counter framesProcessed = Counter.build()
+      .name("stream_frames_processed_total").help("Frames run through their pipeline and answered with a result.")
+      .register(registry);
+  public final Counter framesDropped = Counter.build()
+      .name("stream_frames_dropped_total").help("Frames superseded by a newer frame and answered dropped.")
+      .register(registry);
+  public final Counter slowdownSignals = Counter.build()
+      .name("stream_slowdown_signals_total").help("slow_down warnings sent.").register(registry);
+  public final Counter errors = Counter.build()
+      .name("stream_errors_total").help("Sessions ended with an error, by error code.").labelNames("error")
+      .register(registry);
+  public final Histogram processingSeconds = Histogram.build()
+      .name("stream_frame_processing_seconds").help("Server-side pipeline time per processed frame.")
+      .buckets(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+      .register(registry);
+
+  public StreamMetrics(boolean withJvmCollectors) {
+    if (withJvmCollectors) {
+      DefaultExports.register(registry);
+    }
+  }
+
+  /** Everything in this registry in the Prometheus text exposition format 0.0.4. */
+  public String scrape() {
+    StringWriter out = new StringWriter();
+    try {
+      TextFormat.write004(out, registry.metricFamilySamples());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // StringWriter does not throw
+    }
+    return out.toString();
+  }
+
+  public CollectorRegistry registry() {
+    return registry;
+  }
+}

@@ -1,0 +1,95 @@
+package io.framewire.streaming;
+
+import io.framewire.pipeline.PipelineFailure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage 5, run: answers a batch's superseded frames {@code dropped}, runs the pipeline on its latest
+ * frame (one at a time: while it runs, {@link LatestFrameWins} holds what arrives) and answers the
+ * result. Processing time is measured from just before the pipeline call to just after its result
+ * and told to the session actor, once per run. A failure or a frame over the timeout is answered
+ * {@code pipeline_failure}, anything unexpected {@code internal_error}; the answers end after an error.
+ */
+public final class RunPipelineStage {
+
+  private static final Logger log = LoggerFactory.getLogger(RunPipelineStage.class);
+
+  private RunPipelineStage() {}
+
+  public static Flow<LatestFrameWins.Batch, Answer, NotUsed> flow(
+      FrameRunner runner, Duration frameTimeout, ActorRef<SessionActor.Command> session) {
+    return Flow.<LatestFrameWins.Batch>create()
+        .mapAsync(1, batch -> run(batch, runner, frameTimeout, session))
+        .mapConcat(answers -> answers)
+        .takeWhile(answer -> !(answer instanceof StreamError), true)
+        .named("run-pipeline");
+  }
+
+  static CompletionStage<List<Answer>> run(
+      LatestFrameWins.Batch batch, FrameRunner runner, Duration frameTimeout, ActorRef<SessionActor.Command> session) {
+    List<Answer> answers = new ArrayList<>(batch.droppedCount() + 1);
+    for (int i = 0; i < batch.droppedCount(); i++) {
+      answers.add(new Answer.Dropped(batch.firstDropped() + i));
+    }
+    if (batch.latest() == null) {
+      if (batch.droppedCount() > 0) {
+        session.tell(new SessionActor.FramesDropped(batch.droppedCount()));
+      }
+      session.tell(new SessionActor.ErrorSent(batch.error()));
+      answers.add(batch.error());
+      return CompletableFuture.completedFuture(answers);
+    }
+    Frame frame = batch.latest();
+    long start = System.nanoTime();
+    CompletableFuture<Map<String, Object>> result;
+    try {
+      result = runner.run(frame.index(), frame.bytes()).toCompletableFuture();
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    return result
+        .orTimeout(frameTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((output, failure) -> {
+          if (failure == null) {
+            long elapsed = System.nanoTime() - start;
+            session.tell(new SessionActor.FramesDone(frame.index(), batch.droppedCount(), elapsed,
+                System.currentTimeMillis()));
+            answers.add(new Answer.Result(frame.index(), output));
+          } else {
+            if (batch.droppedCount() > 0) {
+              session.tell(new SessionActor.FramesDropped(batch.droppedCount()));
+            }
+            StreamError error = toStreamError(frame.index(), failure, frameTimeout);
+            session.tell(new SessionActor.ErrorSent(error));
+            answers.add(error);
+          }
+          return answers;
+        });
+  }
+
+  static StreamError toStreamError(long frameIndex, Throwable failure, Duration frameTimeout) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof PipelineFailure) {
+      return StreamError.pipelineFailure(cause.getMessage());
+    }
+    if (cause instanceof TimeoutException) {
+      return StreamError.pipelineFailure(
+          "frame " + frameIndex + " took longer than " + frameTimeout.toMillis() + " ms (STREAM_FRAME_TIMEOUT_MS)");
+    }
+    log.error("unexpected failure running frame {}", frameIndex, cause);
+    return StreamError.internalError();
+  }
+}

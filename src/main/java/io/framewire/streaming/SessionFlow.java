@@ -1,0 +1,61 @@
+package io.framewire.streaming;
+
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import io.framewire.metrics.StreamMetrics;
+import java.util.Optional;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The stream graph of one WebSocket connection, top to bottom like the data:
+ * aggregate → index → validate → latest-frame-wins → run pipeline, merged with the session actor's
+ * control messages (slow_down, or an error that ends the session) → encode.
+ */
+public final class SessionFlow {
+
+  private static final int CONTROL_BUFFER = 8;
+
+  private SessionFlow() {}
+
+  public static Flow<Message, Message, NotUsed> create(
+      StreamSettings settings,
+      FrameValidator validator,
+      Materializer materializer,
+      FrameRunner runner,
+      ActorRef<SessionActor.Command> session,
+      StreamMetrics metrics) {
+    // The actor's channel into this connection; bounded, and the newest control message wins.
+    Source<Answer, NotUsed> control = ActorSource.<Answer>actorRef(
+            answer -> false, answer -> Optional.empty(), CONTROL_BUFFER, OverflowStrategy.dropHead())
+        .mapMaterializedValue(ref -> {
+          session.tell(new SessionActor.StreamStarted(ref));
+          return NotUsed.getInstance();
+        })
+        .takeWhile(answer -> !(answer instanceof StreamError), true);
+    return Flow.<Message>create()
+        .via(AggregateStage.flow(validator, materializer))
+        .via(IndexStage.flow())
+        .map(in -> {
+          if (in instanceof Frame) {
+            metrics.framesReceived.inc();
+          }
+          return in;
+        })
+        .via(ValidateStage.flow(validator))
+        .via(LatestFrameWins.flow())
+        .via(RunPipelineStage.flow(runner, settings.frameTimeout(), session))
+        // eagerComplete: the session ends when either side ends (answers after an error, or the actor's error)
+        .merge(control, true)
+        .via(EncodeStage.flow())
+        .watchTermination((notUsed, done) -> {
+          done.whenComplete((ok, failure) -> session.tell(SessionActor.ConnectionClosed.INSTANCE));
+          return notUsed;
+        })
+        .named("session");
+  }
+}

@@ -1,0 +1,105 @@
+package io.framewire.streaming;
+
+import io.framewire.metrics.StreamMetrics;
+import io.framewire.pipeline.SessionTools;
+import io.framewire.pipeline.VideoFilePipelineService;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Admits streaming sessions up to the configured limit and owns them: each admitted connection gets
+ * a {@link SessionActor} child, watched so that its slot frees (and the active-sessions gauge drops)
+ * whenever it stops, however it stops. One ask per connection; nothing per frame.
+ */
+public final class SessionManager extends AbstractBehavior<SessionManager.Command> {
+
+  public sealed interface Command {}
+
+  /** Asks for a session of {@code pipelineId}. */
+  public record Admit(String pipelineId, ActorRef<AdmitReply> replyTo)
+      implements Command {}
+
+  /** How many sessions are open (for tests and diagnostics). */
+  public record GetActiveCount(ActorRef<Integer> replyTo) implements Command {}
+
+  public sealed interface AdmitReply {}
+
+  public record Admitted(String sessionId, ActorRef<SessionActor.Command> session, SessionTools tools)
+      implements AdmitReply {}
+
+  public record Rejected(StreamError error) implements AdmitReply {}
+
+  public static Behavior<Command> create(
+      VideoFilePipelineService pipelines, StreamSettings settings, StreamMetrics metrics) {
+    return Behaviors.setup(ctx -> new SessionManager(ctx, pipelines, settings, metrics));
+  }
+
+  private final VideoFilePipelineService pipelines;
+  private final StreamSettings settings;
+  private final StreamMetrics metrics;
+  private int active;
+
+  private SessionManager(
+      ActorContext<Command> ctx, VideoFilePipelineService pipelines, StreamSettings settings, StreamMetrics metrics) {
+    super(ctx);
+    this.pipelines = pipelines;
+    this.settings = settings;
+    this.metrics = metrics;
+    metrics.sessionsActive.set(0);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Admit.class, this::onAdmit)
+        .onMessage(GetActiveCount.class, get -> {
+          get.replyTo().tell(active);
+          return this;
+        })
+        .onSignal(Terminated.class, this::onSessionStopped)
+        .build();
+  }
+
+  private Behavior<Command> onAdmit(Admit admit) {
+    if (!pipelines.isValidPipeline(admit.pipelineId())) {
+      admit.replyTo().tell(new Rejected(StreamError.invalidPipeline(
+          "unknown pipeline_id '" + admit.pipelineId() + "'; GET /pipelines lists the available ones")));
+      return this;
+    }
+    if (active >= settings.maxSessions()) {
+      admit.replyTo().tell(new Rejected(StreamError.tooManySessions(settings.maxSessions())));
+      return this;
+    }
+    String sessionId = UUID.randomUUID().toString();
+    SessionTools tools = pipelines.openSession(admit.pipelineId());
+    ActorRef<SessionActor.Command> session;
+    try {
+      session = getContext().spawn(
+          Behaviors.supervise(SessionActor.create(sessionId, admit.pipelineId(), tools,
+                  BackpressurePolicy.of(settings), metrics))
+              .onFailure(SupervisorStrategy.stop()),
+          "session-" + sessionId);
+    } catch (RuntimeException e) {
+      tools.close();
+      throw e;
+    }
+    getContext().watch(session);
+    active++;
+    metrics.sessionsActive.set(active);
+    admit.replyTo().tell(new Admitted(sessionId, session, tools));
+    return this;
+  }
+
+  private Behavior<Command> onSessionStopped(Terminated terminated) {
+    active--;
+    metrics.sessionsActive.set(active);
+    return this;
+  }
+}

@@ -1,0 +1,92 @@
+package io.framewire.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.framewire.http.FramewireServer;
+import io.framewire.pipeline.PipelineDefinition;
+import io.framewire.pipeline.PipelineJson;
+import io.framewire.pipeline.PipelineRegistry;
+import io.framewire.streaming.SessionManager;
+import io.framewire.tools.ToolPlugin;
+import io.framewire.tools.ToolRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * Starts a real framewire on 127.0.0.1 and a free port, with the built-in tools plus a
+ * {@link GatePlugin}, the built-in pipelines plus test ones ({@code gated}: one gate node;
+ * {@code failing}: a debug/fail node; {@code hanging}: a node that never returns).
+ */
+public final class TestServer implements AutoCloseable {
+
+  public final GatePlugin gate = new GatePlugin();
+  public final FramewireServer server;
+
+  public static TestServer start() {
+    return start(Map.of());
+  }
+
+  /** @param settings overrides of application.conf paths, e.g. {@code framewire.stream.max-sessions} */
+  public static TestServer start(Map<String, Object> settings) {
+    return new TestServer(settings);
+  }
+
+  private TestServer(Map<String, Object> settings) {
+    Map<String, Object> overrides = new java.util.HashMap<>(settings);
+    overrides.putIfAbsent("framewire.http.host", "127.0.0.1");
+    overrides.putIfAbsent("framewire.http.port", 0);
+    Config config = ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load());
+    List<ToolPlugin> plugins = new ArrayList<>();
+    ServiceLoader.load(ToolPlugin.class).forEach(plugins::add);
+    plugins.add(gate);
+    ToolRegistry tools = ToolRegistry.of(plugins);
+    List<PipelineDefinition> pipelines = new ArrayList<>(PipelineRegistry.load(tools, java.util.Optional.empty()).all());
+    pipelines.add(single("gated", "test", "gate", "{}"));
+    pipelines.add(single("failing", "debug", "fail", "{\"message\":\"camera lens cap is on\"}"));
+    pipelines.add(single("hanging", "test", "hang", "{}"));
+    server = FramewireServer.start(config, tools, PipelineRegistry.of(tools, pipelines));
+  }
+
+  private static PipelineDefinition single(String id, String plugin, String tool, String params) {
+    return PipelineJson.read("""
+        {"id":"%s","name":"%s","nodes":[{"id":"n","plugin_id":"%s","tool_id":"%s","params":%s}],
+         "edges":[],"entry_nodes":["n"],"output_nodes":["n"]}""".formatted(id, id, plugin, tool, params));
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public WsTestClient stream(String pipelineId) {
+    return WsTestClient.stream(port(), pipelineId);
+  }
+
+  /** Sessions the SessionManager holds now (an ask, for tests only). */
+  public int activeSessions() {
+    return AskPattern.<SessionManager.Command, Integer>ask(server.sessions(), SessionManager.GetActiveCount::new,
+        Duration.ofSeconds(5), server.system().scheduler()).toCompletableFuture().join();
+  }
+
+  /** Polls a condition that another thread makes true (never a fixed sleep); fails after 20 s. */
+  public static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+    }
+  }
+
+  @Override
+  public void close() {
+    gate.unhang();
+    gate.release(1000);
+    server.close();
+  }
+}

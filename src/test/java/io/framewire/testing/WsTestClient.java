@@ -1,0 +1,148 @@
+package io.framewire.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A WebSocket client that is not ours (the JDK's {@link java.net.http.WebSocket}) for protocol
+ * tests: collects every text message and the close code the server sent.
+ */
+public final class WsTestClient implements AutoCloseable {
+
+  public static final Duration TIMEOUT = Duration.ofSeconds(20);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The server's close frame. */
+  public record Close(int code, String reason) {}
+
+  private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Close> closed = new CompletableFuture<>();
+  private final WebSocket socket;
+
+  private WsTestClient(URI uri) {
+    this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        .connectTimeout(TIMEOUT)
+        .buildAsync(uri, new Listener())
+        .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+        .join();
+  }
+
+  public static WsTestClient connect(int port, String pathAndQuery) {
+    return new WsTestClient(URI.create("ws://127.0.0.1:" + port + pathAndQuery));
+  }
+
+  public static WsTestClient stream(int port, String pipelineId) {
+    return connect(port, "/ws/video/stream?pipeline_id=" + pipelineId);
+  }
+
+  public WsTestClient sendBinary(byte[] bytes) {
+    socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    return this;
+  }
+
+  /** Sends one message split into WebSocket fragments of {@code chunk} bytes. */
+  public WsTestClient sendFragmented(byte[] bytes, int chunk) {
+    for (int off = 0; off < bytes.length; off += chunk) {
+      int len = Math.min(chunk, bytes.length - off);
+      socket.sendBinary(ByteBuffer.wrap(bytes, off, len), off + len >= bytes.length)
+          .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+    return this;
+  }
+
+  public WsTestClient sendText(String text) {
+    socket.sendText(text, true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    return this;
+  }
+
+  /** The next message as JSON; fails the test if none arrives in time. */
+  public JsonNode next() {
+    String text;
+    try {
+      text = messages.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    if (text == null) {
+      throw new AssertionError("no message from the server within " + TIMEOUT);
+    }
+    try {
+      return JSON.readTree(text);
+    } catch (java.io.IOException e) {
+      throw new AssertionError("not JSON: " + text, e);
+    }
+  }
+
+  /** The next {@code n} messages. */
+  public List<JsonNode> next(int n) {
+    List<JsonNode> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(next());
+    }
+    return out;
+  }
+
+  /** Waits for the server's close frame. */
+  public Close awaitClose() {
+    return closed.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+  }
+
+  /** Messages received and not yet taken. */
+  public List<String> pending() {
+    return new ArrayList<>(messages);
+  }
+
+  /** Closes normally (1000). */
+  public void closeNormally() {
+    socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+  }
+
+  /** Drops the TCP connection without a close handshake, as a vanishing client does. */
+  public void abort() {
+    socket.abort();
+  }
+
+  @Override
+  public void close() {
+    socket.abort();
+  }
+
+  private final class Listener implements WebSocket.Listener {
+    private final StringBuilder partial = new StringBuilder();
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        messages.add(partial.toString());
+        partial.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closed.complete(new Close(statusCode, reason));
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      closed.completeExceptionally(error);
+    }
+  }
+}
