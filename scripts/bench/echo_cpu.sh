@@ -3,11 +3,12 @@
 # bare pekko-http echo server (the platform limit), in the same run, with the same client.
 # 21 KB generated JPEG, 4 sessions, closed loop. Server CPU is read from /proc/<pid>/stat
 # (utime + stime of the whole JVM) around the measured run only, after a separate warm-up run.
-#   scripts/bench/echo_cpu.sh [SECONDS=20] [WARMUP_SECONDS=15]
+# JAVA_OPTS is passed to both server JVMs (e.g. dispatcher experiments with -Dpekko....).
+#   scripts/bench/echo_cpu.sh [SECONDS=20] [WARMUP_SECONDS=30]
 source "$(dirname "$0")/common.sh"
 require_jar
 DURATION="${1:-20}"
-WARMUP="${2:-15}"
+WARMUP="${2:-30}"
 SESSIONS="${SESSIONS:-4}"
 machine
 
@@ -17,8 +18,10 @@ measure() { # measure NAME PID PORT PATH
   load --url "$url" --sessions "$SESSIONS" --duration "${WARMUP}s" --warmup 0 --progress 0 --json >/dev/null
   local before after
   before=$(cpu_ticks "$pid")
+  "$(dirname "$0")/thread_cpu.sh" snapshot "$pid" "$WORK/$name.threads.before"
   load --url "$url" --sessions "$SESSIONS" --duration "${DURATION}s" --warmup 0 --progress 0 --json >"$out"
   after=$(cpu_ticks "$pid")
+  "$(dirname "$0")/thread_cpu.sh" snapshot "$pid" "$WORK/$name.threads.after"
   local answered cpu_us
   answered=$(( $(json_field "$out" results) + $(json_field "$out" dropped) ))
   cpu_us=$(ticks_to_us $((after - before)))
@@ -26,6 +29,7 @@ measure() { # measure NAME PID PORT PATH
     "$name" "$answered" "$(json_field "$out" results_per_s)" "$(json_field "$out" latency_ms.p50)" \
     "$(json_field "$out" latency_ms.p99)" "$(awk -v u="$cpu_us" 'BEGIN{print u/1e6}')" \
     "$(awk -v u="$cpu_us" -v n="$answered" 'BEGIN{printf "%.1f", n ? u/n : 0}')" "$(json_field "$out" errors)"
+  "$(dirname "$0")/thread_cpu.sh" diff "$WORK/$name.threads.before" "$WORK/$name.threads.after" | head -6 | sed 's/^/    /'
   echo "$name $(awk -v u="$cpu_us" -v n="$answered" 'BEGIN{printf "%.1f", n ? u/n : 0}')" >>"$WORK/per_frame"
 }
 
