@@ -10,6 +10,9 @@ require_jar
 DURATION="${1:-20}"
 WARMUP="${2:-30}"
 SESSIONS="${SESSIONS:-4}"
+# FPS=F offers F frames/s per session instead of a closed loop (CPU per frame at a known load).
+RATE=()
+if [[ -n "${FPS:-}" ]]; then RATE=(--fps "$FPS"); fi
 machine
 
 measure() { # measure NAME PID PORT PATH
@@ -19,7 +22,7 @@ measure() { # measure NAME PID PORT PATH
   local before after
   before=$(cpu_ticks "$pid")
   "$(dirname "$0")/thread_cpu.sh" snapshot "$pid" "$WORK/$name.threads.before"
-  load --url "$url" --sessions "$SESSIONS" --duration "${DURATION}s" --warmup 0 --progress 0 --json >"$out"
+  load --url "$url" --sessions "$SESSIONS" "${RATE[@]}" --duration "${DURATION}s" --warmup 0 --progress 0 --json >"$out"
   after=$(cpu_ticks "$pid")
   "$(dirname "$0")/thread_cpu.sh" snapshot "$pid" "$WORK/$name.threads.after"
   local answered cpu_us
@@ -29,7 +32,7 @@ measure() { # measure NAME PID PORT PATH
     "$name" "$answered" "$(json_field "$out" results_per_s)" "$(json_field "$out" latency_ms.p50)" \
     "$(json_field "$out" latency_ms.p99)" "$(awk -v u="$cpu_us" 'BEGIN{print u/1e6}')" \
     "$(awk -v u="$cpu_us" -v n="$answered" 'BEGIN{printf "%.1f", n ? u/n : 0}')" "$(json_field "$out" errors)"
-  "$(dirname "$0")/thread_cpu.sh" diff "$WORK/$name.threads.before" "$WORK/$name.threads.after" | head -6 | sed 's/^/    /'
+  "$(dirname "$0")/thread_cpu.sh" diff "$WORK/$name.threads.before" "$WORK/$name.threads.after" | sed -n "1,6s/^/    /p"
   echo "$name $(awk -v u="$cpu_us" -v n="$answered" 'BEGIN{printf "%.1f", n ? u/n : 0}')" >>"$WORK/per_frame"
 }
 
