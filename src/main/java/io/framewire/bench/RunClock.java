@@ -22,10 +22,6 @@ record RunClock(long start, long measureStart, long measureEnd) {
     return t >= measureStart && t < measureEnd;
   }
 
-  boolean isAfterWarmup(long t) {
-    return t >= measureStart;
-  }
-
   /** Which fifth (0..4) of the measured window {@code t} falls in. */
   int fifthOf(long t) {
     long span = measureEnd - measureStart;

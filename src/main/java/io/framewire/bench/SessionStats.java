@@ -5,7 +5,9 @@ import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
- * Counters and latency histograms of the measured window. One instance per session (so sessions
+ * Counters and latency histograms of the measured window (frames sent in it, and their answers);
+ * slow_down warnings and errors are counted over the whole run, warm-up included, because they
+ * come once per episode or end the session. One instance per session (so sessions
  * never contend on a lock) and one merged instance for the report. Latencies are in microseconds.
  */
 final class SessionStats {
