@@ -2,6 +2,9 @@ package io.framewire.http;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,11 @@ public final class App {
       return;
     }
     String host = config.getString("framewire.http.host");
+    CoordinatedShutdown.get(server.system()).addTask(
+        CoordinatedShutdown.PhaseBeforeServiceUnbind(), "log-shutdown", () -> {
+          log.info("framewire shutting down");
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
     log.info("framewire listening on http://{}:{}/ (stream at ws://{}:{}/ws/video/stream?pipeline_id=ID)",
         host, server.port(), host, server.port());
   }

@@ -80,7 +80,8 @@ public final class FramewireServer implements AutoCloseable {
       Route routes = Directives.concat(
           new ApiRoutes(pipelines, mapper).route(),
           new MetricsRoute(metrics).route(),
-          new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route());
+          new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route(),
+          new WebClientRoute().route());
       String host = config.getString("framewire.http.host");
       int port = config.getInt("framewire.http.port");
       Http.get(ctx.getSystem()).newServerAt(host, port).bind(routes)

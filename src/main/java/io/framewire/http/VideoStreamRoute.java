@@ -103,7 +103,7 @@ public final class VideoStreamRoute extends AllDirectives {
     MDC.put("pipeline_id", pipelineId);
     MDC.put("error", error.code());
     try {
-      log.info("connection refused {}: {}", error.code(), error.detail());
+      log.warn("connection refused {}: {}", error.code(), error.detail());
     } finally {
       MDC.remove("event_type");
       MDC.remove("session_id");

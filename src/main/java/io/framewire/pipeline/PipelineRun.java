@@ -28,7 +28,7 @@ final class PipelineRun {
   private final CompletableFuture<Map<String, Object>>[] done;
   private final AtomicReference<PipelineFailure> firstFailure = new AtomicReference<>();
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // generic array creation
   private PipelineRun(SessionTools session, Map<String, Object> payload, Executor executor) {
     this.pipeline = session.pipeline;
     this.tools = session.tools;

@@ -172,6 +172,8 @@ public final class PipelineValidator {
     }
     List<Integer> cycle = new ArrayList<>(walk.subList(positionInWalk.get(current), walk.size()));
     Collections.reverse(cycle); // the walk went against the edges
+    // Start at the node defined first, so the message does not depend on where the walk began.
+    Collections.rotate(cycle, -cycle.indexOf(Collections.min(cycle)));
     cycle.add(cycle.get(0));
     String path = cycle.stream().map(i -> nodes.get(i).id()).collect(Collectors.joining(" -> "));
     return "cycle through node '" + nodes.get(cycle.get(0)).id() + "': " + path;

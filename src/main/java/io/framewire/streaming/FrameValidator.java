@@ -29,7 +29,10 @@ public final class FrameValidator {
     if (n > maxFrameBytes) {
       return Optional.of(tooLarge(n));
     }
-    if (n < 4 || (bytes[0] & 0xFF) != 0xFF || (bytes[1] & 0xFF) != 0xD8) {
+    if (n < 4) {
+      return Optional.of(StreamError.invalidFrame(frameIndex, "too short to be a JPEG (" + n + " bytes)"));
+    }
+    if ((bytes[0] & 0xFF) != 0xFF || (bytes[1] & 0xFF) != 0xD8) {
       return Optional.of(StreamError.invalidFrame(frameIndex, "not a JPEG (missing FF D8 start marker)"));
     }
     if ((bytes[n - 2] & 0xFF) != 0xFF || (bytes[n - 1] & 0xFF) != 0xD9) {

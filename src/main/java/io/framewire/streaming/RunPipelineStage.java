@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -80,10 +81,34 @@ public final class RunPipelineStage {
         });
   }
 
+  /** A leading "some.package.SomeException: " as a wrapping exception's message starts. */
+  private static final Pattern CLASS_NAME_PREFIX =
+      Pattern.compile("^(?:[a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error|Throwable)(?::\\s*|$)");
+
+  /**
+   * The failure's detail for the client: {@code node '<id>' failed: <message>}, without the
+   * exception class names a {@link PipelineFailure} message may carry (its cause had no message, or
+   * wraps another exception); those stay in the log.
+   */
+  static String clientDetail(PipelineFailure failure) {
+    String message = failure.getCause() == null ? null : failure.getCause().getMessage();
+    String stripped = message == null ? "" : message.strip().lines().findFirst().orElse("").strip();
+    String previous;
+    do {
+      previous = stripped;
+      stripped = CLASS_NAME_PREFIX.matcher(stripped).replaceFirst("").strip();
+    } while (!stripped.equals(previous));
+    String node = "node '" + failure.nodeId() + "' failed";
+    if (stripped.isEmpty()) {
+      return node;
+    }
+    return node + ": " + (stripped.length() <= 200 ? stripped : stripped.substring(0, 200) + "…");
+  }
+
   static StreamError toStreamError(long frameIndex, Throwable failure, Duration frameTimeout) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof PipelineFailure) {
-      return StreamError.pipelineFailure(cause.getMessage());
+    if (cause instanceof PipelineFailure pipelineFailure) {
+      return StreamError.pipelineFailure(clientDetail(pipelineFailure));
     }
     if (cause instanceof TimeoutException) {
       return StreamError.pipelineFailure(

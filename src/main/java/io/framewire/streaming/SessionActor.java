@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
+import org.slf4j.event.Level;
 
 /**
  * One streaming session: its counters, throttle state ({@link BackpressurePolicy}), per-session tool
@@ -70,9 +71,20 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       SessionTools tools,
       BackpressurePolicy policy,
       StreamMetrics metrics) {
+    return create(sessionId, pipelineId, tools, policy, metrics, START_TIMEOUT);
+  }
+
+  /** As {@link #create(String, String, SessionTools, BackpressurePolicy, StreamMetrics)} with another start timeout (tests). */
+  static Behavior<Command> create(
+      String sessionId,
+      String pipelineId,
+      SessionTools tools,
+      BackpressurePolicy policy,
+      StreamMetrics metrics,
+      Duration startTimeout) {
     Map<String, String> mdc = Map.of("session_id", sessionId, "pipeline_id", pipelineId);
     return Behaviors.withMdc(Command.class, mdc, Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startSingleTimer(StartTimeout.INSTANCE, START_TIMEOUT);
+      timers.startSingleTimer(StartTimeout.INSTANCE, startTimeout);
       return new SessionActor(ctx, sessionId, pipelineId, tools, policy, metrics);
     })));
   }
@@ -150,7 +162,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     StreamError error = sent.error();
     metrics.errors.labels(error.code()).inc();
     String eventType = StreamError.PIPELINE_FAILURE.equals(error.code()) ? "stream_pipeline_error" : "stream_error";
-    logEvent(eventType, Map.of("error", error.code()), "session error {}: {}", error.code(), error.detail());
+    logEvent(Level.WARN, eventType, Map.of("error", error.code()), "session error {}: {}", error.code(), error.detail());
     return this;
   }
 
@@ -170,7 +182,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       // Stopped by a failure or from outside while the client is still connected: end its stream too.
       StreamError error = StreamError.internalError();
       metrics.errors.labels(error.code()).inc();
-      logEvent("stream_error", "session stopped unexpectedly; closing its connection");
+      logEvent(Level.ERROR, "stream_error", Map.of("error", error.code()),
+          "session stopped unexpectedly; closing its connection");
       control.tell(error);
     }
     tools.close();
@@ -184,18 +197,22 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   }
 
   private void logEvent(String eventType, String message, Object... args) {
-    logEvent(eventType, Map.of(), message, args);
+    logEvent(Level.INFO, eventType, Map.of(), message, args);
+  }
+
+  private void logEvent(String eventType, Map<String, String> fields, String message, Object... args) {
+    logEvent(Level.INFO, eventType, fields, message, args);
   }
 
   /**
    * Logs one structured event: {@code event_type} and the given fields join session_id and
    * pipeline_id in the MDC, so the JSON encoder writes each as a top-level key.
    */
-  private void logEvent(String eventType, Map<String, String> fields, String message, Object... args) {
+  private void logEvent(Level level, String eventType, Map<String, String> fields, String message, Object... args) {
     MDC.put("event_type", eventType);
     fields.forEach(MDC::put);
     try {
-      log.info(message, args);
+      log.atLevel(level).log(message, args);
     } finally {
       MDC.remove("event_type");
       fields.keySet().forEach(MDC::remove);

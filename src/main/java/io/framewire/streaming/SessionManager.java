@@ -3,6 +3,7 @@ package io.framewire.streaming;
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.pipeline.SessionTools;
 import io.framewire.pipeline.VideoFilePipelineService;
+import java.time.Duration;
 import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -38,17 +39,29 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
 
   public static Behavior<Command> create(
       VideoFilePipelineService pipelines, StreamSettings settings, StreamMetrics metrics) {
-    return Behaviors.setup(ctx -> new SessionManager(ctx, pipelines, settings, metrics));
+    return create(pipelines, settings, metrics, SessionActor.START_TIMEOUT);
+  }
+
+  /** As {@link #create(VideoFilePipelineService, StreamSettings, StreamMetrics)} with another session start timeout (tests). */
+  static Behavior<Command> create(
+      VideoFilePipelineService pipelines, StreamSettings settings, StreamMetrics metrics, Duration sessionStartTimeout) {
+    return Behaviors.setup(ctx -> new SessionManager(ctx, pipelines, settings, metrics, sessionStartTimeout));
   }
 
   private final VideoFilePipelineService pipelines;
   private final StreamSettings settings;
   private final StreamMetrics metrics;
+  private final Duration sessionStartTimeout;
   private int active;
 
   private SessionManager(
-      ActorContext<Command> ctx, VideoFilePipelineService pipelines, StreamSettings settings, StreamMetrics metrics) {
+      ActorContext<Command> ctx,
+      VideoFilePipelineService pipelines,
+      StreamSettings settings,
+      StreamMetrics metrics,
+      Duration sessionStartTimeout) {
     super(ctx);
+    this.sessionStartTimeout = sessionStartTimeout;
     this.pipelines = pipelines;
     this.settings = settings;
     this.metrics = metrics;
@@ -78,12 +91,21 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
       return this;
     }
     String sessionId = UUID.randomUUID().toString();
-    SessionTools tools = pipelines.openSession(admit.pipelineId());
+    SessionTools tools;
+    try {
+      tools = pipelines.openSession(admit.pipelineId());
+    } catch (RuntimeException e) {
+      // A stateful tool that cannot be created fails this connection, never the manager (and with
+      // it every open session, its children).
+      getContext().getLog().error("cannot open the tools of pipeline '{}' for a new session", admit.pipelineId(), e);
+      admit.replyTo().tell(new Rejected(StreamError.internalError()));
+      return this;
+    }
     ActorRef<SessionActor.Command> session;
     try {
       session = getContext().spawn(
           Behaviors.supervise(SessionActor.create(sessionId, admit.pipelineId(), tools,
-                  BackpressurePolicy.of(settings), metrics))
+                  BackpressurePolicy.of(settings), metrics, sessionStartTimeout))
               .onFailure(SupervisorStrategy.stop()),
           "session-" + sessionId);
     } catch (RuntimeException e) {

@@ -1,0 +1,53 @@
+package io.framewire.tools.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.framewire.tools.Tool;
+import io.framewire.tools.ToolPlugin;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Plugin {@code image}, tool {@code info}: decodes the frame once and hands the luma downstream as
+ * {@code _gray}. Stateless and shared by all sessions (it holds no fields).
+ */
+public final class ImagePlugin implements ToolPlugin {
+
+  @Override
+  public String id() {
+    return "image";
+  }
+
+  @Override
+  public Set<String> toolIds() {
+    return Set.of("info");
+  }
+
+  @Override
+  public Tool create(String toolId, JsonNode params) {
+    if (!"info".equals(toolId)) {
+      throw new IllegalArgumentException("unknown tool '" + toolId + "' in plugin 'image'");
+    }
+    return ImagePlugin::info;
+  }
+
+  /** {@code width}, {@code height}, {@code mean_luminance} (0–255, 2 decimals) and internal {@code _gray}. */
+  static Map<String, Object> info(Map<String, Object> input) {
+    GrayImage gray = JpegDecoder.grayOf(input);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("width", gray.width());
+    out.put("height", gray.height());
+    out.put("mean_luminance", Math.round(meanLuminance(gray) * 100) / 100.0);
+    out.put("_gray", gray);
+    return out;
+  }
+
+  static double meanLuminance(GrayImage gray) {
+    byte[] luma = gray.luma();
+    long sum = 0;
+    for (byte b : luma) {
+      sum += b & 0xFF;
+    }
+    return (double) sum / luma.length;
+  }
+}

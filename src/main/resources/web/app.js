@@ -1,0 +1,215 @@
+// @ts-check
+/**
+ * Page wiring: pipeline selector, camera capture, throttled sending, overlay, banner, debug panel.
+ * Deep link: `/?pipeline_id=ID&autostart=1` preselects ID and starts streaming without a click.
+ */
+import { FPSThrottler, RateRecovery, START_FPS } from './throttler.js';
+import { StreamClient, buildStreamUrl } from './protocol.js';
+import { Overlay, summarize } from './overlay.js';
+import { DebugPanel } from './debug-panel.js';
+import { describeClose, describeError } from './errors.js';
+
+const JPEG_QUALITY = 0.8;
+const PANEL_REFRESH_MS = 250;
+
+/**
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @returns {T}
+ */
+function byId(id) {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} missing`);
+  return /** @type {T} */ (el);
+}
+
+const select = /** @type {HTMLSelectElement} */ (byId('pipeline-select'));
+const startButton = /** @type {HTMLButtonElement} */ (byId('start-button'));
+const banner = byId('error-banner');
+const bannerMessage = byId('error-message');
+const bannerDetail = byId('error-detail');
+const retryButton = /** @type {HTMLButtonElement} */ (byId('retry-button'));
+const video = /** @type {HTMLVideoElement} */ (byId('video'));
+const placeholder = byId('placeholder');
+const summary = byId('result-summary');
+const overlay = new Overlay(/** @type {HTMLCanvasElement} */ (byId('overlay')));
+const panel = new DebugPanel(document);
+
+const captureCanvas = document.createElement('canvas');
+const captureCtx = /** @type {CanvasRenderingContext2D} */ (captureCanvas.getContext('2d'));
+
+const throttler = new FPSThrottler(START_FPS);
+const recovery = new RateRecovery(throttler, { onChange: refreshPanel });
+
+const client = new StreamClient({
+  url: '',
+  handlers: {
+    onStatus: refreshPanel,
+    onResult: (index, result) => {
+      overlay.draw(index, result);
+      summary.textContent = summarize(result) || '\u00a0';
+    },
+    // Dropped frames are counted by the client; nothing is redrawn for them.
+    onSlowDown: (warning) => recovery.onSlowDown(warning.maxFps),
+    onError: (error) => {
+      stopped();
+      showBanner(describeError(error.code), error.detail);
+    },
+    onClose: (ev) => {
+      stopped();
+      if (client.lastError === null) showBanner(describeClose(ev.code), ev.reason);
+    },
+    onMalformed: (raw, reason) => console.warn('framewire: ignored server message', reason, raw),
+  },
+});
+
+/** @type {MediaStream | null} */
+let camera = null;
+let streaming = false;
+let encoding = false;
+
+function refreshPanel() {
+  panel.update({
+    status: client.status,
+    results: client.results,
+    dropped: client.dropped,
+    slowdowns: client.slowdowns,
+    maxFps: throttler.maxFps,
+    sentFps: client.sentFps(),
+    dropRate: client.dropRate(),
+    latencies: client.latencies,
+    url: client.url,
+    inFlight: client.inFlight,
+  });
+}
+
+/**
+ * @param {string} message
+ * @param {string} [detail]
+ */
+function showBanner(message, detail = '') {
+  bannerMessage.textContent = message;
+  bannerDetail.textContent = detail;
+  banner.hidden = false;
+  refreshPanel();
+}
+
+function hideBanner() {
+  banner.hidden = true;
+  bannerMessage.textContent = '';
+  bannerDetail.textContent = '';
+}
+
+async function loadPipelines() {
+  const params = new URLSearchParams(location.search);
+  const wanted = params.get('pipeline_id');
+  /** @type {{id: string, name?: string, description?: string}[]} */
+  let pipelines = [];
+  try {
+    const response = await fetch('/pipelines', { headers: { Accept: 'application/json' } });
+    if (response.ok) pipelines = await response.json();
+  } catch (e) {
+    console.warn('framewire: could not list pipelines', e);
+  }
+  select.replaceChildren();
+  for (const p of pipelines) {
+    const option = new Option(p.name && p.name !== p.id ? `${p.name} (${p.id})` : p.id, p.id);
+    if (p.description) option.title = p.description;
+    select.add(option);
+  }
+  if (wanted && !pipelines.some((p) => p.id === wanted)) {
+    // Keep a deep link to an unlisted id: the server decides, and the banner explains.
+    select.add(new Option(`${wanted} (not listed)`, wanted));
+  }
+  if (wanted) select.value = wanted;
+  return params.get('autostart') === '1';
+}
+
+async function ensureCamera() {
+  if (camera) return;
+  camera = await navigator.mediaDevices.getUserMedia({
+    video: { width: { ideal: 640 }, height: { ideal: 480 } },
+    audio: false,
+  });
+  video.srcObject = camera;
+  await video.play();
+  placeholder.hidden = true;
+}
+
+async function start() {
+  hideBanner();
+  if (!select.value) {
+    showBanner('No pipeline is selected.', 'The server listed no pipelines.');
+    return;
+  }
+  try {
+    await ensureCamera();
+  } catch (e) {
+    showBanner('The camera is not available.', e instanceof Error ? e.message : String(e));
+    return;
+  }
+  client.url = buildStreamUrl(location, select.value);
+  recovery.reset();
+  overlay.clear();
+  summary.textContent = '\u00a0';
+  client.connect();
+  streaming = true;
+  startButton.textContent = 'Stop';
+  refreshPanel();
+}
+
+function stop() {
+  client.disconnect();
+  stopped();
+}
+
+/** The stream ended (by the user, an error or the server): stop sending. */
+function stopped() {
+  streaming = false;
+  startButton.textContent = 'Start';
+  refreshPanel();
+}
+
+function captureAndSend() {
+  const w = video.videoWidth;
+  const h = video.videoHeight;
+  if (!w || !h) return;
+  if (captureCanvas.width !== w) captureCanvas.width = w;
+  if (captureCanvas.height !== h) captureCanvas.height = h;
+  overlay.resize(w, h);
+  captureCtx.drawImage(video, 0, 0, w, h);
+  encoding = true;
+  captureCanvas.toBlob(
+    (blob) => {
+      encoding = false;
+      if (blob && streaming) client.sendFrame(blob);
+    },
+    'image/jpeg',
+    JPEG_QUALITY,
+  );
+}
+
+function loop() {
+  recovery.tick();
+  if (streaming && !encoding && client.canSend()) {
+    throttler.throttle(captureAndSend);
+  }
+  requestAnimationFrame(loop);
+}
+
+select.addEventListener('change', () => {
+  const url = new URL(location.href);
+  url.searchParams.set('pipeline_id', select.value);
+  url.searchParams.delete('autostart');
+  history.replaceState(null, '', url);
+  if (streaming || !banner.hidden) void start();
+});
+startButton.addEventListener('click', () => (streaming ? stop() : void start()));
+retryButton.addEventListener('click', () => void start());
+
+setInterval(refreshPanel, PANEL_REFRESH_MS);
+requestAnimationFrame(loop);
+loadPipelines().then((autostart) => {
+  refreshPanel();
+  if (autostart) void start();
+});

@@ -1,0 +1,97 @@
+package io.framewire.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.framewire.testing.TestJpegs;
+import io.framewire.testing.WsTestClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged {@code target/framewire.jar}, run as a user runs it: it starts (so every Pekko
+ * reference.conf was merged), logs its URL as JSON, serves the built-in pipelines over a real
+ * WebSocket, and exits on SIGTERM.
+ */
+class JarSmokeIT {
+
+  private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/");
+
+  @Test
+  void theJarServesBuiltInPipelinesAndStopsOnSigterm() throws Exception {
+    Path jar = Path.of("target", "framewire.jar");
+    assertTrue(Files.isRegularFile(jar), "run after mvn package");
+    ProcessBuilder builder = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString());
+    builder.environment().put("HTTP_HOST", "127.0.0.1");
+    builder.environment().put("HTTP_PORT", "0");
+    builder.redirectErrorStream(true);
+    Process server = builder.start();
+    try {
+      CompletableFuture<Integer> port = new CompletableFuture<>();
+      StringBuilder output = new StringBuilder();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader lines = new BufferedReader(
+            new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = lines.readLine()) != null) {
+            synchronized (output) {
+              output.append(line).append('\n');
+            }
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+              assertTrue(line.startsWith("{\""), "logs are JSON lines: " + line);
+              port.complete(Integer.parseInt(m.group(1)));
+            }
+          }
+        } catch (Exception e) {
+          port.completeExceptionally(e);
+        }
+      });
+      reader.setDaemon(true);
+      reader.start();
+      int p = port.get(60, TimeUnit.SECONDS);
+
+      HttpResponse<String> health = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/health")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals("{\"status\":\"ok\"}", health.body());
+
+      try (WsTestClient client = WsTestClient.stream(p, "motion_codes")) {
+        client.sendBinary(TestJpegs.qrCode("framewire", 240));
+        JsonNode answer = client.next();
+        assertEquals(0, answer.get("frame_index").asInt());
+        assertEquals("framewire", answer.at("/result/codes/0/text").asText(), answer.toString());
+        assertTrue(answer.at("/result/motion").has("regions"), answer.toString());
+      }
+
+      io.framewire.testing.TestServer.await("the disconnect is logged", () -> {
+        synchronized (output) {
+          return output.toString().contains("\"event_type\":\"stream_disconnect\"");
+        }
+      });
+
+      server.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its stdout)
+      assertTrue(server.waitFor(30, TimeUnit.SECONDS), "exits after SIGTERM");
+      reader.join(10_000); // the rest of its output
+      synchronized (output) {
+        assertTrue(output.toString().contains("framewire shutting down"), "coordinated shutdown ran (exit " + server.exitValue() + "):\n" + output);
+      }
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.framewire.pipeline;
+
+import static io.framewire.pipeline.TestPipelines.node;
+import static io.framewire.pipeline.TestPipelines.pipeline;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.framewire.tools.ToolRegistry;
+import io.framewire.tools.debug.DebugPlugin;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineRegistryTest {
+
+  private static final ToolRegistry TOOLS = ToolRegistry.fromClasspath();
+
+  @TempDir Path dir;
+
+  private static String echoPipeline(String id) {
+    return """
+        {"id": "%s", "name": "Echo %s",
+         "nodes": [{"id": "e", "plugin_id": "debug", "tool_id": "echo"}],
+         "edges": [], "entry_nodes": ["e"], "output_nodes": ["e"]}""".formatted(id, id);
+  }
+
+  private PipelineLoadException loadFails() {
+    return assertThrows(PipelineLoadException.class, () -> PipelineRegistry.load(TOOLS, Optional.of(dir)));
+  }
+
+  @Test
+  void builtInsLoadFromTheClasspath() {
+    PipelineRegistry registry = PipelineRegistry.load(TOOLS, Optional.empty());
+    PipelineDefinition echo = registry.get("echo").orElseThrow();
+    assertEquals(List.of(new NodeDefinition("echo", "debug", "echo")), echo.nodes());
+    assertTrue(registry.all().contains(echo));
+  }
+
+  @Test
+  void directoryPipelinesLoadAfterBuiltInsInFileNameOrder() throws Exception {
+    Files.writeString(dir.resolve("b.json"), echoPipeline("second"));
+    Files.writeString(dir.resolve("a.json"), echoPipeline("first"));
+    Files.writeString(dir.resolve("notes.txt"), "not a pipeline");
+
+    PipelineRegistry registry = PipelineRegistry.load(TOOLS, Optional.of(dir));
+
+    List<String> ids = registry.all().stream().map(PipelineDefinition::id).toList();
+    assertEquals(List.of("first", "second"), ids.subList(ids.size() - 2, ids.size()));
+    assertTrue(ids.contains("echo"));
+    assertEquals("Echo first", registry.get("first").orElseThrow().name());
+    assertTrue(registry.get("missing").isEmpty());
+    assertTrue(registry.get(null).isEmpty());
+  }
+
+  @Test
+  void malformedJsonNamesTheFile() throws Exception {
+    Files.writeString(dir.resolve("good.json"), echoPipeline("good"));
+    Files.writeString(dir.resolve("broken.json"), "{\"id\": \"broken\",");
+    var e = loadFails();
+    assertTrue(e.getMessage().startsWith(dir.resolve("broken.json") + ": malformed JSON"), e.getMessage());
+    assertEquals(dir.resolve("broken.json").toString(), e.file());
+  }
+
+  @Test
+  void unknownFieldNamesTheFileAndTheField() throws Exception {
+    Files.writeString(dir.resolve("typo.json"), echoPipeline("typo").replace("\"name\"", "\"nmae\""));
+    var e = loadFails();
+    assertTrue(e.getMessage().startsWith(dir.resolve("typo.json") + ": unknown field 'nmae'"), e.getMessage());
+  }
+
+  @Test
+  void invalidDefinitionNamesTheFileAndTheRule() throws Exception {
+    Files.writeString(dir.resolve("dangling.json"), """
+        {"id": "dangling", "name": "Dangling",
+         "nodes": [{"id": "e", "plugin_id": "debug", "tool_id": "echo"}],
+         "edges": [{"from_node": "e", "to_node": "x"}], "entry_nodes": ["e"], "output_nodes": ["e"]}""");
+    assertEquals(dir.resolve("dangling.json") + ": edge to unknown node 'x'", loadFails().getMessage());
+  }
+
+  @Test
+  void invalidParamsNameTheFile() throws Exception {
+    Files.writeString(dir.resolve("nap.json"), echoPipeline("nap")
+        .replace("\"tool_id\": \"echo\"", "\"tool_id\": \"sleep\", \"params\": {\"ms\": \"soon\"}"));
+    assertEquals(dir.resolve("nap.json") + ": node 'e': invalid params: params.ms must be a non-negative integer",
+        loadFails().getMessage());
+  }
+
+  @Test
+  void duplicateIdAcrossFilesNamesBothFiles() throws Exception {
+    Files.writeString(dir.resolve("a.json"), echoPipeline("same"));
+    Files.writeString(dir.resolve("b.json"), echoPipeline("same"));
+    assertEquals(dir.resolve("b.json") + ": duplicate pipeline id 'same' (already defined in " + dir.resolve("a.json") + ")",
+        loadFails().getMessage());
+  }
+
+  @Test
+  void directoryCannotRedefineABuiltIn() throws Exception {
+    Files.writeString(dir.resolve("echo.json"), echoPipeline("echo"));
+    var e = loadFails();
+    assertTrue(e.getMessage().startsWith(dir.resolve("echo.json") + ": duplicate pipeline id 'echo'"), e.getMessage());
+  }
+
+  @Test
+  void missingDirectoryIsAnError() {
+    Path missing = dir.resolve("nowhere");
+    var e = assertThrows(PipelineLoadException.class, () -> PipelineRegistry.load(TOOLS, Optional.of(missing)));
+    assertEquals(missing + ": pipelines directory not found", e.getMessage());
+  }
+
+  @Test
+  void ofValidatesAndRejectsDuplicateIds() {
+    ToolRegistry debug = ToolRegistry.of(new DebugPlugin());
+    var echo = pipeline("echo", List.of(node("e", "debug", "echo")), List.of(), List.of("e"), List.of("e"));
+    var bad = pipeline("bad", List.of(node("e", "debug", "nope")), List.of(), List.of("e"), List.of("e"));
+    assertEquals(List.of(echo), PipelineRegistry.of(debug, List.of(echo)).all());
+    assertEquals("duplicate pipeline id 'echo'",
+        assertThrows(PipelineValidationException.class, () -> PipelineRegistry.of(debug, List.of(echo, echo))).getMessage());
+    assertEquals("node 'e': unknown tool 'nope' in plugin 'debug'",
+        assertThrows(PipelineValidationException.class, () -> PipelineRegistry.of(debug, List.of(bad))).getMessage());
+  }
+}

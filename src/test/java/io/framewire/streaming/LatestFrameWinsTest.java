@@ -1,0 +1,96 @@
+package io.framewire.streaming;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.framewire.pipeline.PipelineFailure;
+import io.framewire.testing.TestJpegs;
+import java.awt.Color;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.testkit.TestPublisher;
+import org.apache.pekko.stream.testkit.TestSubscriber;
+import org.apache.pekko.stream.testkit.javadsl.TestSink;
+import org.apache.pekko.stream.testkit.javadsl.TestSource;
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Stage 4 alone: while downstream is busy, the newest frame wins and the others are counted dropped. */
+class LatestFrameWinsTest extends StageTestSupport {
+
+
+  @Test
+  void whenDownstreamIsFreeAFramePassesAtOnceWithNothingDropped() {
+    var probes = probe(LatestFrameWins.flow());
+    probes.second().request(1);
+    Frame f0 = frame(0);
+    probes.first().sendNext(f0);
+    assertEquals(new LatestFrameWins.Batch(0, 0, f0, null), probes.second().expectNext());
+  }
+
+  @Test
+  void whileDownstreamIsBusyTheNewestFrameWinsAndTheOthersAreCountedAsDropped() {
+    var probes = probe(LatestFrameWins.flow());
+    Frame last = null;
+    for (int i = 0; i < 10; i++) {
+      last = frame(i);
+      probes.first().sendNext(last); // sendNext waits for demand: the stage keeps pulling while busy
+    }
+    LatestFrameWins.Batch batch = probes.second().requestNext();
+    assertSame(last, batch.latest());
+    assertEquals(9, batch.latest().index());
+    assertEquals(0, batch.firstDropped());
+    assertEquals(9, batch.droppedCount());
+    assertNull(batch.error());
+
+    // The next burst starts a new batch: frames 10..12 → latest 12, dropped 10 and 11.
+    for (int i = 10; i < 13; i++) {
+      probes.first().sendNext(frame(i));
+    }
+    LatestFrameWins.Batch next = probes.second().requestNext();
+    assertEquals(12, next.latest().index());
+    assertEquals(10, next.firstDropped());
+    assertEquals(2, next.droppedCount());
+  }
+
+  @Test
+  void anErrorSupersedesTheWaitingFramesAndNothingAfterItCounts() {
+    var probes = probe(LatestFrameWins.flow());
+    StreamError error = StreamError.invalidFrame(2, "empty message");
+    probes.first().sendNext(frame(0)).sendNext(frame(1)).sendNext(error).sendNext(frame(3));
+    LatestFrameWins.Batch batch = probes.second().requestNext();
+    assertEquals(new LatestFrameWins.Batch(0, 2, null, error), batch);
+  }
+
+  @Test
+  void anErrorAloneIsABatchOfItsOwn() {
+    var probes = probe(LatestFrameWins.flow());
+    StreamError error = StreamError.invalidMessage("text");
+    probes.second().request(1);
+    probes.first().sendNext(error);
+    assertEquals(new LatestFrameWins.Batch(0, 0, null, error), probes.second().expectNext());
+  }
+}

@@ -1,0 +1,209 @@
+package io.framewire.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.framewire.http.FramewireServer;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The page in real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, never a
+ * downloaded browser) with Chromium's fake camera, against the whole framewire server started
+ * in-process on 127.0.0.1 and a free port. Besides the built-in pipelines the server loads
+ * {@code e2e_slow} (one {@code debug/sleep} node, 250 ms a frame) from a temporary pipelines
+ * directory, as {@code PIPELINES_DIR} would: at the page's 15 fps it must drop frames and say
+ * {@code slow_down}. Screenshots go to {@code target/screenshots/}.
+ */
+class BrowserStreamingE2ETest {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  /** Server-side time of each frame of {@link #SLOW_PIPELINE}: about 4 fps sustainable. */
+  private static final int SLOW_MS = 250;
+  private static final String SLOW_PIPELINE = "e2e_slow";
+
+  private static Path pipelinesDir;
+  private static FramewireServer server;
+  private static String base;
+  private static Path profile;
+  private static ChromeDriverService service;
+  private static ChromeDriver driver;
+
+  @BeforeAll
+  static void start() throws Exception {
+    pipelinesDir = Files.createTempDirectory("framewire-e2e-pipelines-");
+    Files.writeString(pipelinesDir.resolve(SLOW_PIPELINE + ".json"), """
+        {"id": "%s", "name": "Slow (E2E)", "description": "debug/sleep %d ms per frame",
+         "nodes": [{"id": "sleep", "plugin_id": "debug", "tool_id": "sleep", "params": {"ms": %d}}],
+         "edges": [], "entry_nodes": ["sleep"], "output_nodes": ["sleep"]}
+        """.formatted(SLOW_PIPELINE, SLOW_MS, SLOW_MS));
+    Config config = ConfigFactory.parseMap(Map.of(
+            "framewire.http.host", "127.0.0.1",
+            "framewire.http.port", 0,
+            "framewire.pipelines.dir", pipelinesDir.toString()))
+        .withFallback(ConfigFactory.load());
+    server = FramewireServer.start(config);
+    base = "http://127.0.0.1:" + server.port();
+    profile = Files.createTempDirectory("framewire-chromium-");
+    service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .withLogFile(new File("target/chromedriver.log"))
+            .build();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--window-size=1280,900",
+        "--user-data-dir=" + profile.toAbsolutePath());
+    driver = new ChromeDriver(service, options);
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      if (driver != null) {
+        driver.quit();
+      }
+    } finally {
+      if (service != null) {
+        service.stop();
+      }
+      if (server != null) {
+        server.close();
+      }
+      deleteTree(profile);
+      deleteTree(pipelinesDir);
+    }
+  }
+
+  @Test
+  void deepLinkStreamsTheCameraAndCountsResults() throws Exception {
+    open("/?pipeline_id=echo&autostart=1");
+    WebDriverWait wait = waiter();
+    wait.until(d -> count("results-count") >= 5);
+
+    assertEquals("open", text("status"));
+    assertTrue(text("ws-url").endsWith("/ws/video/stream?pipeline_id=echo"), text("ws-url"));
+    assertEquals("echo", new Select(driver.findElement(By.id("pipeline-select"))).getFirstSelectedOption().getAttribute("value"));
+    assertEquals("15", text("max-fps"));
+    assertTrue(pipelineOptions().containsAll(List.of("echo", SLOW_PIPELINE)), "selector lists GET /pipelines: " + pipelineOptions());
+    assertTrue(text("latencies").endsWith("ms"), text("latencies"));
+    assertFalse(driver.findElement(By.id("error-banner")).isDisplayed());
+    screenshot("streaming-echo");
+  }
+
+  @Test
+  void slowPipelineSlowDownLowersMaxFps() throws Exception {
+    open("/?pipeline_id=" + SLOW_PIPELINE + "&autostart=1");
+    waiter().until(d -> count("slowdown-count") >= 1);
+    double maxFps = Double.parseDouble(text("max-fps"));
+    // The server advertises the rate the pipeline sustains (about 1000 / 250 ms); the page adopts it.
+    assertTrue(maxFps >= 1 && maxFps <= 1000.0 / SLOW_MS, "max-fps after slow_down: " + maxFps);
+    assertTrue(count("dropped-count") > 0, "a slow pipeline drops frames");
+    assertEquals("open", text("status"), "a slow_down is a warning, the stream goes on");
+    screenshot("slow-down");
+  }
+
+  @Test
+  void unknownPipelineShowsTheBannerAndRetryReconnects() throws Exception {
+    open("/?pipeline_id=no_such_pipeline&autostart=1");
+    WebElement banner = driver.findElement(By.id("error-banner"));
+    waiter().until(d -> banner.isDisplayed());
+    assertEquals("The selected pipeline is not available.", text("error-message"));
+    assertEquals("error", text("status"));
+    assertEquals(0, count("results-count"));
+    screenshot("invalid-pipeline");
+
+    driver.findElement(By.id("retry-button")).click();
+    waiter().until(d -> banner.isDisplayed() && "error".equals(text("status")));
+    assertEquals("The selected pipeline is not available.", text("error-message"));
+  }
+
+  @Test
+  void changingThePipelineReconnects() throws Exception {
+    open("/?pipeline_id=echo&autostart=1");
+    waiter().until(d -> count("results-count") >= 2);
+    new Select(driver.findElement(By.id("pipeline-select"))).selectByValue(SLOW_PIPELINE);
+    waiter().until(d -> text("ws-url").endsWith("pipeline_id=" + SLOW_PIPELINE) && "open".equals(text("status")));
+    waiter().until(d -> count("dropped-count") >= 1);
+    assertTrue(driver.getCurrentUrl().contains("pipeline_id=" + SLOW_PIPELINE), driver.getCurrentUrl());
+  }
+
+  private static void open(String pathAndQuery) {
+    driver.get(base + pathAndQuery);
+  }
+
+  private static WebDriverWait waiter() {
+    return new WebDriverWait(driver, WAIT);
+  }
+
+  private static String text(String id) {
+    return driver.findElement(By.id(id)).getText().trim();
+  }
+
+  private static int count(String id) {
+    return Integer.parseInt(text(id));
+  }
+
+  private static void screenshot(String name) throws IOException {
+    File shot = driver.getScreenshotAs(OutputType.FILE);
+    Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static List<String> pipelineOptions() {
+    return new Select(driver.findElement(By.id("pipeline-select"))).getOptions().stream()
+        .map(o -> o.getAttribute("value"))
+        .toList();
+  }
+}
