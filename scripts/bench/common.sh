@@ -92,6 +92,11 @@ cpu_ticks() {
   sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
 }
 
+# ctx_switches PID: voluntary + involuntary context switches of all the process's threads so far.
+ctx_switches() {
+  cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n}'
+}
+
 ticks_to_us() {
   awk -v t="$1" -v hz="$CLK_TCK" 'BEGIN {printf "%.0f", t * 1e6 / hz}'
 }

@@ -21,9 +21,12 @@ measure() { # measure NAME PID PORT PATH
   load --url "$url" --sessions "$SESSIONS" --duration "${WARMUP}s" --warmup 0 --progress 0 --json >/dev/null
   local before after
   before=$(cpu_ticks "$pid")
+  local cs_before cs_after
+  cs_before=$(ctx_switches "$pid")
   "$(dirname "$0")/thread_cpu.sh" snapshot "$pid" "$WORK/$name.threads.before"
   load --url "$url" --sessions "$SESSIONS" "${RATE[@]}" --duration "${DURATION}s" --warmup 0 --progress 0 --json >"$out"
   after=$(cpu_ticks "$pid")
+  cs_after=$(ctx_switches "$pid")
   "$(dirname "$0")/thread_cpu.sh" snapshot "$pid" "$WORK/$name.threads.after"
   local answered cpu_us
   answered=$(( $(json_field "$out" results) + $(json_field "$out" dropped) ))
@@ -32,6 +35,7 @@ measure() { # measure NAME PID PORT PATH
     "$name" "$answered" "$(json_field "$out" results_per_s)" "$(json_field "$out" latency_ms.p50)" \
     "$(json_field "$out" latency_ms.p99)" "$(awk -v u="$cpu_us" 'BEGIN{print u/1e6}')" \
     "$(awk -v u="$cpu_us" -v n="$answered" 'BEGIN{printf "%.1f", n ? u/n : 0}')" "$(json_field "$out" errors)"
+  echo "    context switches per answered frame: $(awk -v c=$((cs_after - cs_before)) -v n="$answered" 'BEGIN{printf "%.1f", n ? c/n : 0}')"
   "$(dirname "$0")/thread_cpu.sh" diff "$WORK/$name.threads.before" "$WORK/$name.threads.after" | sed -n "1,6s/^/    /p"
   echo "$name $(awk -v u="$cpu_us" -v n="$answered" 'BEGIN{printf "%.1f", n ? u/n : 0}')" >>"$WORK/per_frame"
 }
