@@ -1,0 +1,137 @@
+# Shared helpers for scripts/bench/*.sh. Source it; do not run it.
+# Every server started here binds 127.0.0.1 on a free port and is stopped on exit, and every wait
+# is bounded, so a benchmark script always ends by itself.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+JAR="${JAR:-$ROOT/target/framewire.jar}"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/framewire-bench.XXXXXX")"
+CLK_TCK="$(getconf CLK_TCK)"
+SERVER_PIDS=()
+
+cleanup() {
+  local pid
+  for pid in "${SERVER_PIDS[@]}"; do
+    stop_server "$pid"
+  done
+}
+trap cleanup EXIT
+
+require_jar() {
+  if [[ ! -f "$JAR" ]]; then
+    echo "no $JAR: build it first with: mvn -q -DskipTests package" >&2
+    exit 2
+  fi
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on (bash probe, no extra tools).
+free_port() {
+  local port
+  for _ in $(seq 100); do
+    port=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  echo "no free port found" >&2
+  return 1
+}
+
+# wait_port PORT SECONDS: until something accepts on 127.0.0.1:PORT.
+wait_port() {
+  local port="$1" deadline=$((SECONDS + $2))
+  while ((SECONDS < deadline)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "nothing listening on 127.0.0.1:$port after $2 s" >&2
+  return 1
+}
+
+# start_framewire PORT LOGFILE [JVM options...]: framewire on 127.0.0.1:PORT; sets SERVER_PID.
+# Extra environment (PIPELINES_DIR, STREAM_MAX_SESSIONS, TOOL_THREADS, LOG_LEVEL) passes through.
+start_framewire() {
+  local port="$1" log="$2"
+  shift 2
+  HTTP_HOST=127.0.0.1 HTTP_PORT="$port" LOG_LEVEL="${LOG_LEVEL:-WARN}" \
+    java "$@" -jar "$JAR" >"$log" 2>&1 &
+  SERVER_PID=$!
+  SERVER_PIDS+=("$SERVER_PID")
+  wait_port "$port" 60 || { tail -20 "$log" >&2; exit 1; }
+}
+
+# start_bare_echo PORT LOGFILE [JVM options...]: the bare pekko-http echo server; sets SERVER_PID.
+start_bare_echo() {
+  local port="$1" log="$2"
+  shift 2
+  LOG_LEVEL="${LOG_LEVEL:-WARN}" java "$@" -cp "$JAR" io.framewire.bench.BareEchoServer 127.0.0.1 "$port" >"$log" 2>&1 &
+  SERVER_PID=$!
+  SERVER_PIDS+=("$SERVER_PID")
+  wait_port "$port" 60 || { tail -20 "$log" >&2; exit 1; }
+}
+
+stop_server() {
+  local pid="$1"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do
+      kill -0 "$pid" 2>/dev/null || return 0
+      sleep 0.2
+    done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+}
+
+# cpu_ticks PID: user + system CPU of the whole process so far, in clock ticks (/proc/PID/stat).
+cpu_ticks() {
+  # Fields after the ")" that ends the command name: utime is the 12th, stime the 13th.
+  sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
+
+# ctx_switches PID: voluntary + involuntary context switches of all the process's threads so far.
+ctx_switches() {
+  cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n}'
+}
+
+ticks_to_us() {
+  awk -v t="$1" -v hz="$CLK_TCK" 'BEGIN {printf "%.0f", t * 1e6 / hz}'
+}
+
+# load ARGS...: the load tool against 127.0.0.1, bounded by a generous timeout as a last resort.
+load() {
+  timeout 900 java -cp "$JAR" io.framewire.bench.LoadTool "$@"
+}
+
+# json_field FILE FIELD: a top-level number or the latency_ms.X number from a --json report.
+json_field() {
+  local file="$1" field="$2"
+  if [[ "$field" == latency_ms.* ]]; then
+    grep -o "\"latency_ms\":{[^}]*}" "$file" | grep -o "\"${field#latency_ms.}\":[-0-9.eE]*" | head -1 | cut -d: -f2
+  else
+    grep -o "\"$field\":[-0-9.eE]*" "$file" | head -1 | cut -d: -f2
+  fi
+}
+
+errors_by_code() {
+  grep -o '"errors_by_code":{[^}]*}' "$1" | cut -d: -f2-
+}
+
+# heap_after_gc PID: heap used after a full GC, e.g. "23456K".
+heap_after_gc() {
+  jcmd "$1" GC.run >/dev/null 2>&1 || true
+  jcmd "$1" GC.heap_info 2>/dev/null | grep -o 'used [0-9]*K' | head -1 | cut -d' ' -f2
+}
+
+# write_pipeline DIR ID JSON: one pipeline definition file for PIPELINES_DIR.
+write_pipeline() {
+  mkdir -p "$1"
+  printf '%s\n' "$3" >"$1/$2.json"
+}
+
+machine() {
+  echo "machine: $(nproc) cores, $(free -h | awk '/^Mem:/ {print $2}') RAM, $(java -version 2>&1 | head -1)"
+}
