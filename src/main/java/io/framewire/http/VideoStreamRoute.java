@@ -27,7 +27,6 @@ import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -52,7 +51,6 @@ public final class VideoStreamRoute extends AllDirectives {
   private final StreamSettings settings;
   private final FrameValidator validator;
   private final StreamMetrics metrics;
-  private final Materializer materializer;
   private final StreamAccess access;
   private final CompletionStage<StreamError> shutdown;
 
@@ -70,7 +68,6 @@ public final class VideoStreamRoute extends AllDirectives {
     this.settings = settings;
     this.validator = FrameValidator.of(settings);
     this.metrics = metrics;
-    this.materializer = Materializer.matFromSystem(system);
     this.access = new StreamAccess(settings);
   }
 
@@ -124,7 +121,6 @@ public final class VideoStreamRoute extends AllDirectives {
     return SessionFlow.create(
         settings,
         validator,
-        materializer,
         (frameIndex, bytes) -> pipelines.runOnFrame(admitted.tools(), frameIndex, bytes),
         admitted.session(),
         metrics,

@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.stream.BackpressureTimeoutException;
-import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -28,7 +27,6 @@ public final class SessionFlow {
   public static Flow<Message, Message, NotUsed> create(
       StreamSettings settings,
       FrameValidator validator,
-      Materializer materializer,
       FrameRunner runner,
       ActorRef<SessionActor.Command> session,
       StreamMetrics metrics,
@@ -42,7 +40,7 @@ public final class SessionFlow {
         })
         .takeWhile(answer -> !(answer instanceof StreamError), true);
     return Flow.<Message>create()
-        .via(AggregateStage.flow(validator, materializer))
+        .via(AggregateStage.flow(validator))
         // No message from the client for the idle timeout: that error, answered like any other, ends the session.
         .idleTimeout(settings.idleTimeout())
         .recover(TimeoutException.class, () -> StreamError.idleTimeout(settings.idleTimeout()))

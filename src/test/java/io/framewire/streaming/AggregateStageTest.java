@@ -43,7 +43,7 @@ class AggregateStageTest extends StageTestSupport {
 
 
   final FrameValidator validator = new FrameValidator(1000, 1_000_000);
-  final Flow<Message, Inbound, ?> flow = AggregateStage.flow(validator, materializer);
+  final Flow<Message, Inbound, ?> flow = AggregateStage.flow(validator);
 
   @Test
   void strictBinaryMessagePassesAsOneFrameOfBytes() {
