@@ -2,6 +2,7 @@ package io.framewire.http;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code java -jar framewire.jar}: starts the server with the built-in pipelines (and those of
  * {@code PIPELINES_DIR}) on {@code HTTP_HOST}:{@code HTTP_PORT}. SIGTERM runs Pekko's coordinated
- * shutdown, which unbinds, ends the sessions and stops the actor system.
+ * shutdown, which unbinds, ends the sessions and stops the actor system. {@code java -jar
+ * framewire.jar bench --help} runs the load tool instead (docs/benchmarks.md).
  */
 public final class App {
 
@@ -19,7 +21,16 @@ public final class App {
 
   private App() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    // Tools that ship in the same jar: `bench …` (load tool), `echo-server …` (platform baseline).
+    if (args.length > 0 && args[0].equals("bench")) {
+      io.framewire.bench.LoadTool.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("echo-server")) {
+      io.framewire.bench.BareEchoServer.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Config config = ConfigFactory.load();
     FramewireServer server;
     try {

@@ -9,6 +9,8 @@ import io.framewire.pipeline.VideoFilePipelineService;
 import io.framewire.streaming.SessionManager;
 import io.framewire.streaming.StreamSettings;
 import io.framewire.tools.ToolRegistry;
+import com.typesafe.config.ConfigFactory;
+import io.framewire.streaming.StreamError;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,14 +18,19 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running framewire: the actor system, the pipeline engine and the HTTP server. Started by
@@ -32,6 +39,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class FramewireServer implements AutoCloseable {
 
   public static final String BLOCKING_DISPATCHER = "framewire-blocking-dispatcher";
+  private static final Logger log = LoggerFactory.getLogger(FramewireServer.class);
 
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
@@ -68,6 +76,16 @@ public final class FramewireServer implements AutoCloseable {
     StreamSettings settings = StreamSettings.fromConfig(config);
     StreamMetrics metrics = new StreamMetrics(true);
     CompletableFuture<FramewireServer> started = new CompletableFuture<>();
+    Duration deadline = Duration.ofMillis(config.getLong("framewire.shutdown.deadline-ms"));
+    if (deadline.toMillis() < 100) {
+      throw new IllegalArgumentException("framewire.shutdown.deadline-ms must be at least 100");
+    }
+    // Completed when shutdown begins: every session's stream takes it as its last inbound message.
+    CompletableFuture<StreamError> shuttingDown = new CompletableFuture<>();
+    // The drain runs in this phase: give it the whole deadline (its default timeout is 5 s).
+    Config systemConfig = ConfigFactory.parseString(
+            "pekko.coordinated-shutdown.phases.service-requests-done.timeout = " + (deadline.toMillis() + 1000) + " ms")
+        .withFallback(config);
 
     // The guardian wires everything, as in the pekko-http quickstart: one actor for sessions, routes, bind.
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
@@ -80,7 +98,7 @@ public final class FramewireServer implements AutoCloseable {
       Route routes = Directives.concat(
           new ApiRoutes(pipelines, mapper).route(),
           new MetricsRoute(metrics).route(),
-          new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route(),
+          new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics, shuttingDown).route(),
           new WebClientRoute().route());
       String host = config.getString("framewire.http.host");
       int port = config.getInt("framewire.http.port");
@@ -89,12 +107,12 @@ public final class FramewireServer implements AutoCloseable {
             if (failure != null) {
               started.completeExceptionally(failure);
             } else {
-              binding.addToCoordinatedShutdown(Duration.ofSeconds(10), ctx.getSystem());
+              addToCoordinatedShutdown(ctx.getSystem(), binding, sessions, shuttingDown, deadline);
               started.complete(new FramewireServer(ctx.getSystem(), binding, sessions, metrics, dag));
             }
           });
       return Behaviors.empty();
-    }), "framewire", config);
+    }), "framewire", systemConfig);
 
     try {
       return started.get(30, TimeUnit.SECONDS);
@@ -103,6 +121,39 @@ public final class FramewireServer implements AutoCloseable {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException("could not start the HTTP server: " + cause.getMessage(), cause);
     }
+  }
+
+  /**
+   * SIGTERM (or {@code CoordinatedShutdown.run}): stop accepting (service-unbind), then tell every
+   * session to finish: the frame in flight is answered, then {@code server_shutting_down}, then the
+   * close (service-requests-done). Sessions get the deadline minus a second; what is left then is cut
+   * ({@link ServerBinding#terminate}) so that the system stops within the deadline.
+   */
+  private static void addToCoordinatedShutdown(
+      ActorSystem<?> system,
+      ServerBinding binding,
+      ActorRef<SessionManager.Command> sessions,
+      CompletableFuture<StreamError> shuttingDown,
+      Duration deadline) {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "framewire-unbind", binding::unbind);
+    Duration drainBudget = Duration.ofMillis(Math.max(deadline.toMillis() - 1000, deadline.toMillis() / 2));
+    Duration hardCut = Duration.ofMillis(Math.min(500, deadline.toMillis() / 4));
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "framewire-drain-sessions", () -> {
+      log.info("shutting down: finishing open sessions within {} ms", drainBudget.toMillis());
+      shuttingDown.complete(StreamError.serverShuttingDown());
+      return AskPattern.<SessionManager.Command, Done>ask(
+              sessions, SessionManager.Drain::new, drainBudget, system.scheduler())
+          .handle((done, timeout) -> {
+            if (timeout != null) {
+              log.warn("shutting down: sessions still open after {} ms; closing their connections",
+                  drainBudget.toMillis());
+            }
+            return Done.getInstance();
+          })
+          .thenCompose(done -> binding.terminate(hardCut))
+          .thenApply(terminated -> Done.getInstance());
+    });
   }
 
   public InetSocketAddress address() {

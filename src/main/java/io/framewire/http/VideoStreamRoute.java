@@ -11,10 +11,16 @@ import io.framewire.streaming.StreamSettings;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
@@ -47,13 +53,17 @@ public final class VideoStreamRoute extends AllDirectives {
   private final FrameValidator validator;
   private final StreamMetrics metrics;
   private final Materializer materializer;
+  private final StreamAccess access;
+  private final CompletionStage<StreamError> shutdown;
 
   public VideoStreamRoute(
       ActorSystem<?> system,
       ActorRef<SessionManager.Command> sessions,
       VideoFilePipelineService pipelines,
       StreamSettings settings,
-      StreamMetrics metrics) {
+      StreamMetrics metrics,
+      CompletionStage<StreamError> shutdown) {
+    this.shutdown = shutdown;
     this.system = system;
     this.sessions = sessions;
     this.pipelines = pipelines;
@@ -61,12 +71,37 @@ public final class VideoStreamRoute extends AllDirectives {
     this.validator = FrameValidator.of(settings);
     this.metrics = metrics;
     this.materializer = Materializer.matFromSystem(system);
+    this.access = new StreamAccess(settings);
   }
 
   public Route route() {
     return path(PathMatchers.segment("ws").slash("video").slash("stream"), () ->
-        get(() -> extractWebSocketUpgrade(upgrade ->
-            parameterOptional("pipeline_id", pipelineId -> connect(upgrade, pipelineId)))));
+        extractRequest(request -> parameterOptional("token", token -> parameterOptional("pipeline_id", pipelineId -> {
+          Optional<StreamAccess.Refusal> refusal = access.check(header(request, "Origin"), header(request, "Host"),
+              token, header(request, "Authorization"));
+          if (refusal.isPresent()) {
+            return refuseBeforeUpgrade(pipelineId.orElse(""), refusal.get());
+          }
+          return get(() -> extractWebSocketUpgrade(upgrade -> connect(upgrade, pipelineId)));
+        }))));
+  }
+
+  private static Optional<String> header(HttpRequest request, String name) {
+    return request.getHeader(name).map(HttpHeader::value);
+  }
+
+  /** Origin or token refused: a plain HTTP 403/401 with the error as JSON, no upgrade, no session. */
+  private Route refuseBeforeUpgrade(String pipelineId, StreamAccess.Refusal refusal) {
+    StreamError error = refusal.error();
+    metrics.errors.labels(error.code()).inc();
+    logRefusal(pipelineId, error);
+    HttpResponse response = HttpResponse.create()
+        .withStatus(refusal.status())
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, AnswerEncoder.encode(error)));
+    if (refusal.status() == 401) {
+      response = response.addHeader(HttpHeader.parse("WWW-Authenticate", "Bearer realm=\"framewire\""));
+    }
+    return complete(response);
   }
 
   private Route connect(WebSocketUpgrade upgrade, Optional<String> pipelineId) {
@@ -92,12 +127,19 @@ public final class VideoStreamRoute extends AllDirectives {
         materializer,
         (frameIndex, bytes) -> pipelines.runOnFrame(admitted.tools(), frameIndex, bytes),
         admitted.session(),
-        metrics);
+        metrics,
+        shutdown);
   }
 
   /** Accept, send the one error, close: the client learns why instead of seeing a failed handshake. */
   private Flow<Message, Message, NotUsed> refuse(String pipelineId, StreamError error) {
     metrics.errors.labels(error.code()).inc();
+    logRefusal(pipelineId, error);
+    return Flow.fromSinkAndSource(Sink.ignore(), Source.single(TextMessage.create(AnswerEncoder.encode(error))));
+  }
+
+  /** The {@code stream_error} log event of a connection that got no session. */
+  private static void logRefusal(String pipelineId, StreamError error) {
     MDC.put("event_type", "stream_error");
     MDC.put("session_id", UUID.randomUUID().toString());
     MDC.put("pipeline_id", pipelineId);
@@ -110,6 +152,5 @@ public final class VideoStreamRoute extends AllDirectives {
       MDC.remove("pipeline_id");
       MDC.remove("error");
     }
-    return Flow.fromSinkAndSource(Sink.ignore(), Source.single(TextMessage.create(AnswerEncoder.encode(error))));
   }
 }

@@ -33,7 +33,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   /** Frames answered dropped with no run after them (the session ended while they waited). */
   public record FramesDropped(int count) implements Command {}
 
-  /** The stream answered the client with this error and is closing the session. */
+  /**
+   * The session ends with this error: the stream answered the client with it and is closing, or (for
+   * {@code client_stalled}) dropped a client that no longer reads.
+   */
   public record ErrorSent(StreamError error) implements Command {}
 
   /**

@@ -5,6 +5,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import io.framewire.metrics.StreamMetrics;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.stream.BackpressureTimeoutException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
@@ -13,8 +16,8 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The stream graph of one WebSocket connection, top to bottom like the data:
- * aggregate → index → validate → latest-frame-wins → run pipeline, merged with the session actor's
- * control messages (slow_down, or an error that ends the session) → encode.
+ * aggregate → idle guard → index → validate (+ shutdown signal) → latest-frame-wins → run pipeline, merged with the session actor's
+ * control messages (slow_down, or an error that ends the session) → encode → stall guard.
  */
 public final class SessionFlow {
 
@@ -28,7 +31,8 @@ public final class SessionFlow {
       Materializer materializer,
       FrameRunner runner,
       ActorRef<SessionActor.Command> session,
-      StreamMetrics metrics) {
+      StreamMetrics metrics,
+      CompletionStage<StreamError> shutdown) {
     // The actor's channel into this connection; bounded, and the newest control message wins.
     Source<Answer, NotUsed> control = ActorSource.<Answer>actorRef(
             answer -> false, answer -> Optional.empty(), CONTROL_BUFFER, OverflowStrategy.dropHead())
@@ -39,6 +43,9 @@ public final class SessionFlow {
         .takeWhile(answer -> !(answer instanceof StreamError), true);
     return Flow.<Message>create()
         .via(AggregateStage.flow(validator, materializer))
+        // No message from the client for the idle timeout: that error, answered like any other, ends the session.
+        .idleTimeout(settings.idleTimeout())
+        .recover(TimeoutException.class, () -> StreamError.idleTimeout(settings.idleTimeout()))
         .via(IndexStage.flow())
         .map(in -> {
           if (in instanceof Frame) {
@@ -47,13 +54,24 @@ public final class SessionFlow {
           return in;
         })
         .via(ValidateStage.flow(validator))
+        // Server shutdown: like a last inbound message, so the frame in flight is answered first,
+        // then server_shutting_down, then the close. Completes with the client's side (eager).
+        .merge(Source.completionStage(shutdown).<Inbound>map(error -> error).concat(Source.never()), true)
         .via(LatestFrameWins.flow())
         .via(RunPipelineStage.flow(runner, settings.frameTimeout(), session))
         // eagerComplete: the session ends when either side ends (answers after an error, or the actor's error)
         .merge(control, true)
         .via(EncodeStage.flow())
+        // A client that stops reading: answers wait, bounded, behind TCP backpressure; after the stall
+        // timeout without demand the stream fails and the connection is dropped.
+        .backpressureTimeout(settings.stallTimeout())
         .watchTermination((notUsed, done) -> {
-          done.whenComplete((ok, failure) -> session.tell(SessionActor.ConnectionClosed.INSTANCE));
+          done.whenComplete((ok, failure) -> {
+            if (failure instanceof BackpressureTimeoutException) {
+              session.tell(new SessionActor.ErrorSent(StreamError.clientStalled(settings.stallTimeout())));
+            }
+            session.tell(SessionActor.ConnectionClosed.INSTANCE);
+          });
           return notUsed;
         })
         .named("session");

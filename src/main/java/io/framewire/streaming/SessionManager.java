@@ -4,7 +4,10 @@ import io.framewire.metrics.StreamMetrics;
 import io.framewire.pipeline.SessionTools;
 import io.framewire.pipeline.VideoFilePipelineService;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -26,6 +29,12 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
   /** Asks for a session of {@code pipelineId}. */
   public record Admit(String pipelineId, ActorRef<AdmitReply> replyTo)
       implements Command {}
+
+  /**
+   * The server is shutting down: admit no more sessions, and reply once none is left (the sessions
+   * themselves are ended through their streams, see {@link SessionFlow}).
+   */
+  public record Drain(ActorRef<Done> replyTo) implements Command {}
 
   /** How many sessions are open (for tests and diagnostics). */
   public record GetActiveCount(ActorRef<Integer> replyTo) implements Command {}
@@ -53,6 +62,8 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
   private final StreamMetrics metrics;
   private final Duration sessionStartTimeout;
   private int active;
+  private boolean draining;
+  private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
 
   private SessionManager(
       ActorContext<Command> ctx,
@@ -72,6 +83,7 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Admit.class, this::onAdmit)
+        .onMessage(Drain.class, this::onDrain)
         .onMessage(GetActiveCount.class, get -> {
           get.replyTo().tell(active);
           return this;
@@ -84,6 +96,10 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
     if (!pipelines.isValidPipeline(admit.pipelineId())) {
       admit.replyTo().tell(new Rejected(StreamError.invalidPipeline(
           "unknown pipeline_id '" + admit.pipelineId() + "'; GET /pipelines lists the available ones")));
+      return this;
+    }
+    if (draining) {
+      admit.replyTo().tell(new Rejected(StreamError.serverShuttingDown()));
       return this;
     }
     if (active >= settings.maxSessions()) {
@@ -119,9 +135,24 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
     return this;
   }
 
+  private Behavior<Command> onDrain(Drain drain) {
+    draining = true;
+    drainWaiters.add(drain.replyTo());
+    replyIfDrained();
+    return this;
+  }
+
   private Behavior<Command> onSessionStopped(Terminated terminated) {
     active--;
     metrics.sessionsActive.set(active);
+    replyIfDrained();
     return this;
+  }
+
+  private void replyIfDrained() {
+    if (draining && active == 0) {
+      drainWaiters.forEach(waiter -> waiter.tell(Done.getInstance()));
+      drainWaiters.clear();
+    }
   }
 }

@@ -14,6 +14,16 @@ public record StreamError(String code, String detail) implements Answer, Inbound
   public static final String FRAME_TOO_LARGE = "frame_too_large";
   public static final String PIPELINE_FAILURE = "pipeline_failure";
   public static final String INTERNAL_ERROR = "internal_error";
+  /** Refused before the upgrade (HTTP 403): the browser origin is not allowed. */
+  public static final String FORBIDDEN_ORIGIN = "forbidden_origin";
+  /** Refused before the upgrade (HTTP 401): the auth token is missing or wrong. */
+  public static final String UNAUTHORIZED = "unauthorized";
+  /** The client stopped reading answers for longer than the stall timeout; it is disconnected (it would not read a message). */
+  public static final String CLIENT_STALLED = "client_stalled";
+  /** No message from the client for longer than the idle timeout. */
+  public static final String IDLE_TIMEOUT = "idle_timeout";
+  /** The server is stopping: in-flight frames were answered, the session closes. */
+  public static final String SERVER_SHUTTING_DOWN = "server_shutting_down";
 
   public static StreamError invalidPipeline(String detail) {
     return new StreamError(INVALID_PIPELINE, detail);
@@ -37,6 +47,21 @@ public record StreamError(String code, String detail) implements Answer, Inbound
 
   public static StreamError pipelineFailure(String detail) {
     return new StreamError(PIPELINE_FAILURE, detail);
+  }
+
+  public static StreamError clientStalled(java.time.Duration stallTimeout) {
+    return new StreamError(CLIENT_STALLED,
+        "the client read no answer for " + stallTimeout.toMillis() + " ms (STREAM_STALL_TIMEOUT_MS); disconnected");
+  }
+
+  public static StreamError idleTimeout(java.time.Duration idleTimeout) {
+    return new StreamError(IDLE_TIMEOUT,
+        "no frame from the client for " + idleTimeout.toMillis() + " ms (STREAM_IDLE_TIMEOUT_MS); session closed");
+  }
+
+  public static StreamError serverShuttingDown() {
+    return new StreamError(SERVER_SHUTTING_DOWN,
+        "the server is shutting down; frames in flight were answered; reconnect to another instance or later");
   }
 
   public static StreamError internalError() {

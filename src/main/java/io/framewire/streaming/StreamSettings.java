@@ -2,6 +2,9 @@ package io.framewire.streaming;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 /** The {@code framewire.stream} settings of application.conf (see docs/configuration.md). */
 public record StreamSettings(
@@ -11,7 +14,11 @@ public record StreamSettings(
     long maxFramePixels,
     int maxSessions,
     Duration frameTimeout,
-    int dropWindow) {
+    int dropWindow,
+    List<String> allowedOrigins,
+    Optional<String> authToken,
+    Duration stallTimeout,
+    Duration idleTimeout) {
 
   public StreamSettings {
     if (!(dropThreshold >= 0 && dropThreshold <= 1) || !(slowdownThreshold >= 0 && slowdownThreshold <= 1)) {
@@ -23,6 +30,10 @@ public record StreamSettings(
     if (frameTimeout.isNegative() || frameTimeout.isZero()) {
       throw new IllegalArgumentException("frame timeout must be positive");
     }
+    if (stallTimeout.isNegative() || stallTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("stall and idle timeouts must be positive");
+    }
+    allowedOrigins = List.copyOf(allowedOrigins);
   }
 
   public static StreamSettings fromConfig(Config root) {
@@ -38,6 +49,11 @@ public record StreamSettings(
         c.getLong("max-frame-pixels"),
         c.getInt("max-sessions"),
         Duration.ofMillis(c.getLong("frame-timeout-ms")),
-        c.getInt("drop-window"));
+        c.getInt("drop-window"),
+        Arrays.stream(c.getString("allowed-origins").split(","))
+            .map(String::trim).filter(o -> !o.isEmpty()).toList(),
+        Optional.of(c.getString("auth-token")).filter(t -> !t.isBlank()),
+        Duration.ofMillis(c.getLong("stall-timeout-ms")),
+        Duration.ofMillis(c.getLong("idle-timeout-ms")));
   }
 }

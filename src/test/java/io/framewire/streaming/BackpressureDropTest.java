@@ -36,14 +36,8 @@ class BackpressureDropTest {
   void tenFramesWhileThePipelineIsHeldGiveFirstAndLastAsResultsAndEightDropped() throws Exception {
     byte[] jpeg = TestJpegs.solid(32, 32, Color.BLUE);
     try (WsTestClient client = server.stream("gated")) {
-      client.sendBinary(jpeg);
-      assertEquals(0, server.gate.awaitEntered()); // frame 0 is inside the pipeline and held there
-      for (int i = 1; i < 10; i++) {
-        client.sendBinary(jpeg);
-      }
-      // All ten have reached the stream (and so the one-frame slot) before the gate opens.
-      TestServer.await("10 frames received", () -> server.server.metrics().framesReceived.get() == 10);
-      server.gate.release(2);
+      // Frame 0 is held inside the pipeline while frames 1..9 arrive; then the gate lets two through.
+      server.sendWhilePipelineHeld(client, jpeg, 10);
 
       List<JsonNode> frames = new ArrayList<>();
       List<JsonNode> warnings = new ArrayList<>();

@@ -61,18 +61,9 @@ class LoggingAndMetricsTest {
         .withMdc(Map.of("event_type", "stream_slow_down", "pipeline_id", "gated"))
         .expect(server.server.system(), () -> {
           try (WsTestClient client = server.stream("gated")) {
-            client.sendBinary(JPEG);
-            server.gate.awaitEntered();
-            for (int i = 1; i < 10; i++) {
-              client.sendBinary(JPEG);
-            }
-            TestServer.await("frames received", () -> server.server.metrics().framesReceived.get() == 10);
-            server.gate.release(2);
-            client.next(11); // 10 frame answers and the warning
-          } catch (InterruptedException e) {
-            throw new AssertionError(e);
+            server.sendWhilePipelineHeld(client, JPEG, 10);
+            return client.next(11); // 10 frame answers and the warning
           }
-          return null;
         });
 
     LoggingTestKit.warn("session error pipeline_failure")
@@ -97,13 +88,7 @@ class LoggingAndMetricsTest {
   @Test
   void metricsCountFramesDropsSlowdownsErrorsAndSessions() throws Exception {
     try (WsTestClient client = server.stream("gated")) {
-      client.sendBinary(JPEG);
-      server.gate.awaitEntered();
-      for (int i = 1; i < 10; i++) {
-        client.sendBinary(JPEG);
-      }
-      TestServer.await("frames received", () -> server.server.metrics().framesReceived.get() == 10);
-      server.gate.release(2);
+      server.sendWhilePipelineHeld(client, JPEG, 10);
       client.next(11);
       String during = scrape();
       assertEquals(1.0, value(during, "stream_sessions_active"));

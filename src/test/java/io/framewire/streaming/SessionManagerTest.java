@@ -1,5 +1,7 @@
 package io.framewire.streaming;
 
+import com.typesafe.config.ConfigFactory;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewire.metrics.StreamMetrics;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.Effect;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -35,8 +38,8 @@ class SessionManagerTest {
 
   final TestPipelines pipelines = new TestPipelines();
   final StreamMetrics metrics = new StreamMetrics(false);
-  final StreamSettings settings =
-      new StreamSettings(0.10, 0.30, 1024 * 1024, 8_294_400, MAX_SESSIONS, Duration.ofSeconds(5), 30);
+  final StreamSettings settings = StreamSettings.fromConfig(
+      ConfigFactory.parseMap(Map.of("framewire.stream.max-sessions", MAX_SESSIONS)).withFallback(ConfigFactory.load()));
   final TestProbe<SessionManager.AdmitReply> replies = testKit.createTestProbe(SessionManager.AdmitReply.class);
   final TestProbe<Integer> counts = testKit.createTestProbe(Integer.class);
 

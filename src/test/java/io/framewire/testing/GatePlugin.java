@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * A test tool the test controls: plugin {@code test}, tool {@code gate}. Each frame announces itself
  * in {@link #entered} and then waits for a permit from {@link #release}; so a test can hold the
  * pipeline busy while frames arrive, deterministically, without timing. Tool {@code hang} never
- * returns (until the test ends), for timeout tests.
+ * returns (until the test ends), for timeout tests. Tool {@code count} is stateful (one instance per
+ * session), so tests can check that no tool instance outlives its session.
  */
 public final class GatePlugin implements ToolPlugin {
 
@@ -29,11 +30,21 @@ public final class GatePlugin implements ToolPlugin {
 
   @Override
   public Set<String> toolIds() {
-    return Set.of("gate", "hang");
+    return Set.of("gate", "hang", "count");
+  }
+
+  /** {@code count} keeps a per-session frame counter: stateful, one instance per session. */
+  @Override
+  public boolean isStateful(String toolId) {
+    return toolId.equals("count");
   }
 
   @Override
   public Tool create(String toolId, JsonNode params) {
+    if (toolId.equals("count")) {
+      long[] seen = {0};
+      return input -> Map.of("frames_seen", ++seen[0]);
+    }
     if (toolId.equals("hang")) {
       return input -> {
         hung.tryAcquire(60, TimeUnit.SECONDS);

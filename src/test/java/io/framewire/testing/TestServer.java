@@ -20,7 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 /**
  * Starts a real framewire on 127.0.0.1 and a free port, with the built-in tools plus a
  * {@link GatePlugin}, the built-in pipelines plus test ones ({@code gated}: one gate node;
- * {@code failing}: a debug/fail node; {@code hanging}: a node that never returns).
+ * {@code failing}: a debug/fail node; {@code hanging}: a node that never returns; {@code counting}: a stateful node).
  */
 public final class TestServer implements AutoCloseable {
 
@@ -49,6 +49,7 @@ public final class TestServer implements AutoCloseable {
     pipelines.add(single("gated", "test", "gate", "{}"));
     pipelines.add(single("failing", "debug", "fail", "{\"message\":\"camera lens cap is on\"}"));
     pipelines.add(single("hanging", "test", "hang", "{}"));
+    pipelines.add(single("counting", "test", "count", "{}"));
     server = FramewireServer.start(config, tools, PipelineRegistry.of(tools, pipelines));
   }
 
@@ -64,6 +65,26 @@ public final class TestServer implements AutoCloseable {
 
   public WsTestClient stream(String pipelineId) {
     return WsTestClient.stream(port(), pipelineId);
+  }
+
+  /**
+   * Overloads a {@code gated} session deterministically: frame 0 enters the held pipeline, frames
+   * 1..n-1 arrive behind it (and are all in the stream's slot before anything moves), then the gate
+   * lets two frames through: frame 0 and the newest one. Counts assume a fresh server.
+   */
+  public void sendWhilePipelineHeld(WsTestClient client, byte[] jpeg, int frames) {
+    client.sendBinary(jpeg);
+    try {
+      gate.awaitEntered();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    for (int i = 1; i < frames; i++) {
+      client.sendBinary(jpeg);
+    }
+    await(frames + " frames received", () -> server.metrics().framesReceived.get() == frames);
+    gate.release(2);
   }
 
   /** Sessions the SessionManager holds now (an ask, for tests only). */

@@ -100,6 +100,21 @@ public final class WsTestClient implements AutoCloseable {
     return closed.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
   }
 
+  /** Waits until the connection ends, by a close frame or by being cut; true when it has. */
+  public boolean awaitCloseOrError() {
+    try {
+      closed.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+      return true;
+    } catch (java.util.concurrent.CompletionException e) {
+      return !(e.getCause() instanceof java.util.concurrent.TimeoutException);
+    }
+  }
+
+  /** Whether the connection has ended (close frame received, or cut). */
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
   /** Messages received and not yet taken. */
   public List<String> pending() {
     return new ArrayList<>(messages);
