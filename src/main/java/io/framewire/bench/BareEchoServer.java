@@ -3,10 +3,7 @@ package io.framewire.bench;
 import static org.apache.pekko.http.javadsl.server.Directives.handleWebSocketMessages;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
@@ -14,9 +11,8 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
-import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The platform limit: a bare pekko-http WebSocket server that answers every binary message with
@@ -40,10 +36,9 @@ public final class BareEchoServer implements AutoCloseable {
   public static BareEchoServer start(String host, int port) {
     ActorSystem system = ActorSystem.create("bare-echo");
     try {
-      Materializer materializer = Materializer.matFromSystem(system);
       ServerBinding binding = Http.get(system)
           .newServerAt(host, port)
-          .bind(handleWebSocketMessages(echoFlow(materializer)))
+          .bind(handleWebSocketMessages(echoFlow()))
           .toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       return new BareEchoServer(system, binding);
@@ -53,33 +48,34 @@ public final class BareEchoServer implements AutoCloseable {
     }
   }
 
-  /** One answer per binary message; text messages are read and ignored. */
-  static Flow<Message, Message, NotUsed> echoFlow(Materializer materializer) {
+  /**
+   * One answer per binary message; text messages are read and ignored. A message that arrives in
+   * pieces is drained with {@code flatMapConcat}, which runs the piece stream inside this
+   * connection's own stream: no stream materialized on the side, no actor, no {@code
+   * CompletionStage} callback (pekko's Scala-future-backed stages run {@code thenApply} on
+   * {@code CompletableFuture}'s default executor, which on a 2-CPU machine starts a new thread per
+   * call).
+   */
+  static Flow<Message, Message, NotUsed> echoFlow() {
     return Flow.<Message>create()
-        .mapAsync(1, message -> consume(message, materializer))
-        .filter(isFrame -> isFrame)
+        .flatMapConcat(BareEchoServer::frames)
         .zipWithIndex()
         .map(pair -> (Message) TextMessage.create(
             "{\"frame_index\":" + pair.second() + ",\"result\":{}}"));
   }
 
-  /**
-   * Reads the whole message (a streamed one must be drained, or the connection stalls) and tells
-   * whether it was a frame.
-   */
-  static CompletionStage<Boolean> consume(Message message, Materializer materializer) {
+  /** One element for a binary message once it is fully read, none for a text message. */
+  static Source<Boolean, ?> frames(Message message) {
     if (message.isText()) {
       TextMessage text = message.asTextMessage();
       return text.isStrict()
-          ? CompletableFuture.completedFuture(false)
-          : text.getStreamedText().runWith(Sink.ignore(), materializer).thenApply(done -> false);
+          ? Source.empty()
+          : text.getStreamedText().fold(0, (n, chunk) -> n).flatMapConcat(n -> Source.empty());
     }
     BinaryMessage binary = message.asBinaryMessage();
-    if (binary.isStrict()) {
-      return CompletableFuture.completedFuture(true);
-    }
-    CompletionStage<Done> drained = binary.getStreamedData().runWith(Sink.ignore(), materializer);
-    return drained.thenApply(done -> true);
+    return binary.isStrict()
+        ? Source.single(true)
+        : binary.getStreamedData().fold(0, (n, chunk) -> n).map(n -> true);
   }
 
   public int port() {

@@ -13,7 +13,6 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
-import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
 
 /**
@@ -29,10 +28,8 @@ final class FakeStreamServer implements AutoCloseable {
 
   FakeStreamServer(LongFunction<List<String>> script) throws Exception {
     system = ActorSystem.create("fake-stream");
-    Materializer materializer = Materializer.matFromSystem(system);
     Flow<Message, Message, ?> flow = Flow.<Message>create()
-        .mapAsync(1, message -> BareEchoServer.consume(message, materializer))
-        .filter(isFrame -> isFrame)
+        .flatMapConcat(BareEchoServer::frames)
         .zipWithIndex()
         .mapConcat(pair -> script.apply(pair.second()))
         .takeWhile(text -> !text.contains("\"error\""), true)
