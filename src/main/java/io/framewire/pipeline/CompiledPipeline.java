@@ -23,6 +23,8 @@ final class CompiledPipeline {
   /** Whether each node's tool keeps per-session state. */
   final boolean[] stateful;
   final boolean anyStateful;
+  /** Whether each node's tool may block: blocking tools run on the tool dispatcher, others inline. */
+  final boolean[] blocking;
 
   CompiledPipeline(
       PipelineDefinition definition,
@@ -30,7 +32,8 @@ final class CompiledPipeline {
       int[][] predecessors,
       int[] sinks,
       int[] outputs,
-      boolean[] stateful) {
+      boolean[] stateful,
+      boolean[] blocking) {
     this.definition = definition;
     this.nodes = definition.nodes().toArray(NodeDefinition[]::new);
     this.topologicalOrder = topologicalOrder;
@@ -38,6 +41,7 @@ final class CompiledPipeline {
     this.sinks = sinks;
     this.outputs = outputs;
     this.stateful = stateful;
+    this.blocking = blocking;
     boolean any = false;
     for (boolean s : stateful) {
       any |= s;

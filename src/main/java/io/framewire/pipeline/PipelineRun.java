@@ -75,6 +75,10 @@ final class PipelineRun {
       done[node].completeExceptionally(failure); // the run already failed: don't start new work
       return;
     }
+    if (!pipeline.blocking[node]) {
+      runNode(node); // quick tool: a hand-off to another thread would cost more than the tool
+      return;
+    }
     try {
       executor.execute(() -> runNode(node));
     } catch (RuntimeException rejected) {

@@ -49,7 +49,11 @@ public final class PipelineValidator {
     int[] order = topologicalOrder(nodes, predecessors);
     requireReachable(nodes, predecessors, entries);
     boolean[] stateful = checkTools(nodes, tools);
-    return new CompiledPipeline(pipeline, order, predecessors, sinks(predecessors), outputs, stateful);
+    boolean[] blocking = new boolean[nodes.size()];
+    for (int i = 0; i < blocking.length; i++) {
+      blocking[i] = tools.isBlocking(nodes.get(i).pluginId(), nodes.get(i).toolId());
+    }
+    return new CompiledPipeline(pipeline, order, predecessors, sinks(predecessors), outputs, stateful, blocking);
   }
 
   private static Map<String, Integer> indexNodes(List<NodeDefinition> nodes) {

@@ -35,4 +35,14 @@ public interface ToolPlugin {
   default boolean isStateful(String toolId) {
     return false;
   }
+
+  /**
+   * Whether the tool may block or take more than a few microseconds (decode, sleep, scan, I/O).
+   * Blocking tools run on the dedicated tool dispatcher; a non-blocking one runs inline on the
+   * thread that completed its last predecessor (for a one-node pipeline: the stream's own thread),
+   * which saves a thread hand-off per frame. When in doubt, leave the default.
+   */
+  default boolean isBlocking(String toolId) {
+    return true;
+  }
 }

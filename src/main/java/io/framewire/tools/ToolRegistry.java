@@ -68,6 +68,12 @@ public final class ToolRegistry {
     return plugin != null && plugin.isStateful(toolId);
   }
 
+  /** Unknown tools count as blocking (the safe side). */
+  public boolean isBlocking(String pluginId, String toolId) {
+    ToolPlugin plugin = plugins.get(pluginId);
+    return plugin == null || plugin.isBlocking(toolId);
+  }
+
   public Collection<ToolPlugin> plugins() {
     return List.copyOf(plugins.values());
   }

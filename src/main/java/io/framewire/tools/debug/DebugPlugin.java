@@ -22,6 +22,12 @@ public final class DebugPlugin implements ToolPlugin {
     return Set.of("echo", "sleep", "fail");
   }
 
+  /** {@code echo} only reads two fields: it never blocks. */
+  @Override
+  public boolean isBlocking(String toolId) {
+    return !toolId.equals("echo");
+  }
+
   @Override
   public Tool create(String toolId, JsonNode params) {
     return switch (toolId) {
