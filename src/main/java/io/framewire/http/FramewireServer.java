@@ -10,7 +10,6 @@ import io.framewire.streaming.SessionManager;
 import io.framewire.streaming.StreamSettings;
 import io.framewire.tools.ToolRegistry;
 import com.typesafe.config.ConfigFactory;
-import io.framewire.streaming.StreamError;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,8 +79,6 @@ public final class FramewireServer implements AutoCloseable {
     if (deadline.toMillis() < 100) {
       throw new IllegalArgumentException("framewire.shutdown.deadline-ms must be at least 100");
     }
-    // Completed when shutdown begins: every session's stream takes it as its last inbound message.
-    CompletableFuture<StreamError> shuttingDown = new CompletableFuture<>();
     // The drain runs in this phase: give it the whole deadline (its default timeout is 5 s).
     Config systemConfig = ConfigFactory.parseString(
             "pekko.coordinated-shutdown.phases.service-requests-done.timeout = " + (deadline.toMillis() + 1000) + " ms")
@@ -98,7 +95,7 @@ public final class FramewireServer implements AutoCloseable {
       Route routes = Directives.concat(
           new ApiRoutes(pipelines, mapper).route(),
           new MetricsRoute(metrics).route(),
-          new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics, shuttingDown).route(),
+          new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route(),
           new WebClientRoute().route());
       String host = config.getString("framewire.http.host");
       int port = config.getInt("framewire.http.port");
@@ -107,7 +104,7 @@ public final class FramewireServer implements AutoCloseable {
             if (failure != null) {
               started.completeExceptionally(failure);
             } else {
-              addToCoordinatedShutdown(ctx.getSystem(), binding, sessions, shuttingDown, deadline);
+              addToCoordinatedShutdown(ctx.getSystem(), binding, sessions, deadline);
               started.complete(new FramewireServer(ctx.getSystem(), binding, sessions, metrics, dag));
             }
           });
@@ -133,7 +130,6 @@ public final class FramewireServer implements AutoCloseable {
       ActorSystem<?> system,
       ServerBinding binding,
       ActorRef<SessionManager.Command> sessions,
-      CompletableFuture<StreamError> shuttingDown,
       Duration deadline) {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "framewire-unbind", binding::unbind);
@@ -141,7 +137,6 @@ public final class FramewireServer implements AutoCloseable {
     Duration hardCut = Duration.ofMillis(Math.min(500, deadline.toMillis() / 4));
     shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "framewire-drain-sessions", () -> {
       log.info("shutting down: finishing open sessions within {} ms", drainBudget.toMillis());
-      shuttingDown.complete(StreamError.serverShuttingDown());
       return AskPattern.<SessionManager.Command, Done>ask(
               sessions, SessionManager.Drain::new, drainBudget, system.scheduler())
           .handle((done, timeout) -> {

@@ -11,7 +11,6 @@ import io.framewire.streaming.StreamSettings;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -52,16 +51,13 @@ public final class VideoStreamRoute extends AllDirectives {
   private final FrameValidator validator;
   private final StreamMetrics metrics;
   private final StreamAccess access;
-  private final CompletionStage<StreamError> shutdown;
 
   public VideoStreamRoute(
       ActorSystem<?> system,
       ActorRef<SessionManager.Command> sessions,
       VideoFilePipelineService pipelines,
       StreamSettings settings,
-      StreamMetrics metrics,
-      CompletionStage<StreamError> shutdown) {
-    this.shutdown = shutdown;
+      StreamMetrics metrics) {
     this.system = system;
     this.sessions = sessions;
     this.pipelines = pipelines;
@@ -123,8 +119,7 @@ public final class VideoStreamRoute extends AllDirectives {
         validator,
         (frameIndex, bytes) -> pipelines.runOnFrame(admitted.tools(), frameIndex, bytes),
         admitted.session(),
-        metrics,
-        shutdown);
+        metrics);
   }
 
   /** Accept, send the one error, close: the client learns why instead of seeing a failed handshake. */

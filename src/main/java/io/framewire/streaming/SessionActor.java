@@ -4,6 +4,7 @@ import io.framewire.metrics.StreamMetrics;
 import io.framewire.pipeline.SessionTools;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -43,7 +44,14 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
    * The connection's stream has been materialized (the WebSocket upgrade went through); {@code control}
    * is the session's channel to the client, merged into its answers.
    */
-  public record StreamStarted(ActorRef<Answer> control) implements Command {}
+  public record StreamStarted(ActorRef<Answer> control, CompletableFuture<StreamError> shutdown)
+      implements Command {}
+
+  /**
+   * The server is shutting down: the session's stream takes {@code server_shutting_down} as its last
+   * inbound message, so the frame in flight is answered first, then the error, then the close.
+   */
+  public enum ServerShuttingDown implements Command { INSTANCE }
 
   /** The connection's stream has terminated (normally or not). */
   public enum ConnectionClosed implements Command { INSTANCE }
@@ -96,6 +104,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   private final String pipelineId;
   private final SessionTools tools;
   private ActorRef<Answer> control; // set when the stream starts
+  private CompletableFuture<StreamError> shutdown; // set when the stream starts
+  private boolean shuttingDown;
   private final BackpressurePolicy policy;
   private final StreamMetrics metrics;
   private final Logger log;
@@ -129,6 +139,17 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(StreamStarted.class, started -> {
           control = started.control();
+          shutdown = started.shutdown();
+          if (shuttingDown) {
+            shutdown.complete(StreamError.serverShuttingDown());
+          }
+          return this;
+        })
+        .onMessageEquals(ServerShuttingDown.INSTANCE, () -> {
+          shuttingDown = true;
+          if (shutdown != null) {
+            shutdown.complete(StreamError.serverShuttingDown());
+          }
           return this;
         })
         .onMessageEquals(StartTimeout.INSTANCE, () -> control != null ? this : onConnectionClosed())

@@ -1,17 +1,17 @@
 package io.framewire.streaming;
 
+import io.framewire.metrics.StreamMetrics;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.http.javadsl.model.ws.Message;
-import io.framewire.metrics.StreamMetrics;
-import java.util.Optional;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import org.apache.pekko.stream.BackpressureTimeoutException;
 import org.apache.pekko.stream.OverflowStrategy;
-import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
 /**
  * The stream graph of one WebSocket connection, top to bottom like the data:
@@ -29,13 +29,15 @@ public final class SessionFlow {
       FrameValidator validator,
       FrameRunner runner,
       ActorRef<SessionActor.Command> session,
-      StreamMetrics metrics,
-      CompletionStage<StreamError> shutdown) {
+      StreamMetrics metrics) {
+    // Completed by the session actor when the server shuts down. One per connection (not one shared
+    // by all), so nothing of an ended session stays registered anywhere until shutdown.
+    CompletableFuture<StreamError> shutdown = new CompletableFuture<>();
     // The actor's channel into this connection; bounded, and the newest control message wins.
     Source<Answer, NotUsed> control = ActorSource.<Answer>actorRef(
             answer -> false, answer -> Optional.empty(), CONTROL_BUFFER, OverflowStrategy.dropHead())
         .mapMaterializedValue(ref -> {
-          session.tell(new SessionActor.StreamStarted(ref));
+          session.tell(new SessionActor.StreamStarted(ref, shutdown));
           return NotUsed.getInstance();
         })
         .takeWhile(answer -> !(answer instanceof StreamError), true);

@@ -5,6 +5,8 @@ import io.framewire.pipeline.SessionTools;
 import io.framewire.pipeline.VideoFilePipelineService;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.UUID;
 import org.apache.pekko.Done;
@@ -62,6 +64,8 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
   private final StreamMetrics metrics;
   private final Duration sessionStartTimeout;
   private int active;
+  /** The open sessions, to tell them when the server shuts down. */
+  private final Set<ActorRef<SessionActor.Command>> sessions = new HashSet<>();
   private boolean draining;
   private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
 
@@ -129,6 +133,7 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
       throw e;
     }
     getContext().watch(session);
+    sessions.add(session);
     active++;
     metrics.sessionsActive.set(active);
     admit.replyTo().tell(new Admitted(sessionId, session, tools));
@@ -136,6 +141,9 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
   }
 
   private Behavior<Command> onDrain(Drain drain) {
+    if (!draining) {
+      sessions.forEach(session -> session.tell(SessionActor.ServerShuttingDown.INSTANCE));
+    }
     draining = true;
     drainWaiters.add(drain.replyTo());
     replyIfDrained();
@@ -143,6 +151,7 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
   }
 
   private Behavior<Command> onSessionStopped(Terminated terminated) {
+    sessions.remove(terminated.getRef());
     active--;
     metrics.sessionsActive.set(active);
     replyIfDrained();

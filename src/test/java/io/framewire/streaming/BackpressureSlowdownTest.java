@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.pipeline.SessionTools;
 import io.framewire.streaming.BackpressurePolicy.State;
+import java.util.concurrent.CompletableFuture;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.Effect;
@@ -209,7 +210,7 @@ class BackpressureSlowdownTest {
     ActorRef<SessionActor.Command> session =
         testKit.spawn(SessionActor.create("s-1", "echo", tools, policy(), metrics));
     TestProbe<Answer> control = testKit.createTestProbe(Answer.class);
-    session.tell(new SessionActor.StreamStarted(control.ref()));
+    session.tell(new SessionActor.StreamStarted(control.ref(), new CompletableFuture<>()));
 
     long next = tellClean(session, 0, 10);
     session.tell(done(next + 4, 4, 2_000)); // frames next..next+3 dropped, next+4 ran
@@ -277,7 +278,7 @@ class BackpressureSlowdownTest {
     ActorRef<SessionActor.Command> session =
         testKit.spawn(SessionActor.create("s-3", "stateful", tools, policy(), metrics));
     TestProbe<Answer> control = testKit.createTestProbe(Answer.class);
-    session.tell(new SessionActor.StreamStarted(control.ref()));
+    session.tell(new SessionActor.StreamStarted(control.ref(), new CompletableFuture<>()));
     session.tell(SessionActor.ConnectionClosed.INSTANCE);
     control.expectTerminated(session);
     assertTrue(tools.isClosed());
@@ -296,7 +297,7 @@ class BackpressureSlowdownTest {
     assertEquals(SessionActor.START_TIMEOUT.toMillis(), timer.delay().toMillis());
 
     TestInbox<Answer> control = TestInbox.create();
-    kit.run(new SessionActor.StreamStarted(control.getRef()));
+    kit.run(new SessionActor.StreamStarted(control.getRef(), new CompletableFuture<>()));
     for (int i = 0; i < 10; i++) {
       kit.run(done(i, 0, 100 + i));
     }

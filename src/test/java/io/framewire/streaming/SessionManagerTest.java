@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewire.metrics.StreamMetrics;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.Map;
 import java.util.List;
@@ -138,7 +141,7 @@ class SessionManagerTest {
     SessionManager.Admitted never = admit(manager, "stateful");
     SessionManager.Admitted started = admit(manager, "echo");
     TestProbe<Answer> control = testKit.createTestProbe(Answer.class);
-    started.session().tell(new SessionActor.StreamStarted(control.ref()));
+    started.session().tell(new SessionActor.StreamStarted(control.ref(), new CompletableFuture<>()));
 
     replies.expectTerminated(never.session(), Duration.ofSeconds(5));
     assertTrue(never.tools().isClosed());
@@ -154,12 +157,40 @@ class SessionManagerTest {
   }
 
   @Test
+  void drainTellsEveryOpenSessionItsServerIsShuttingDownAndRefusesNewOnes() {
+    ActorRef<SessionManager.Command> manager = manager();
+    SessionManager.Admitted running = admit(manager, "echo");
+    SessionManager.Admitted notYetStarted = admit(manager, "echo");
+    CompletableFuture<StreamError> runningShutdown = new CompletableFuture<>();
+    running.session().tell(new SessionActor.StreamStarted(testKit.createTestProbe(Answer.class).ref(), runningShutdown));
+
+    TestProbe<Done> drained = testKit.createTestProbe(Done.class);
+    manager.tell(new SessionManager.Drain(drained.ref()));
+
+    assertEquals(StreamError.serverShuttingDown(), runningShutdown.orTimeout(5, TimeUnit.SECONDS).join());
+    // A session whose stream starts after the drain began is told at once.
+    CompletableFuture<StreamError> lateShutdown = new CompletableFuture<>();
+    notYetStarted.session().tell(
+        new SessionActor.StreamStarted(testKit.createTestProbe(Answer.class).ref(), lateShutdown));
+    assertEquals(StreamError.serverShuttingDown(), lateShutdown.orTimeout(5, TimeUnit.SECONDS).join());
+
+    manager.tell(new SessionManager.Admit("echo", replies.ref()));
+    assertEquals(StreamError.serverShuttingDown(),
+        assertInstanceOf(SessionManager.Rejected.class, replies.receiveMessage()).error());
+
+    drained.expectNoMessage(Duration.ofMillis(50)); // sessions still open
+    running.session().tell(SessionActor.ConnectionClosed.INSTANCE);
+    notYetStarted.session().tell(SessionActor.ConnectionClosed.INSTANCE);
+    drained.expectMessage(Done.getInstance());
+  }
+
+  @Test
   void aSessionActorThatThrowsIsStoppedItsToolsClosedItsClientToldAndItsSlotFreed() {
     ActorRef<SessionManager.Command> manager = manager();
     SessionManager.Admitted admitted = admit(manager, "stateful");
     assertEquals(1, pipelines.dag.openStatefulTools());
     TestProbe<Answer> control = testKit.createTestProbe(Answer.class);
-    admitted.session().tell(new SessionActor.StreamStarted(control.ref()));
+    admitted.session().tell(new SessionActor.StreamStarted(control.ref(), new CompletableFuture<>()));
 
     // A negative count makes the Prometheus counter throw inside the actor: a bug, as far as the
     // actor knows. Supervision stops it (no restart with half-updated state).
