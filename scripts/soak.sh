@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Soak: 20 sessions at 15 fps on the `motion` pipeline for 10 minutes against target/framewire.jar
-# on 127.0.0.1, reporting each minute the heap after a full GC, live threads, open sessions and
+# on 127.0.0.1, reporting each minute the live heap after a full GC, live threads, open sessions and
 # frame counters. Not part of the tests; bounded in time; stops its server on exit.
 #   scripts/soak.sh [MINUTES=10] [SESSIONS=20] [FPS=15] [PIPELINE=motion]
 source "$(dirname "$0")/bench/common.sh"
@@ -20,9 +20,10 @@ java -jar "$JAR" bench --url "ws://127.0.0.1:$PORT/ws/video/stream?pipeline_id=$
 LOAD_PID=$!
 
 metric() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m { printf "%d", $2 }'; }
+# Live heap: GC.class_histogram runs a full GC first and then counts only reachable objects, so the
+# figure is not inflated by what the load allocates between a GC and a separate heap_info read.
 heap_after_gc_mb() {
-  jcmd "$SERVER_PID" GC.run >/dev/null
-  jcmd "$SERVER_PID" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); printf "%.1f", v / 1024; exit } }'
+  jcmd "$SERVER_PID" GC.class_histogram | awk '/^Total/ { printf "%.1f", $3 / 1048576 }'
 }
 
 printf '%-6s %-16s %-8s %-9s %-10s %-10s %-9s\n' minute heap_after_gc_mb threads sessions received processed dropped
