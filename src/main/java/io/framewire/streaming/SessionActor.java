@@ -103,12 +103,12 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   private final String sessionId;
   private final String pipelineId;
   private final SessionTools tools;
-  private ActorRef<Answer> control; // set when the stream starts
-  private CompletableFuture<StreamError> shutdown; // set when the stream starts
-  private boolean shuttingDown;
   private final BackpressurePolicy policy;
   private final StreamMetrics metrics;
   private final Logger log;
+  private ActorRef<Answer> control; // set when the stream starts
+  private CompletableFuture<StreamError> shutdown; // set when the stream starts
+  private boolean shuttingDown;
   private long lastProcessedMillis;
   private boolean connectionClosed;
   private boolean errorSent;
@@ -140,22 +140,24 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         .onMessage(StreamStarted.class, started -> {
           control = started.control();
           shutdown = started.shutdown();
-          if (shuttingDown) {
-            shutdown.complete(StreamError.serverShuttingDown());
-          }
-          return this;
+          return passOnShutdown();
         })
         .onMessageEquals(ServerShuttingDown.INSTANCE, () -> {
           shuttingDown = true;
-          if (shutdown != null) {
-            shutdown.complete(StreamError.serverShuttingDown());
-          }
-          return this;
+          return passOnShutdown();
         })
         .onMessageEquals(StartTimeout.INSTANCE, () -> control != null ? this : onConnectionClosed())
         .onMessageEquals(ConnectionClosed.INSTANCE, this::onConnectionClosed)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
+  }
+
+  /** Once the server is shutting down and the stream has started, the stream gets its last inbound message. */
+  private Behavior<Command> passOnShutdown() {
+    if (shuttingDown && shutdown != null) {
+      shutdown.complete(StreamError.serverShuttingDown());
+    }
+    return this;
   }
 
   private Behavior<Command> onFramesDone(FramesDone done) {
