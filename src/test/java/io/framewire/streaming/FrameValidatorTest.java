@@ -7,17 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewire.testing.TestJpegs;
 import java.awt.Color;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -174,7 +167,7 @@ class FrameValidatorTest {
 
   @Test
   void headerReaderReadsProgressiveSof2Dimensions() throws Exception {
-    byte[] jpeg = progressive(200, 75);
+    byte[] jpeg = TestJpegs.progressive(200, 75);
     assertTrue(hasMarker(jpeg, 0xC2), "progressive JPEG has a SOF2 header");
     assertFalse(hasMarker(jpeg, 0xC0), "and no SOF0");
     assertEquals(new JpegHeader.Dimensions(200, 75), JpegHeader.dimensions(jpeg));
@@ -183,7 +176,7 @@ class FrameValidatorTest {
 
   @Test
   void headerReaderFollowsARewrittenProgressiveHeader() throws Exception {
-    byte[] bomb = TestJpegs.withDeclaredSize(progressive(40, 30), 60000, 60000);
+    byte[] bomb = TestJpegs.withDeclaredSize(TestJpegs.progressive(40, 30), 60000, 60000);
     assertEquals(new JpegHeader.Dimensions(60000, 60000), JpegHeader.dimensions(bomb));
     assertEquals(3_600_000_000L, JpegHeader.dimensions(bomb).pixels()); // no int overflow
     assertEquals(StreamError.FRAME_TOO_LARGE, refused(0, bomb).code());
@@ -199,26 +192,6 @@ class FrameValidatorTest {
         assertThrows(JpegHeader.MalformedJpegException.class, () -> JpegHeader.dimensions(jpeg));
     assertEquals("frame header declares an empty image", e.getMessage());
     assertEquals(StreamError.INVALID_FRAME, refused(0, jpeg).code());
-  }
-
-  private static byte[] progressive(int width, int height) throws IOException {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        image.setRGB(x, y, (x * 255 / width) << 16 | (y * 255 / height) << 8);
-      }
-    }
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-      ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
-      writer.setOutput(out);
-      writer.write(null, new IIOImage(image, null, null), param);
-    } finally {
-      writer.dispose();
-    }
-    return bytes.toByteArray();
   }
 
   private static boolean hasMarker(byte[] jpeg, int marker) {

@@ -155,12 +155,29 @@ public final class TestJpegs {
   }
 
   private static byte[] encode(BufferedImage image, float quality) {
+    return write(image, param -> {
+      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+      param.setCompressionQuality(quality);
+    });
+  }
+
+  /** A gradient written as a progressive JPEG (an SOF2 frame header instead of SOF0). */
+  public static byte[] progressive(int width, int height) {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, (x * 255 / width) << 16 | (y * 255 / height) << 8);
+      }
+    }
+    return write(image, param -> param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT));
+  }
+
+  private static byte[] write(BufferedImage image, java.util.function.Consumer<ImageWriteParam> configure) {
     ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
       ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      param.setCompressionQuality(quality);
+      configure.accept(param);
       writer.setOutput(out);
       writer.write(null, new IIOImage(image, null, null), param);
     } catch (IOException e) {
@@ -170,4 +187,5 @@ public final class TestJpegs {
     }
     return bytes.toByteArray();
   }
+
 }
