@@ -121,7 +121,8 @@ export class Overlay {
 
   /**
    * Replaces the drawing with this result's boxes and the frame index. Not called for dropped
-   * frames, so the last result stays visible.
+   * frames, so the last result stays visible. What is drawn is also left on the canvas element as
+   * `data-boxes` (count) and `data-frame-index`, for tests and users' scripts.
    * @param {number} frameIndex
    * @param {any} result
    */
@@ -132,7 +133,10 @@ export class Overlay {
     ctx.lineWidth = 2 * scale;
     ctx.font = `${Math.round(13 * scale)}px system-ui, sans-serif`;
     ctx.textBaseline = 'top';
-    for (const box of collectBoxes(result)) {
+    const boxes = collectBoxes(result);
+    this.canvas.dataset.boxes = String(boxes.length);
+    this.canvas.dataset.frameIndex = String(frameIndex);
+    for (const box of boxes) {
       const color = COLORS[box.kind];
       ctx.strokeStyle = color;
       ctx.strokeRect(box.x, box.y, box.w, box.h);

@@ -133,6 +133,19 @@ class BrowserStreamingE2ETest {
   }
 
   @Test
+  void motionPipelineDrawsBoxesOverTheMovingFakeCamera() throws Exception {
+    open("/?pipeline_id=motion&autostart=1");
+    WebElement overlay = driver.findElement(By.id("overlay"));
+    // Chromium's fake camera animates a rotating shape: the motion tool finds it and boxes are drawn.
+    waiter().until(d -> {
+      String boxes = overlay.getAttribute("data-boxes");
+      return boxes != null && Integer.parseInt(boxes) >= 1;
+    });
+    assertTrue(Integer.parseInt(overlay.getAttribute("data-frame-index")) >= 1, "motion needs a previous frame");
+    screenshot("motion-boxes");
+  }
+
+  @Test
   void slowPipelineSlowDownLowersMaxFps() throws Exception {
     open("/?pipeline_id=" + SLOW_PIPELINE + "&autostart=1");
     waiter().until(d -> count("slowdown-count") >= 1);
