@@ -41,7 +41,8 @@ class ErrorHandlingTest {
 
   /** Runs {@code attack} on a fresh session while a bystander streams; returns the error the attacker got. */
   private static JsonNode attack(String pipelineId, Consumer<WsTestClient> attack) {
-    try (WsTestClient bystander = server.stream("echo"); WsTestClient attacker = server.stream(pipelineId)) {
+    // The bystander decodes (inspect): its frames need the same tool thread pool a hung tool sits in.
+    try (WsTestClient bystander = server.stream("inspect"); WsTestClient attacker = server.stream(pipelineId)) {
       bystander.sendBinary(JPEG);
       assertEquals(0, bystander.next().get("frame_index").asInt());
       attack.accept(attacker);
