@@ -108,6 +108,8 @@ public final class RunPipelineStage {
   static StreamError toStreamError(long frameIndex, Throwable failure, Duration frameTimeout) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     if (cause instanceof PipelineFailure pipelineFailure) {
+      // The session logs the stream_pipeline_error event; the tool's own stack trace is for debugging.
+      log.debug("frame {}: pipeline failure", frameIndex, pipelineFailure.getCause());
       return StreamError.pipelineFailure(clientDetail(pipelineFailure));
     }
     if (cause instanceof TimeoutException) {
