@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * run without a session ({@link #runPipeline(String, Map)}) uses a one-shot session closed when
  * the run ends.
  *
- * <p>Results hold the merged outputs of the output nodes, JSON-safe: see {@link JsonSafe}.
+ * <p>Results hold the merged outputs of the output nodes, made JSON-safe (no {@code image_bytes},
+ * no top-level {@code _} keys, non-JSON values dropped): see docs/pipelines.md.
  */
 public final class DagPipelineService implements AutoCloseable {
 

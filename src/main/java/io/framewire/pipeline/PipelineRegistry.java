@@ -50,8 +50,14 @@ public final class PipelineRegistry {
    *     repeats a pipeline id
    */
   public static PipelineRegistry load(ToolRegistry tools, Optional<Path> pipelinesDir) {
+    return load(tools, pipelinesDir, PipelineRegistry.class.getClassLoader());
+  }
+
+  /** As {@link #load(ToolRegistry, Optional)}, with built-ins from this class loader's classpath. */
+  static PipelineRegistry load(
+      ToolRegistry tools, Optional<Path> pipelinesDir, ClassLoader classLoader) {
     Loader loader = new Loader(tools);
-    loader.loadClasspath(PipelineRegistry.class.getClassLoader());
+    loader.loadClasspath(classLoader);
     pipelinesDir.ifPresent(loader::loadDirectory);
     return new PipelineRegistry(tools, loader.loaded);
   }
@@ -147,10 +153,15 @@ public final class PipelineRegistry {
       // newFileSystem(Path) opens a private file system: no clash with one someone else opened.
       try (FileSystem zip = FileSystems.newFileSystem(jar)) {
         String jarName = jar.getFileName().toString();
-        loadJsonFiles(zip.getPath(entry), file -> jarName + "!" + file);
+        // Label as jar URLs do: framewire.jar!/pipelines/echo.json
+        loadJsonFiles(zip.getPath(entry), file -> jarName + "!/" + stripLeadingSlash(file.toString()));
       } catch (IOException e) {
         throw new PipelineLoadException(jar.toString(), "cannot read jar: " + e.getMessage(), e);
       }
+    }
+
+    private static String stripLeadingSlash(String path) {
+      return path.startsWith("/") ? path.substring(1) : path;
     }
 
     private void loadJsonFiles(Path dir, java.util.function.Function<Path, String> label) {

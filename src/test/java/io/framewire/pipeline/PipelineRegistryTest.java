@@ -8,7 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewire.tools.ToolRegistry;
 import io.framewire.tools.debug.DebugPlugin;
+import java.io.OutputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -121,5 +127,39 @@ class PipelineRegistryTest {
         assertThrows(PipelineValidationException.class, () -> PipelineRegistry.of(debug, List.of(echo, echo))).getMessage());
     assertEquals("node 'e': unknown tool 'nope' in plugin 'debug'",
         assertThrows(PipelineValidationException.class, () -> PipelineRegistry.of(debug, List.of(bad))).getMessage());
+  }
+
+  /** Production runs from the fat jar: built-ins are read from a {@code jar:} URL. */
+  @Test
+  void builtInsLoadFromInsideAJar() throws Exception {
+    Path jar = jarWith("pipelines/jarred.json", echoPipeline("jarred"));
+    try (URLClassLoader classLoader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+      PipelineRegistry registry = PipelineRegistry.load(TOOLS, Optional.empty(), classLoader);
+      assertEquals(List.of("jarred"), registry.all().stream().map(PipelineDefinition::id).toList());
+      // Loading twice must not trip over a zip file system left open by the first load.
+      assertEquals(1, PipelineRegistry.load(TOOLS, Optional.empty(), classLoader).all().size());
+    }
+  }
+
+  @Test
+  void badBuiltInInsideAJarNamesTheJarAndFile() throws Exception {
+    Path jar = jarWith("pipelines/bad.json", "[]");
+    try (URLClassLoader classLoader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+      var e = assertThrows(PipelineLoadException.class,
+          () -> PipelineRegistry.load(TOOLS, Optional.empty(), classLoader));
+      assertTrue(e.getMessage().startsWith("built-ins.jar!/pipelines/bad.json: invalid pipeline JSON"), e.getMessage());
+    }
+  }
+
+  private Path jarWith(String entry, String content) throws Exception {
+    Path jar = dir.resolve("built-ins.jar");
+    try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
+      out.putNextEntry(new JarEntry("pipelines/")); // as the jar and shade plugins write it
+      out.closeEntry();
+      out.putNextEntry(new JarEntry(entry));
+      out.write(content.getBytes(StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+    return jar;
   }
 }
