@@ -7,8 +7,10 @@ import io.framewire.streaming.FrameValidator;
 import io.framewire.streaming.SessionFlow;
 import io.framewire.streaming.SessionManager;
 import io.framewire.streaming.StreamError;
+import io.framewire.streaming.StreamEvents;
 import io.framewire.streaming.StreamSettings;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.pekko.NotUsed;
@@ -31,7 +33,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
+import org.slf4j.event.Level;
 
 /**
  * {@code GET /ws/video/stream?pipeline_id=ID}: the streaming endpoint (the Java home of the Python
@@ -86,8 +88,7 @@ public final class VideoStreamRoute extends AllDirectives {
   /** Origin or token refused: a plain HTTP 403/401 with the error as JSON, no upgrade, no session. */
   private Route refuseBeforeUpgrade(String pipelineId, StreamAccess.Refusal refusal) {
     StreamError error = refusal.error();
-    metrics.errors.labels(error.code()).inc();
-    logRefusal(pipelineId, error);
+    recordRefusal(pipelineId, error);
     HttpResponse response = HttpResponse.create()
         .withStatus(refusal.status())
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, AnswerEncoder.encode(error)));
@@ -124,24 +125,16 @@ public final class VideoStreamRoute extends AllDirectives {
 
   /** Accept, send the one error, close: the client learns why instead of seeing a failed handshake. */
   private Flow<Message, Message, NotUsed> refuse(String pipelineId, StreamError error) {
-    metrics.errors.labels(error.code()).inc();
-    logRefusal(pipelineId, error);
+    recordRefusal(pipelineId, error);
     return Flow.fromSinkAndSource(Sink.ignore(), Source.single(TextMessage.create(AnswerEncoder.encode(error))));
   }
 
-  /** The {@code stream_error} log event of a connection that got no session. */
-  private static void logRefusal(String pipelineId, StreamError error) {
-    MDC.put("event_type", "stream_error");
-    MDC.put("session_id", UUID.randomUUID().toString());
-    MDC.put("pipeline_id", pipelineId);
-    MDC.put("error", error.code());
-    try {
-      log.warn("connection refused {}: {}", error.code(), error.detail());
-    } finally {
-      MDC.remove("event_type");
-      MDC.remove("session_id");
-      MDC.remove("pipeline_id");
-      MDC.remove("error");
-    }
+  /** Counts and logs ({@code stream_error}) a connection that got no session. */
+  private void recordRefusal(String pipelineId, StreamError error) {
+    metrics.errors.labels(error.code()).inc();
+    StreamEvents.log(log, Level.WARN, "stream_error",
+        Map.of("session_id", UUID.randomUUID().toString(), "pipeline_id", pipelineId, "error", error.code()),
+        "connection refused {}: {}", error.code(), error.detail());
   }
+
 }

@@ -13,7 +13,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.slf4j.Logger;
-import org.slf4j.MDC;
 import org.slf4j.event.Level;
 
 /**
@@ -230,18 +229,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     logEvent(Level.INFO, eventType, fields, message, args);
   }
 
-  /**
-   * Logs one structured event: {@code event_type} and the given fields join session_id and
-   * pipeline_id in the MDC, so the JSON encoder writes each as a top-level key.
-   */
+  /** One structured event; session_id and pipeline_id come from the actor's MDC (Behaviors.withMdc). */
   private void logEvent(Level level, String eventType, Map<String, String> fields, String message, Object... args) {
-    MDC.put("event_type", eventType);
-    fields.forEach(MDC::put);
-    try {
-      log.atLevel(level).log(message, args);
-    } finally {
-      MDC.remove("event_type");
-      fields.keySet().forEach(MDC::remove);
-    }
+    StreamEvents.log(log, level, eventType, fields, message, args);
   }
 }
