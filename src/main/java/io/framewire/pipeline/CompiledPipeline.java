@@ -25,6 +25,8 @@ final class CompiledPipeline {
   final boolean anyStateful;
   /** Whether each node's tool may block: blocking tools run on the tool dispatcher, others inline. */
   final boolean[] blocking;
+  /** Whether some node reads the frame's colour: JPEG frames are then decoded in colour, once. */
+  final boolean anyColour;
 
   CompiledPipeline(
       PipelineDefinition definition,
@@ -33,7 +35,8 @@ final class CompiledPipeline {
       int[] sinks,
       int[] outputs,
       boolean[] stateful,
-      boolean[] blocking) {
+      boolean[] blocking,
+      boolean anyColour) {
     this.definition = definition;
     this.nodes = definition.nodes().toArray(NodeDefinition[]::new);
     this.topologicalOrder = topologicalOrder;
@@ -42,6 +45,7 @@ final class CompiledPipeline {
     this.outputs = outputs;
     this.stateful = stateful;
     this.blocking = blocking;
+    this.anyColour = anyColour;
     boolean any = false;
     for (boolean s : stateful) {
       any |= s;

@@ -1,12 +1,15 @@
 package io.framewire.pipeline;
 
+import io.framewire.tools.AsyncTool;
 import io.framewire.tools.Tool;
+import io.framewire.tools.image.DecodedFrame;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -32,9 +35,22 @@ final class PipelineRun {
   private PipelineRun(SessionTools session, Map<String, Object> payload, Executor executor) {
     this.pipeline = session.pipeline;
     this.tools = session.tools;
-    this.payload = Collections.unmodifiableMap(payload); // tools must not modify their input
+    this.payload = Collections.unmodifiableMap(withFrame(payload, pipeline)); // tools must not modify it
     this.executor = executor;
     this.done = new CompletableFuture[pipeline.size()];
+  }
+
+  /**
+   * The payload with its shared {@link DecodedFrame}: a JPEG frame gets one here, decoded lazily and
+   * at most once whichever nodes ask; a frame from a video decoder brings its own.
+   */
+  private static Map<String, Object> withFrame(Map<String, Object> payload, CompiledPipeline pipeline) {
+    if (payload.containsKey(DecodedFrame.KEY) || !(payload.get("image_bytes") instanceof byte[] jpeg)) {
+      return payload;
+    }
+    Map<String, Object> withFrame = new HashMap<>(payload);
+    withFrame.put(DecodedFrame.KEY, DecodedFrame.ofJpeg(jpeg, pipeline.anyColour));
+    return withFrame;
   }
 
   static CompletableFuture<Map<String, Object>> start(
@@ -75,8 +91,9 @@ final class PipelineRun {
       done[node].completeExceptionally(failure); // the run already failed: don't start new work
       return;
     }
-    if (!pipeline.blocking[node]) {
-      runNode(node); // quick tool: a hand-off to another thread would cost more than the tool
+    if (!pipeline.blocking[node] || tools[node] instanceof AsyncTool) {
+      // A quick tool, or one that only starts its work here: a hand-off would cost more than the call.
+      runNode(node);
       return;
     }
     try {
@@ -87,20 +104,27 @@ final class PipelineRun {
   }
 
   private void runNode(int node) {
-    Map<String, Object> outputs;
+    CompletionStage<Map<String, Object>> outputs;
     try {
-      outputs = tools[node].apply(input(node));
+      outputs = tools[node].applyAsync(input(node));
     } catch (VirtualMachineError fatal) {
       done[node].completeExceptionally(fatal);
       throw fatal;
     } catch (Throwable error) {
-      if (error instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
       fail(node, error);
       return;
     }
-    done[node].complete(outputs == null ? Map.of() : outputs);
+    if (outputs == null) {
+      fail(node, new IllegalStateException("tool returned no result stage"));
+      return;
+    }
+    outputs.whenComplete((result, error) -> {
+      if (error != null) {
+        fail(node, error);
+      } else {
+        done[node].complete(result == null ? Map.of() : result);
+      }
+    });
   }
 
   /** The payload merged with the predecessors' outputs, in edge order: later edges win. */

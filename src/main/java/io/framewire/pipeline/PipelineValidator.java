@@ -53,7 +53,9 @@ public final class PipelineValidator {
     for (int i = 0; i < blocking.length; i++) {
       blocking[i] = tools.isBlocking(nodes.get(i).pluginId(), nodes.get(i).toolId());
     }
-    return new CompiledPipeline(pipeline, order, predecessors, sinks(predecessors), outputs, stateful, blocking);
+    boolean anyColour = nodes.stream().anyMatch(n -> tools.usesColour(n.pluginId(), n.toolId()));
+    return new CompiledPipeline(
+        pipeline, order, predecessors, sinks(predecessors), outputs, stateful, blocking, anyColour);
   }
 
   private static Map<String, Integer> indexNodes(List<NodeDefinition> nodes) {

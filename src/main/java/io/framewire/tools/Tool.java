@@ -1,6 +1,8 @@
 package io.framewire.tools;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One configured vision tool, bound to one pipeline node.
@@ -15,14 +17,32 @@ public interface Tool extends AutoCloseable {
   /**
    * Runs the tool on one frame.
    *
-   * @param input the frame payload ({@code frame_index}, {@code image_bytes}) merged with the
-   *     outputs of the node's predecessors. Must not be modified.
+   * @param input the frame payload ({@code frame_index}, {@code image_bytes} for frames received as
+   *     JPEG, and the shared decoded frame under {@code _frame}: read it with {@link
+   *     io.framewire.tools.image.DecodedFrame#of}) merged with the outputs of the node's
+   *     predecessors. Must not be modified.
    * @return this node's outputs. Keys starting with {@code _} are internal: downstream nodes see
    *     them, the pipeline result never contains them. Other values must be JSON-safe (strings,
    *     numbers, booleans, null, lists and maps of those).
    * @throws Exception any failure; the pipeline fails with this node's id and the message.
    */
   Map<String, Object> apply(Map<String, Object> input) throws Exception;
+
+  /**
+   * How the pipeline engine calls a tool: this default runs {@link #apply} right here and returns
+   * its completed result. {@link AsyncTool}s override it to complete later without holding a
+   * thread.
+   */
+  default CompletionStage<Map<String, Object>> applyAsync(Map<String, Object> input) {
+    try {
+      return CompletableFuture.completedFuture(apply(input));
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /** Releases per-session state. Called once, when the owning session (or pipeline run) ends. */
   @Override

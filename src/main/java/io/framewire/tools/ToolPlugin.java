@@ -45,4 +45,13 @@ public interface ToolPlugin {
   default boolean isBlocking(String toolId) {
     return true;
   }
+
+  /**
+   * Whether the tool reads the frame's colour ({@code DecodedFrame.rgb()}). When any node of a
+   * pipeline does, JPEG frames are decoded once in colour and the gray view is derived from that,
+   * instead of a gray decode followed by a colour one.
+   */
+  default boolean usesColour(String toolId) {
+    return false;
+  }
 }

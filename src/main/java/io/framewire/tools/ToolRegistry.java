@@ -74,6 +74,11 @@ public final class ToolRegistry {
     return plugin == null || plugin.isBlocking(toolId);
   }
 
+  public boolean usesColour(String pluginId, String toolId) {
+    ToolPlugin plugin = plugins.get(pluginId);
+    return plugin != null && plugin.usesColour(toolId);
+  }
+
   public Collection<ToolPlugin> plugins() {
     return List.copyOf(plugins.values());
   }

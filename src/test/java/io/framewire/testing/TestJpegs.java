@@ -41,6 +41,16 @@ public final class TestJpegs {
     return encode(image, 0.9f);
   }
 
+  /** A single-level grayscale JPEG (one component, no chroma). */
+  public static byte[] grayscale(int width, int height, int level) {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+    Graphics2D g = image.createGraphics();
+    g.setColor(new Color(level, level, level));
+    g.fillRect(0, 0, width, height);
+    g.dispose();
+    return encode(image, 0.9f);
+  }
+
   /** A white {@code size}×{@code size} square at ({@code x}, {@code y}) on {@link #DARK}: move it for motion tests. */
   public static byte[] withSquare(int width, int height, int x, int y, int size) {
     BufferedImage image = rgb(width, height);

@@ -48,7 +48,7 @@ final class CodeScanner implements Tool {
       code.put("box", box(result, gray));
       codes.add(code);
     }
-    return Map.of("codes", codes, "_gray", gray);
+    return Map.of("codes", codes);
   }
 
   private Result[] scan(GrayImage gray) {

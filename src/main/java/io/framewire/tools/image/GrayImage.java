@@ -1,8 +1,8 @@
 package io.framewire.tools.image;
 
 /**
- * An 8-bit luma image, row-major ({@code luma[y * width + x]}, unsigned). Tools pass it downstream
- * as {@code _gray} so a frame is decoded once per pipeline run. Treat the array as read-only: it is
+ * An 8-bit luma image, row-major ({@code luma[y * width + x]}, unsigned): the gray view of a
+ * {@link DecodedFrame}. Treat the array as read-only: it is
  * shared by every node (and thread) that sees the frame. Like any record over an array, equality is
  * identity of the array.
  */
@@ -20,10 +20,5 @@ public record GrayImage(int width, int height, byte[] luma) {
   /** Luma at ({@code x}, {@code y}), 0..255. */
   public int at(int x, int y) {
     return luma[y * width + x] & 0xFF;
-  }
-
-  /** The input's {@code _gray} if an upstream node decoded the frame already, else null. */
-  public static GrayImage fromInput(java.util.Map<String, Object> input) {
-    return input.get("_gray") instanceof GrayImage gray ? gray : null;
   }
 }

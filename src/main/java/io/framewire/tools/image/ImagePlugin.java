@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Plugin {@code image}, tool {@code info}: decodes the frame once and hands the luma downstream as
- * {@code _gray}. Stateless and shared by all sessions (it holds no fields).
+ * Plugin {@code image}, tool {@code info}: the frame's size and mean luminance, from its shared
+ * {@link DecodedFrame} (decoded once per frame for all nodes). Stateless and shared by all sessions (it holds no fields).
  */
 public final class ImagePlugin implements ToolPlugin {
 
@@ -31,14 +31,13 @@ public final class ImagePlugin implements ToolPlugin {
     return ImagePlugin::info;
   }
 
-  /** {@code width}, {@code height}, {@code mean_luminance} (0–255, 2 decimals) and internal {@code _gray}. */
+  /** {@code width}, {@code height}, {@code mean_luminance} (0–255, 2 decimals) */
   static Map<String, Object> info(Map<String, Object> input) {
     GrayImage gray = JpegDecoder.grayOf(input);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("width", gray.width());
     out.put("height", gray.height());
     out.put("mean_luminance", Math.round(meanLuminance(gray) * 100) / 100.0);
-    out.put("_gray", gray);
     return out;
   }
 

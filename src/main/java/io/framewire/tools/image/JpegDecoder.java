@@ -29,19 +29,14 @@ public final class JpegDecoder {
   private static final ImageReaderSpi JPEG_READERS = findJpegReaderSpi();
   private static final ImageTypeSpecifier GRAY =
       ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_BYTE_GRAY);
+  private static final ImageTypeSpecifier BGR =
+      ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_3BYTE_BGR);
 
   private JpegDecoder() {}
 
-  /** The frame's luma: the input's {@code _gray} if an upstream node decoded it, else decoded here. */
+  /** The frame's luma, decoded at most once per frame: see {@link DecodedFrame}. */
   public static GrayImage grayOf(Map<String, Object> input) {
-    GrayImage gray = GrayImage.fromInput(input);
-    if (gray != null) {
-      return gray;
-    }
-    if (!(input.get("image_bytes") instanceof byte[] jpeg)) {
-      throw new InvalidImageException("input has no image_bytes");
-    }
-    return decode(jpeg);
+    return DecodedFrame.of(input).gray();
   }
 
   /**
@@ -50,6 +45,35 @@ public final class JpegDecoder {
    * @throws InvalidImageException if it is not a JPEG, is corrupt or truncated, or exceeds {@link #MAX_PIXELS}
    */
   public static GrayImage decode(byte[] jpeg) {
+    BufferedImage image = read(jpeg, BufferedImage.TYPE_BYTE_GRAY);
+    byte[] luma = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+    return new GrayImage(image.getWidth(), image.getHeight(), luma);
+  }
+
+  /**
+   * Decodes a JPEG to interleaved RGB.
+   *
+   * @throws InvalidImageException if it is not a JPEG, is corrupt or truncated, or exceeds {@link #MAX_PIXELS}
+   */
+  public static RgbImage decodeRgb(byte[] jpeg) {
+    BufferedImage image = read(jpeg, BufferedImage.TYPE_3BYTE_BGR);
+    byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+    if (image.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+      byte[] rgb = new byte[pixels.length * 3];
+      for (int i = 0, p = 0; i < pixels.length; i++, p += 3) {
+        rgb[p] = rgb[p + 1] = rgb[p + 2] = pixels[i];
+      }
+      return new RgbImage(image.getWidth(), image.getHeight(), rgb);
+    }
+    for (int p = 0; p < pixels.length; p += 3) { // BGR to RGB, in place: the array is ours
+      byte blue = pixels[p];
+      pixels[p] = pixels[p + 2];
+      pixels[p + 2] = blue;
+    }
+    return new RgbImage(image.getWidth(), image.getHeight(), pixels);
+  }
+
+  private static BufferedImage read(byte[] jpeg, int imageType) {
     if (jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8) {
       throw new InvalidImageException("not a JPEG (no SOI marker)");
     }
@@ -64,12 +88,11 @@ public final class JpegDecoder {
         throw new InvalidImageException(
             "JPEG too large: " + width + "x" + height + " exceeds " + MAX_PIXELS + " pixels");
       }
-      BufferedImage image = reader.read(0, grayParam(reader));
+      BufferedImage image = reader.read(0, param(reader, imageType));
       if (warnings.first != null) {
         throw new InvalidImageException("corrupt JPEG: " + warnings.first);
       }
-      byte[] luma = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-      return new GrayImage(image.getWidth(), image.getHeight(), luma);
+      return image;
     } catch (InvalidImageException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -79,13 +102,22 @@ public final class JpegDecoder {
     }
   }
 
-  private static ImageReadParam grayParam(ImageReader reader) throws IOException {
+  private static ImageReadParam param(ImageReader reader, int imageType) throws IOException {
     ImageReadParam param = reader.getDefaultReadParam();
-    // Offered for grayscale and YCbCr JPEGs; for CMYK/YCCK ones we let ImageIO pick and convert below.
+    // Gray and BGR are offered for YCbCr JPEGs, gray for grayscale ones; CMYK/YCCK ones are refused.
     for (Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0); types.hasNext(); ) {
-      if (types.next().getBufferedImageType() == BufferedImage.TYPE_BYTE_GRAY) {
-        param.setDestinationType(GRAY);
+      if (types.next().getBufferedImageType() == imageType) {
+        param.setDestinationType(imageType == BufferedImage.TYPE_BYTE_GRAY ? GRAY : BGR);
         return param;
+      }
+    }
+    if (imageType == BufferedImage.TYPE_3BYTE_BGR) {
+      // A grayscale JPEG offers no colour output: decode gray and repeat it in each channel.
+      for (Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0); types.hasNext(); ) {
+        if (types.next().getBufferedImageType() == BufferedImage.TYPE_BYTE_GRAY) {
+          param.setDestinationType(GRAY);
+          return param;
+        }
       }
     }
     throw new InvalidImageException("unsupported JPEG colour space (not grayscale or YCbCr)");

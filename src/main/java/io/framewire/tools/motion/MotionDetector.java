@@ -32,7 +32,6 @@ final class MotionDetector implements Tool {
     Downscaled frame = Downscaled.of(gray);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("motion", detect(gray, frame));
-    out.put("_gray", gray);
     return out;
   }
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.framewire.testing.TestJpegs;
 import io.framewire.tools.Tool;
-import io.framewire.tools.image.GrayImage;
+import io.framewire.tools.image.DecodedFrame;
 import io.framewire.tools.image.InvalidImageException;
 import io.framewire.tools.image.JpegDecoder;
 import java.util.List;
@@ -58,10 +58,12 @@ class CodeScannerTest {
   }
 
   @Test
-  void usesUpstreamGrayWithoutDecoding() throws Exception {
-    GrayImage gray = JpegDecoder.decode(TestJpegs.qrCode("shared", 200));
-    var out = scanner("{}").apply(Map.of("frame_index", 0L, "image_bytes", new byte[] {0}, "_gray", gray));
+  void readsTheSharedDecodedFrameWithoutDecodingAgain() throws Exception {
+    DecodedFrame shared = DecodedFrame.ofJpeg(TestJpegs.qrCode("shared", 200), false);
+    shared.gray();
+    var out = scanner("{}").apply(Map.of("frame_index", 0L, "image_bytes", new byte[] {0}, DecodedFrame.KEY, shared));
     assertEquals("shared", codes(out).get(0).get("text"));
+    assertEquals(1, shared.decodes());
   }
 
   @Test

@@ -39,16 +39,17 @@ class ImagePluginTest {
   }
 
   @Test
-  void outputsGrayForDownstreamAndReusesAnUpstreamOne() throws Exception {
-    Map<String, Object> first = info.apply(frame(TestJpegs.solid(32, 16, Color.GRAY)));
-    GrayImage gray = (GrayImage) first.get("_gray");
-    assertEquals(32, gray.width());
-    assertEquals(Set.of("width", "height", "mean_luminance", "_gray"), first.keySet());
-
-    // Given _gray, info does not decode: garbage image_bytes would otherwise throw.
-    Map<String, Object> second = info.apply(Map.of("frame_index", 2L, "image_bytes", new byte[] {1, 2}, "_gray", gray));
-    assertSame(gray, second.get("_gray"));
-    assertEquals(16, second.get("height"));
+  void readsTheSharedDecodedFrameInsteadOfDecodingAgain() throws Exception {
+    DecodedFrame shared = DecodedFrame.ofJpeg(TestJpegs.solid(32, 16, Color.GRAY), false);
+    GrayImage gray = shared.gray();
+    // image_bytes is garbage: decoding it would throw, so passing means the shared frame was used.
+    Map<String, Object> out = info.apply(
+        Map.of("frame_index", 2L, "image_bytes", new byte[] {1, 2}, DecodedFrame.KEY, shared));
+    assertEquals(Set.of("width", "height", "mean_luminance"), out.keySet());
+    assertEquals(32, out.get("width"));
+    assertEquals(16, out.get("height"));
+    assertSame(gray, shared.gray());
+    assertEquals(1, shared.decodes());
   }
 
   @Test

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.framewire.testing.TestJpegs;
 import io.framewire.tools.Tool;
 import io.framewire.tools.ToolRegistry;
-import io.framewire.tools.image.GrayImage;
+import io.framewire.tools.image.DecodedFrame;
 import io.framewire.tools.image.ImagePlugin;
 import java.util.List;
 import java.util.Map;
@@ -85,13 +85,15 @@ class MotionDetectorTest {
   }
 
   @Test
-  void reusesUpstreamGrayInsteadOfDecoding() throws Exception {
+  void readsTheSharedDecodedFrameInsteadOfDecodingAgain() throws Exception {
     Tool detector = detector();
-    GrayImage gray = (GrayImage) new ImagePlugin().create("info", JSON.createObjectNode()).apply(square(10, 10)).get("_gray");
-    // image_bytes is garbage: decoding it would throw, so passing means _gray was used.
-    Map<String, Object> out = detector.apply(Map.of("frame_index", 0L, "image_bytes", new byte[] {0}, "_gray", gray));
+    DecodedFrame shared = DecodedFrame.ofJpeg((byte[]) square(10, 10).get("image_bytes"), false);
+    new ImagePlugin().create("info", JSON.createObjectNode()).apply(Map.of("frame_index", 0L, DecodedFrame.KEY, shared));
+    // image_bytes is garbage: decoding it would throw, so passing means the shared frame was used.
+    Map<String, Object> out =
+        detector.apply(Map.of("frame_index", 0L, "image_bytes", new byte[] {0}, DecodedFrame.KEY, shared));
     assertEquals(0.0, motion(out).get("score"));
-    assertEquals(gray, out.get("_gray"));
+    assertEquals(1, shared.decodes());
   }
 
   @Test
