@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewire.tools.ToolRegistry;
 import io.framewire.tools.debug.DebugPlugin;
+import io.framewire.tools.image.DecodedFrame;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,9 +44,10 @@ class VideoFilePipelineServiceTest {
         new DagPipelineService(PipelineRegistry.of(tools, List.of(spy)), tools, executor));
 
     assertEquals(Map.of("ok", true), await(frames.runOnFrame("spy", 42, frame)));
-    assertEquals(Map.of("frame_index", 42L, "image_bytes", frame).keySet(), seen.get().keySet());
+    assertEquals(Set.of("frame_index", "image_bytes", DecodedFrame.KEY), seen.get().keySet());
     assertEquals(Long.class, seen.get().get("frame_index").getClass());
     assertSame(frame, seen.get().get("image_bytes"));
+    assertSame(frame, ((DecodedFrame) seen.get().get(DecodedFrame.KEY)).jpeg(), "the shared frame wraps the same bytes");
 
     try (SessionTools session = frames.openSession("spy")) {
       await(frames.runOnFrame(session, 43, frame));

@@ -69,6 +69,6 @@ class JpegDecoderTest {
   @Test
   void missingImageBytesIsAnError() {
     var e = assertThrows(InvalidImageException.class, () -> JpegDecoder.grayOf(Map.of("frame_index", 1L)));
-    assertEquals("input has no image_bytes", e.getMessage());
+    assertEquals("input has no frame (no image_bytes)", e.getMessage());
   }
 }
