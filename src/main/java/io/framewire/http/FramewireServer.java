@@ -9,6 +9,7 @@ import io.framewire.pipeline.VideoFilePipelineService;
 import io.framewire.streaming.SessionManager;
 import io.framewire.streaming.StreamSettings;
 import io.framewire.tools.ToolRegistry;
+import io.framewire.tools.image.JpegDecoder;
 import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -73,6 +74,9 @@ public final class FramewireServer implements AutoCloseable {
    */
   public static FramewireServer start(Config config, ToolRegistry tools, PipelineRegistry pipelines) {
     StreamSettings settings = StreamSettings.fromConfig(config);
+    JpegDecoder.Backend decoder = JpegDecoder.configure(
+        config.getString("framewire.jpeg.decoder"), Path.of(config.getString("framewire.jpeg.turbojpeg-jar")));
+    log.info("JPEG decoder: {}", decoder);
     StreamMetrics metrics = new StreamMetrics(true);
     CompletableFuture<FramewireServer> started = new CompletableFuture<>();
     Duration deadline = Duration.ofMillis(config.getLong("framewire.shutdown.deadline-ms"));

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -12,10 +13,14 @@ import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Decodes JPEG frames to luma with the JDK's ImageIO, asking libjpeg for grayscale output so the
- * chroma planes are never colour-converted (measured choice: see docs/tools.md).
+ * Decodes JPEG frames to luma or RGB, with libjpeg-turbo when the system has it (Debian's
+ * {@code libturbojpeg-java}) and the JDK's ImageIO otherwise (measured choice: see
+ * docs/benchmarks.md). For luma, both ask libjpeg for grayscale output so the chroma planes are
+ * never colour-converted.
  *
  * <p>Thread-safe: every call uses its own {@link ImageReader}. Nothing is refused silently:
  * anything libjpeg warns about (truncated data, corrupt entropy coding) is an error here, because a
@@ -32,7 +37,58 @@ public final class JpegDecoder {
   private static final ImageTypeSpecifier BGR =
       ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_3BYTE_BGR);
 
+  /** Where {@code libturbojpeg-java} puts its jar on Debian. */
+  public static final Path DEBIAN_TURBOJPEG_JAR = Path.of("/usr/share/java/turbojpeg.jar");
+
+  /** The decoding library in use. */
+  public enum Backend { IMAGEIO, TURBOJPEG }
+
+  private static final Logger log = LoggerFactory.getLogger(JpegDecoder.class);
+  private static volatile TurboJpegBackend turbo; // null: ImageIO
+  private static volatile boolean configured; // until then the first decode configures "auto"
+
   private JpegDecoder() {}
+
+  /** The library decoding frames now. */
+  public static Backend backend() {
+    return activeTurbo() == null ? Backend.IMAGEIO : Backend.TURBOJPEG;
+  }
+
+  /**
+   * Chooses the decoding library ({@code framewire.jpeg.decoder}): {@code auto} uses libjpeg-turbo
+   * if {@code turbojpegJar} and its native library load, else ImageIO with a log line saying why;
+   * {@code turbojpeg} requires it; {@code imageio} never tries it.
+   *
+   * @return the library now in use
+   * @throws IllegalArgumentException for an unknown choice
+   * @throws IllegalStateException if {@code turbojpeg} was required and cannot load
+   */
+  public static synchronized Backend configure(String choice, Path turbojpegJar) {
+    switch (choice.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "imageio" -> turbo = null;
+      case "turbojpeg" -> turbo = TurboJpegBackend.load(turbojpegJar);
+      case "auto" -> {
+        try {
+          turbo = TurboJpegBackend.load(turbojpegJar);
+        } catch (IllegalStateException e) {
+          turbo = null;
+          log.info("JPEG decoding with ImageIO: {}", e.getMessage());
+        }
+      }
+      default -> throw new IllegalArgumentException(
+          "framewire.jpeg.decoder must be auto, turbojpeg or imageio, got '" + choice + "'");
+    }
+    configured = true;
+    return backend();
+  }
+
+  /** libjpeg-turbo if in use, else null; the first call without an explicit choice picks "auto". */
+  private static TurboJpegBackend activeTurbo() {
+    if (!configured) {
+      configure("auto", DEBIAN_TURBOJPEG_JAR);
+    }
+    return turbo;
+  }
 
   /** The frame's luma, decoded at most once per frame: see {@link DecodedFrame}. */
   public static GrayImage grayOf(Map<String, Object> input) {
@@ -45,6 +101,12 @@ public final class JpegDecoder {
    * @throws InvalidImageException if it is not a JPEG, is corrupt or truncated, or exceeds {@link #MAX_PIXELS}
    */
   public static GrayImage decode(byte[] jpeg) {
+    requireSoi(jpeg);
+    TurboJpegBackend turbo = activeTurbo();
+    if (turbo != null) {
+      TurboJpegBackend.Pixels pixels = turbo.decode(jpeg, false);
+      return new GrayImage(pixels.width(), pixels.height(), pixels.data());
+    }
     BufferedImage image = read(jpeg, BufferedImage.TYPE_BYTE_GRAY);
     byte[] luma = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
     return new GrayImage(image.getWidth(), image.getHeight(), luma);
@@ -56,6 +118,12 @@ public final class JpegDecoder {
    * @throws InvalidImageException if it is not a JPEG, is corrupt or truncated, or exceeds {@link #MAX_PIXELS}
    */
   public static RgbImage decodeRgb(byte[] jpeg) {
+    requireSoi(jpeg);
+    TurboJpegBackend turbo = activeTurbo();
+    if (turbo != null) {
+      TurboJpegBackend.Pixels pixels = turbo.decode(jpeg, true);
+      return new RgbImage(pixels.width(), pixels.height(), pixels.data());
+    }
     BufferedImage image = read(jpeg, BufferedImage.TYPE_3BYTE_BGR);
     byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
     if (image.getType() == BufferedImage.TYPE_BYTE_GRAY) {
@@ -73,10 +141,13 @@ public final class JpegDecoder {
     return new RgbImage(image.getWidth(), image.getHeight(), pixels);
   }
 
-  private static BufferedImage read(byte[] jpeg, int imageType) {
+  private static void requireSoi(byte[] jpeg) {
     if (jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8) {
       throw new InvalidImageException("not a JPEG (no SOI marker)");
     }
+  }
+
+  private static BufferedImage read(byte[] jpeg, int imageType) {
     ImageReader reader = newReader();
     try (MemoryCacheImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
       reader.setInput(in, true, true);
