@@ -54,6 +54,9 @@ class BackpressureDropTest {
       }
       assertEquals(9, frames.get(9).get("frame_index").asLong());
       assertEquals(9, frames.get(9).at("/result/gated_frame").asLong(), "the newest frame is the one that ran");
+      // The session actor counts a frame after its answer is on the way: wait for the counts, then check them.
+      TestServer.await("two frames counted processed",
+          () -> server.server.metrics().framesProcessed.get() >= 2 && server.server.metrics().framesDropped.get() >= 8);
       assertEquals(2, server.server.metrics().framesProcessed.get());
       assertEquals(8, server.server.metrics().framesDropped.get());
       // Exactly the two frames that ran went through the tool: nothing ran just to be thrown away.
