@@ -38,10 +38,25 @@ public final class StreamMetrics {
       .buckets(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
       .register(registry);
 
+  public final Histogram nodeSeconds = Histogram.build()
+      .name("node_seconds").help("Time one pipeline node took on one frame (the tool's own time), by pipeline and node.")
+      .labelNames("pipeline", "node")
+      .buckets(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+      .register(registry);
+
   public StreamMetrics(boolean withJvmCollectors) {
     if (withJvmCollectors) {
       DefaultExports.register(registry);
     }
+  }
+
+  /**
+   * The timer of one node: its histogram child, looked up once (when the pipeline version is
+   * registered), so that a run only observes.
+   */
+  public io.framewire.pipeline.NodeTimer nodeTimer(String pipelineId, String nodeId) {
+    Histogram.Child child = nodeSeconds.labels(pipelineId, nodeId);
+    return nanos -> child.observe(nanos / 1e9);
   }
 
   /** Everything in this registry in the Prometheus text exposition format 0.0.4. */
