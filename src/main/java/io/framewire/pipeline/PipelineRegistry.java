@@ -250,11 +250,15 @@ public final class PipelineRegistry {
       if (pipeline != null && !id.equals(pipeline.id())) {
         errors.add("the body's id '" + pipeline.id() + "' differs from the URL's '" + id + "'");
       }
-      errors.addAll(PipelineValidator.problems(pipeline, tools));
+      CompiledPipeline compiled = null;
+      try {
+        compiled = PipelineValidator.compile(pipeline, tools);
+      } catch (PipelineValidationException e) {
+        errors.addAll(e.errors());
+      }
       if (!errors.isEmpty()) {
         throw new PipelineValidationException(errors);
       }
-      CompiledPipeline compiled = PipelineValidator.compile(pipeline, tools);
       return Map.entry(store(compiled, existing).entry(), existing == null);
     }
   }
@@ -406,16 +410,13 @@ public final class PipelineRegistry {
     CompiledPipeline compiled = null;
     try {
       PipelineDefinition definition = PipelineJson.read(content);
-      errors.addAll(PipelineValidator.problems(definition, tools));
-      if (errors.isEmpty()) {
-        compiled = PipelineValidator.compile(definition, tools);
-        Slot taken = pipelines.get(compiled.id());
-        if (taken != null && !file.equals(taken.file)) {
-          errors.add(taken.source == Source.BUILTIN
-              ? "pipeline id '" + compiled.id() + "' is built in and cannot be replaced"
-              : "duplicate pipeline id '" + compiled.id() + "' (already defined in "
-                  + (taken.file == null ? "memory" : taken.file.getFileName()) + ")");
-        }
+      compiled = PipelineValidator.compile(definition, tools);
+      Slot taken = pipelines.get(compiled.id());
+      if (taken != null && !file.equals(taken.file)) {
+        errors.add(taken.source == Source.BUILTIN
+            ? "pipeline id '" + compiled.id() + "' is built in and cannot be replaced"
+            : "duplicate pipeline id '" + compiled.id() + "' (already defined in "
+                + (taken.file == null ? "memory" : taken.file.getFileName()) + ")");
       }
     } catch (PipelineValidationException e) {
       errors.addAll(e.errors());

@@ -61,7 +61,8 @@ final class Http {
     try {
       HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
       String raw = response.body();
-      JsonNode json = raw == null || raw.isBlank() ? null : JSON.readTree(raw);
+      boolean isJson = response.headers().firstValue("content-type").orElse("").contains("json");
+      JsonNode json = raw == null || raw.isBlank() || !isJson ? null : JSON.readTree(raw);
       return new Reply(response.statusCode(), json, raw, response);
     } catch (Exception e) {
       throw new AssertionError(method + " " + path + " failed: " + e, e);
