@@ -182,6 +182,100 @@ class BrowserStreamingE2ETest {
     assertTrue(driver.getCurrentUrl().contains("pipeline_id=" + SLOW_PIPELINE), driver.getCurrentUrl());
   }
 
+  @Test
+  void theGraphShowsTheSelectedPipelineAndEachNodesTime() throws Exception {
+    open("/?pipeline_id=motion_codes");
+    WebElement graph = driver.findElement(By.id("graph"));
+    waiter().until(d -> "motion_codes".equals(graph.getAttribute("data-pipeline")));
+    List<String> drawn = graph.findElements(By.cssSelector("g[data-node]")).stream()
+        .map(g -> g.getAttribute("data-node")).toList();
+    assertEquals(List.of("decode", "motion", "codes"), drawn);
+    assertEquals(2, graph.findElements(By.cssSelector("path.edge")).size());
+
+    driver.findElement(By.id("timings-toggle")).click();
+    driver.findElement(By.id("start-button")).click();
+    waiter().until(d -> text("ws-url").endsWith("pipeline_id=motion_codes&timings=1"));
+    // Each result's timings_ms lands on the graph: last and mean per node, the run's total below.
+    waiter().until(d -> graph.findElements(By.cssSelector("g[data-node='codes'][data-last-ms]")).size() == 1
+        && Integer.parseInt(graph.getAttribute("data-results")) >= 3);
+    driver.findElement(By.id("start-button")).click(); // stop, so the graph stops redrawing
+    // Read the drawing in one script: the graph is redrawn on every result.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> shown = (Map<String, Object>) driver.executeScript("""
+        const g = document.getElementById('graph');
+        const nodes = {};
+        for (const n of g.querySelectorAll('g[data-node]')) {
+          nodes[n.dataset.node] = {mean: n.dataset.meanMs, text: n.querySelector('text.time')?.textContent ?? ''};
+        }
+        return {nodes, total: g.querySelector('text.total')?.dataset.totalMs};""");
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, String>> nodes = (Map<String, Map<String, String>>) shown.get("nodes");
+    for (String node : drawn) {
+      assertTrue(Double.parseDouble(nodes.get(node).get("mean")) >= 0, node + ": " + nodes);
+      assertTrue(nodes.get(node).get("text").contains("mean"), node + ": " + nodes);
+    }
+    double total = Double.parseDouble(String.valueOf(shown.get("total")));
+    assertTrue(total > 0, "total " + total);
+    driver.executeScript("arguments[0].scrollIntoView()", graph);
+    screenshot("graph-timings");
+  }
+
+  @Test
+  void theEditorValidatesShowsEveryErrorAndSaves() throws Exception {
+    open("/?pipeline_id=echo");
+    WebElement editor = driver.findElement(By.id("editor-text"));
+    waiter().until(d -> editor.getAttribute("value").replace(" ", "").contains("\"id\":\"echo\""));
+
+    setEditorText("""
+        {"id": "e2e_edited", "name": "Edited in the browser",
+         "nodes": [{"id": "decode", "plugin_id": "image", "tool_id": "info"},
+                   {"id": "motion", "plugin_id": "motion", "tool_id": "detect", "params": {"treshold": 30, "alpha": 5}}],
+         "edges": [{"from_node": "decode", "to_node": "motion"}],
+         "entry_nodes": ["decode"], "output_nodes": ["decode", "motion"]}""");
+    driver.findElement(By.id("validate-button")).click();
+    waiter().until(d -> editorErrors().size() == 2);
+    assertEquals(List.of("node 'motion': unknown param 'treshold' (did you mean 'threshold'?)",
+        "node 'motion': param 'alpha' must be in (0, 1], got 5"), editorErrors());
+    assertEquals("2 problems", text("editor-status"));
+
+    driver.findElement(By.id("save-button")).click();
+    waiter().until(d -> text("editor-status").startsWith("Not saved: 2 problems"));
+    assertEquals(2, editorErrors().size());
+
+    setEditorText("""
+        {"id": "e2e_edited", "name": "Edited in the browser",
+         "nodes": [{"id": "decode", "plugin_id": "image", "tool_id": "info"},
+                   {"id": "motion", "plugin_id": "motion", "tool_id": "detect", "params": {"threshold": 30}}],
+         "edges": [{"from_node": "decode", "to_node": "motion"}],
+         "entry_nodes": ["decode"], "output_nodes": ["decode", "motion"]}""");
+    driver.findElement(By.id("save-button")).click();
+    waiter().until(d -> text("editor-status").startsWith("Created 'e2e_edited' version 1 in e2e_edited.json"));
+    assertTrue(editorErrors().isEmpty());
+    // The selector lists and selects it; the graph draws it; PIPELINES_DIR holds it.
+    waiter().until(d -> pipelineOptions().contains("e2e_edited")
+        && "e2e_edited".equals(driver.findElement(By.id("graph")).getAttribute("data-pipeline")));
+    assertEquals("e2e_edited",
+        new Select(driver.findElement(By.id("pipeline-select"))).getFirstSelectedOption().getAttribute("value"));
+    assertTrue(Files.exists(pipelinesDir.resolve("e2e_edited.json")));
+    driver.executeScript("arguments[0].scrollIntoView()", editor);
+    screenshot("editor-saved");
+
+    // Built-ins cannot be replaced: the refusal is shown.
+    setEditorText(editor.getAttribute("value").replace("e2e_edited", "echo"));
+    driver.findElement(By.id("save-button")).click();
+    waiter().until(d -> text("editor-status").contains("built in"));
+  }
+
+  private static void setEditorText(String value) {
+    WebElement editor = driver.findElement(By.id("editor-text"));
+    driver.executeScript(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));", editor, value);
+  }
+
+  private static List<String> editorErrors() {
+    return driver.findElements(By.cssSelector("#editor-errors li")).stream().map(WebElement::getText).toList();
+  }
+
   private static void open(String pathAndQuery) {
     driver.get(base + pathAndQuery);
   }
