@@ -48,6 +48,8 @@ import java.util.stream.Stream;
 public final class PipelineRegistry {
 
   static final String CLASSPATH_DIR = "pipelines";
+  /** A pipeline file larger than this is not read by the watcher (a definition is a few KB). */
+  static final long MAX_FILE_BYTES = 1 << 20;
   private static final Logger log = LoggerFactory.getLogger(PipelineRegistry.class);
 
   /** Where a pipeline comes from. */
@@ -365,9 +367,18 @@ public final class PipelineRegistry {
     Path dir = directory.get();
     synchronized (lock) {
       Map<String, String> present = new TreeMap<>();
+      java.util.Set<String> tooLarge = new java.util.HashSet<>();
       try (Stream<Path> listing = Files.list(dir)) {
         for (Path file : listing.filter(PipelineRegistry::isPipelineFile).toList()) {
           try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+              // Treated as an invalid file: reported, and whatever it defined before stays.
+              String name = file.getFileName().toString();
+              tooLarge.add(name);
+              fileErrors.put(name, List.of("file is larger than " + MAX_FILE_BYTES + " bytes"));
+              log.warn("pipelines directory: {} is larger than {} bytes; not read", file, MAX_FILE_BYTES);
+              continue;
+            }
             present.put(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
           } catch (IOException | UncheckedIOException e) {
             // Removed between listing and reading, or unreadable: the next event rescans.
@@ -379,7 +390,7 @@ public final class PipelineRegistry {
         return;
       }
       for (String name : new ArrayList<>(files.keySet())) {
-        if (!present.containsKey(name)) {
+        if (!present.containsKey(name) && !tooLarge.contains(name)) {
           FileState gone = files.remove(name);
           fileErrors.remove(name);
           Slot slot = gone.id() == null ? null : pipelines.get(gone.id());
@@ -393,6 +404,8 @@ public final class PipelineRegistry {
         FileState known = files.get(name);
         if (known == null || !known.content().equals(content)) {
           reloadFile(dir.resolve(name), content, known);
+        } else if (fileErrors.getOrDefault(name, List.of()).stream().anyMatch(e -> e.startsWith("file is larger"))) {
+          fileErrors.remove(name); // back to the content last applied
         }
       });
     }
