@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   layoutPipeline, graphSvg, NodeTimings, escapeXml, formatMs, NODE_WIDTH, NODE_HEIGHT, COLUMN_GAP, PADDING,
 } from '../../main/resources/web/graph.js';
-import { describeSave, pipelineIdOf, savePipeline, validatePipeline } from '../../main/resources/web/editor.js';
+import { deletePipeline, describeSave, pipelineIdOf, savePipeline, validatePipeline } from '../../main/resources/web/editor.js';
 
 const motionCodes = {
   id: 'motion_codes',
@@ -174,4 +174,15 @@ test('refusals read as sentences with the error list', () => {
     "Not saved: pipeline 'echo' is built in");
   assert.equal(describeSave(401, { detail: 'the admin token is not valid' }).message, 'Not saved: the admin token is not valid');
   assert.equal(describeSave(500, null).message, 'Not saved (HTTP 500)');
+});
+
+test('deleting sends DELETE for the id in the text and reports the answer', async () => {
+  const fetchFn = fakeFetch((url, init) => (init.method === 'DELETE' ? [204, null] : [500, null]));
+  const outcome = await deletePipeline(fetchFn, '{"id": "gone"}', 'tok');
+  assert.deepEqual(outcome, { ok: true, message: "Deleted 'gone'.", errors: [], id: 'gone' });
+  assert.equal(fetchFn.calls[0].url, '/pipelines/gone');
+  assert.equal(fetchFn.calls[0].headers.Authorization, 'Bearer tok');
+  const builtIn = await deletePipeline(fakeFetch(() => [409, { error: 'conflict', detail: "pipeline 'echo' is built in and cannot be deleted" }]), '{"id": "echo"}');
+  assert.equal(builtIn.message, "Not deleted: pipeline 'echo' is built in and cannot be deleted");
+  assert.equal((await deletePipeline(fakeFetch(() => [204, null]), 'nope')).ok, false);
 });

@@ -104,6 +104,22 @@ export async function savePipeline(fetchFn, text, token = null) {
 }
 
 /**
+ * Deletes the pipeline whose id the text holds.
+ * @param {FetchLike} fetchFn
+ * @param {string} text
+ * @param {string | null} [token]
+ * @returns {Promise<Outcome>}
+ */
+export async function deletePipeline(fetchFn, text, token = null) {
+  const id = pipelineIdOf(text);
+  if (id === null) return { ok: false, message: "Not deleted: the definition needs a string 'id'", errors: [] };
+  const response = await fetchFn(`/pipelines/${encodeURIComponent(id)}`, { method: 'DELETE', headers: headers(token) });
+  if (response.status === 204) return { ok: true, message: `Deleted '${id}'.`, errors: [], id };
+  const body = await bodyOf(response);
+  return { ok: false, message: `Not deleted: ${body?.detail ?? `HTTP ${response.status}`}`, errors: [] };
+}
+
+/**
  * The pipeline as the editor shows it: indented JSON.
  * @param {FetchLike} fetchFn
  * @param {string} id

@@ -6,7 +6,7 @@
  * and `framewire:pipelines-changed` (here: a save; app.js reloads the selector).
  */
 import { layoutPipeline, graphSvg, NodeTimings } from './graph.js';
-import { loadPipeline, savePipeline, validatePipeline } from './editor.js';
+import { deletePipeline, loadPipeline, savePipeline, validatePipeline } from './editor.js';
 
 const TOKEN_KEY = 'framewire.adminToken';
 const PREVIEW_DELAY_MS = 300;
@@ -26,15 +26,18 @@ const status = el('editor-status');
 const errorList = el('editor-errors');
 const validateButton = /** @type {HTMLButtonElement} */ (el('validate-button'));
 const saveButton = /** @type {HTMLButtonElement} */ (el('save-button'));
+const deleteButton = /** @type {HTMLButtonElement} */ (el('delete-button'));
 const tokenInput = /** @type {HTMLInputElement} */ (el('admin-token'));
+const DELETE_CONFIRM_MS = 4000;
+let deleteArmedUntil = 0;
 
 const timings = new NodeTimings();
 /** @type {any} the definition drawn now */
 let drawn = null;
 let drawnId = '';
 let previewTimer = 0;
-/** The pipeline just saved: its save message stays when the reloaded list selects it. */
-let justSaved = '';
+/** After a save or delete, the next load of this pipeline ('*': any) keeps the message shown. */
+let keepStatusFor = '';
 
 function draw() {
   if (!drawn) {
@@ -63,8 +66,8 @@ async function showSelected() {
   drawn = JSON.parse(json);
   drawnId = id;
   text.value = json;
-  if (id === justSaved) {
-    justSaved = '';
+  if (keepStatusFor === id || keepStatusFor === '*') {
+    keepStatusFor = '';
   } else {
     showOutcome({ ok: true, message: '', errors: [] });
   }
@@ -113,8 +116,33 @@ saveButton.addEventListener('click', async () => {
     url.searchParams.delete('autostart');
     history.replaceState(null, '', url);
     drawnId = '';
-    justSaved = String(outcome.id);
+    keepStatusFor = String(outcome.id);
     document.dispatchEvent(new CustomEvent('framewire:pipelines-changed', { detail: { id: outcome.id } }));
+  }
+});
+
+deleteButton.addEventListener('click', async () => {
+  // Two clicks: the first arms the button for a few seconds.
+  if (Date.now() > deleteArmedUntil) {
+    deleteArmedUntil = Date.now() + DELETE_CONFIRM_MS;
+    deleteButton.textContent = 'Really delete?';
+    setTimeout(() => {
+      deleteButton.textContent = 'Delete';
+    }, DELETE_CONFIRM_MS);
+    return;
+  }
+  deleteArmedUntil = 0;
+  deleteButton.textContent = 'Delete';
+  const token = tokenInput.value.trim();
+  const outcome = await deletePipeline(fetch, text.value, token || null).catch((e) => ({ ok: false, message: String(e), errors: [] }));
+  showOutcome(outcome);
+  if (outcome.ok) {
+    keepStatusFor = '*';
+    const url = new URL(location.href);
+    url.searchParams.delete('pipeline_id');
+    url.searchParams.delete('autostart');
+    history.replaceState(null, '', url);
+    document.dispatchEvent(new CustomEvent('framewire:pipelines-changed', { detail: { deleted: outcome.id } }));
   }
 });
 

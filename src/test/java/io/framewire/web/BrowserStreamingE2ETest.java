@@ -260,6 +260,14 @@ class BrowserStreamingE2ETest {
     driver.executeScript("arguments[0].scrollIntoView()", editor);
     screenshot("editor-saved");
 
+    // Delete takes two clicks; the pipeline and its file are gone.
+    WebElement delete = driver.findElement(By.id("delete-button"));
+    delete.click();
+    assertEquals("Really delete?", delete.getText());
+    delete.click();
+    waiter().until(d -> text("editor-status").equals("Deleted 'e2e_edited'.") && !pipelineOptions().contains("e2e_edited"));
+    assertFalse(Files.exists(pipelinesDir.resolve("e2e_edited.json")));
+
     // Built-ins cannot be replaced: the refusal is shown.
     setEditorText(editor.getAttribute("value").replace("e2e_edited", "echo"));
     driver.findElement(By.id("save-button")).click();

@@ -41,7 +41,7 @@ public final class CodesPlugin implements ToolPlugin {
   @Override
   public String description(String toolId) {
     return "scan".equals(toolId)
-        ? "Finds QR codes and barcodes in the frame's luma (codes[{format,text,points}])."
+        ? "Finds QR codes and barcodes in the frame's luma (codes[{format,text,box{x,y,w,h}}])."
         : "";
   }
 

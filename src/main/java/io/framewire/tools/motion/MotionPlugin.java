@@ -29,7 +29,7 @@ public final class MotionPlugin implements ToolPlugin {
   @Override
   public String description(String toolId) {
     return "detect".equals(toolId)
-        ? "Regions that differ from the session's running-average background (motion, regions[{x,y,w,h,area}]). Stateful: one per session."
+        ? "Regions that differ from the session's running-average background (motion{regions[{x,y,w,h}],score}). Stateful: one per session."
         : "";
   }
 
