@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   layoutPipeline, graphSvg, NodeTimings, escapeXml, formatMs, NODE_WIDTH, NODE_HEIGHT, COLUMN_GAP, PADDING,
 } from '../../main/resources/web/graph.js';
-import { deletePipeline, describeSave, pipelineIdOf, savePipeline, validatePipeline } from '../../main/resources/web/editor.js';
+import { deletePipeline, describeSave, fileErrorLines, pipelineIdOf, savePipeline, validatePipeline } from '../../main/resources/web/editor.js';
 
 const motionCodes = {
   id: 'motion_codes',
@@ -185,4 +185,11 @@ test('deleting sends DELETE for the id in the text and reports the answer', asyn
   const builtIn = await deletePipeline(fakeFetch(() => [409, { error: 'conflict', detail: "pipeline 'echo' is built in and cannot be deleted" }]), '{"id": "echo"}');
   assert.equal(builtIn.message, "Not deleted: pipeline 'echo' is built in and cannot be deleted");
   assert.equal((await deletePipeline(fakeFetch(() => [204, null]), 'nope')).ok, false);
+});
+
+test('invalid files of the pipelines directory read one error per line', () => {
+  assert.deepEqual(fileErrorLines({ 'b.json': ['e1', 'e2'], 'a.json': ['malformed'] }),
+    ['a.json: malformed', 'b.json: e1', 'b.json: e2']);
+  assert.deepEqual(fileErrorLines({}), []);
+  assert.deepEqual(fileErrorLines(null), []);
 });

@@ -120,6 +120,20 @@ export async function deletePipeline(fetchFn, text, token = null) {
 }
 
 /**
+ * `GET /workbench`'s `file_errors` ({file: [errors]}) as one line per error, file first.
+ * @param {Record<string, unknown> | null | undefined} fileErrors
+ * @returns {string[]}
+ */
+export function fileErrorLines(fileErrors) {
+  if (!fileErrors || typeof fileErrors !== 'object') return [];
+  const lines = [];
+  for (const [file, errors] of Object.entries(fileErrors).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const e of Array.isArray(errors) ? errors : [errors]) lines.push(`${file}: ${e}`);
+  }
+  return lines;
+}
+
+/**
  * The pipeline as the editor shows it: indented JSON.
  * @param {FetchLike} fetchFn
  * @param {string} id

@@ -6,7 +6,7 @@
  * and `framewire:pipelines-changed` (here: a save; app.js reloads the selector).
  */
 import { layoutPipeline, graphSvg, NodeTimings } from './graph.js';
-import { deletePipeline, loadPipeline, savePipeline, validatePipeline } from './editor.js';
+import { deletePipeline, fileErrorLines, loadPipeline, savePipeline, validatePipeline } from './editor.js';
 
 const TOKEN_KEY = 'framewire.adminToken';
 const PREVIEW_DELAY_MS = 300;
@@ -38,6 +38,12 @@ let drawnId = '';
 let previewTimer = 0;
 /** After a save or delete, the next load of this pipeline ('*': any) keeps the message shown. */
 let keepStatusFor = '';
+/** The text differs from the loaded definition: a reload of the same pipeline must not overwrite it. */
+let dirty = false;
+/** The server's change count last seen (GET /workbench), to follow hot reloads. */
+let changesSeen = -1;
+const STATUS_POLL_MS = 2000;
+const fileErrors = el('file-errors');
 
 function draw() {
   if (!drawn) {
@@ -62,10 +68,12 @@ async function showSelected() {
     draw();
     return;
   }
+  if (id === drawnId && dirty) return; // keep unsaved edits; the graph shows their preview
   if (id !== drawnId) timings.reset();
   drawn = JSON.parse(json);
   drawnId = id;
   text.value = json;
+  dirty = false;
   if (keepStatusFor === id || keepStatusFor === '*') {
     keepStatusFor = '';
   } else {
@@ -86,6 +94,7 @@ function showOutcome(outcome) {
 }
 
 text.addEventListener('input', () => {
+  dirty = true;
   // Preview what is typed, once it parses.
   clearTimeout(previewTimer);
   previewTimer = window.setTimeout(() => {
@@ -109,6 +118,7 @@ saveButton.addEventListener('click', async () => {
   if (token) sessionStorage.setItem(TOKEN_KEY, token);
   const outcome = await savePipeline(fetch, text.value, token || null).catch((e) => ({ ok: false, message: String(e), errors: [] }));
   showOutcome(outcome);
+  if (outcome.ok) dirty = false;
   if (outcome.ok && 'id' in outcome && outcome.id) {
     // Select the saved pipeline: app.js reloads the list and keeps the URL's pipeline_id.
     const url = new URL(location.href);
@@ -160,7 +170,32 @@ document.addEventListener('framewire:timings', (event) => {
   draw();
 });
 
-select.addEventListener('change', () => void showSelected());
+/**
+ * Follows the server: files of PIPELINES_DIR that are invalid now are listed under the graph, and a
+ * change made elsewhere (a hot-reloaded file, another browser) reloads the pipeline list.
+ */
+async function pollStatus() {
+  if (document.hidden) return;
+  const response = await fetch('/workbench', { headers: { Accept: 'application/json' } }).catch(() => null);
+  if (!response || !response.ok) return;
+  const body = await response.json();
+  fileErrors.replaceChildren(...fileErrorLines(body.file_errors).map((line) => {
+    const li = document.createElement('li');
+    li.textContent = line;
+    return li;
+  }));
+  if (changesSeen >= 0 && body.changes !== changesSeen) {
+    document.dispatchEvent(new CustomEvent('framewire:pipelines-changed', { detail: { changes: body.changes } }));
+  }
+  changesSeen = body.changes;
+}
+
+select.addEventListener('change', () => {
+  dirty = false; // choosing another pipeline discards the draft
+  void showSelected();
+});
+setInterval(() => void pollStatus(), STATUS_POLL_MS);
+void pollStatus();
 // app.js fills the selector asynchronously (and again after a save): draw once it has options.
 new MutationObserver(() => void showSelected()).observe(select, { childList: true });
 tokenInput.value = sessionStorage.getItem(TOKEN_KEY) ?? '';

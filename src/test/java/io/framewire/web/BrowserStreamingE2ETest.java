@@ -124,7 +124,7 @@ class BrowserStreamingE2ETest {
 
     assertEquals("open", text("status"));
     assertTrue(text("ws-url").endsWith("/ws/video/stream?pipeline_id=echo"), text("ws-url"));
-    assertEquals("echo", new Select(driver.findElement(By.id("pipeline-select"))).getFirstSelectedOption().getAttribute("value"));
+    assertEquals("echo", selectedPipeline());
     assertEquals("15", text("max-fps"));
     assertTrue(pipelineOptions().containsAll(List.of("echo", SLOW_PIPELINE)), "selector lists GET /pipelines: " + pipelineOptions());
     assertTrue(text("latencies").endsWith("ms"), text("latencies"));
@@ -255,7 +255,7 @@ class BrowserStreamingE2ETest {
     waiter().until(d -> pipelineOptions().contains("e2e_edited")
         && "e2e_edited".equals(driver.findElement(By.id("graph")).getAttribute("data-pipeline")));
     assertEquals("e2e_edited",
-        new Select(driver.findElement(By.id("pipeline-select"))).getFirstSelectedOption().getAttribute("value"));
+        selectedPipeline());
     assertTrue(Files.exists(pipelinesDir.resolve("e2e_edited.json")));
     driver.executeScript("arguments[0].scrollIntoView()", editor);
     screenshot("editor-saved");
@@ -274,6 +274,32 @@ class BrowserStreamingE2ETest {
     waiter().until(d -> text("editor-status").contains("built in"));
   }
 
+  @Test
+  void filesChangedInThePipelinesDirectoryShowOnThePage() throws Exception {
+    open("/?pipeline_id=echo");
+    waiter().until(d -> "echo".equals(driver.findElement(By.id("graph")).getAttribute("data-pipeline")));
+    Path broken = pipelinesDir.resolve("e2e_broken.json");
+    Path added = pipelinesDir.resolve("e2e_added.json");
+    try {
+      Files.writeString(broken, """
+          {"id": "e2e_broken", "name": "Broken", "nodes": [{"id": "e", "plugin_id": "debug", "tool_id": "ehco"}],
+           "edges": [], "entry_nodes": ["e"], "output_nodes": ["e"]}""");
+      waiter().until(d -> driver.findElements(By.cssSelector("#file-errors li")).stream().map(WebElement::getText)
+          .anyMatch(t -> t.equals("e2e_broken.json: node 'e': unknown tool 'ehco' in plugin 'debug' "
+              + "(did you mean 'echo'?); its tools: echo, fail, sleep")));
+      Files.writeString(added, """
+          {"id": "e2e_added", "name": "Added", "nodes": [{"id": "e", "plugin_id": "debug", "tool_id": "echo"}],
+           "edges": [], "entry_nodes": ["e"], "output_nodes": ["e"]}""");
+      // No reload of the page: it follows the server's changes.
+      waiter().until(d -> pipelineOptions().contains("e2e_added"));
+      assertEquals("echo", selectedPipeline());
+    } finally {
+      Files.deleteIfExists(broken);
+      Files.deleteIfExists(added);
+    }
+    waiter().until(d -> driver.findElements(By.cssSelector("#file-errors li")).isEmpty() && !pipelineOptions().contains("e2e_added"));
+  }
+
   private static void setEditorText(String value) {
     WebElement editor = driver.findElement(By.id("editor-text"));
     driver.executeScript(
@@ -289,7 +315,9 @@ class BrowserStreamingE2ETest {
   }
 
   private static WebDriverWait waiter() {
-    return new WebDriverWait(driver, WAIT);
+    WebDriverWait wait = new WebDriverWait(driver, WAIT);
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the page redraws parts live
+    return wait;
   }
 
   private static String text(String id) {
@@ -316,9 +344,14 @@ class BrowserStreamingE2ETest {
     }
   }
 
+  private static String selectedPipeline() {
+    return (String) driver.executeScript("return document.getElementById('pipeline-select').value;");
+  }
+
+  /** Read in one script: the page rebuilds the list when the server's pipelines change. */
+  @SuppressWarnings("unchecked")
   private static List<String> pipelineOptions() {
-    return new Select(driver.findElement(By.id("pipeline-select"))).getOptions().stream()
-        .map(o -> o.getAttribute("value"))
-        .toList();
+    return (List<String>) driver.executeScript(
+        "return [...document.getElementById('pipeline-select').options].map(o => o.value);");
   }
 }
