@@ -60,7 +60,8 @@ public final class DagPipelineService implements AutoCloseable {
     if (registry.tools() != tools) {
       throw new IllegalArgumentException("the pipeline registry was validated against other tools");
     }
-    registry.subscribe(onChange).forEach((id, slot) -> runtimes.put(id, new PipelineRuntime(slot)));
+    registry.subscribe(
+        current -> current.forEach((id, slot) -> runtimes.put(id, new PipelineRuntime(slot))), onChange);
   }
 
   /** The registry changed (called in order, under its lock): swap the runtime, retire the old one. */

@@ -200,13 +200,14 @@ public final class PipelineRegistry {
   }
 
   /**
-   * Adds a listener told of every later change (in order, while the registry's lock is held: keep it
-   * quick) and returns the pipelines registered now, atomically with the subscription.
+   * Hands {@code initial} the pipelines registered now, then adds a listener told of every later
+   * change (in order, while the registry's lock is held: keep both quick); atomically, so no change
+   * falls between the two.
    */
-  Map<String, Slot> subscribe(Consumer<Change> listener) {
+  void subscribe(Consumer<Map<String, Slot>> initial, Consumer<Change> listener) {
     synchronized (lock) {
+      initial.accept(pipelines);
       listeners.add(listener);
-      return pipelines;
     }
   }
 

@@ -45,7 +45,7 @@ class RegistryDirectoryTest {
   void rescanAddsReplacesKeepsTheLastGoodVersionAndRemoves() throws Exception {
     PipelineRegistry registry = registry();
     List<PipelineRegistry.Change> changes = new ArrayList<>();
-    registry.subscribe(changes::add);
+    registry.subscribe(initial -> {}, changes::add);
 
     Files.writeString(dir.resolve("a.json"), sleep("a", 1));
     registry.rescanDirectory();
