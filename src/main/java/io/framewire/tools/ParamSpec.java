@@ -22,8 +22,8 @@ import java.util.Objects;
  * @param name the key in {@code params}
  * @param type the JSON type the value must have
  * @param defaultValue used when the key is absent (null: none)
- * @param min smallest allowed value for numbers (null: unbounded)
- * @param max largest allowed value for numbers (null: unbounded)
+ * @param min smallest allowed value for numbers and number-list elements (null: unbounded)
+ * @param max largest allowed value for numbers and number-list elements (null: unbounded)
  * @param exclusiveMin whether {@code min} itself is excluded (e.g. a rate in (0, 1])
  * @param allowed the only values allowed for strings and elements of string lists (empty: any)
  * @param required whether the key must be present
@@ -48,7 +48,11 @@ public record ParamSpec(
     @JsonProperty("number") NUMBER("a number"),
     @JsonProperty("boolean") BOOLEAN("a boolean"),
     @JsonProperty("string") STRING("a string"),
-    @JsonProperty("string_list") STRING_LIST("a non-empty array of strings");
+    @JsonProperty("string_list") STRING_LIST("a non-empty array of strings"),
+    /** Each element checked against min/max, e.g. per-channel means {@code [0.485, 0.456, 0.406]}. */
+    @JsonProperty("number_list") NUMBER_LIST("a non-empty array of numbers"),
+    /** Any JSON value, unchecked beyond presence: the tool checks it in {@code create}. */
+    @JsonProperty("json") JSON("any JSON value");
 
     final String noun;
 
@@ -82,6 +86,14 @@ public record ParamSpec(
 
   public static ParamSpec stringList(String name, String description) {
     return new ParamSpec(name, Type.STRING_LIST, null, null, null, false, List.of(), false, description);
+  }
+
+  public static ParamSpec numberList(String name, String description) {
+    return new ParamSpec(name, Type.NUMBER_LIST, null, null, null, false, List.of(), false, description);
+  }
+
+  public static ParamSpec json(String name, String description) {
+    return new ParamSpec(name, Type.JSON, null, null, null, false, List.of(), false, description);
   }
 
   /** The value used when the key is absent (an Integer/Long, Double, Boolean, String or List of String). */

@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  */
 public final class ParamValues {
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final Map<String, Object> values;
 
   private ParamValues(Map<String, Object> values) {
@@ -141,6 +143,28 @@ public final class ParamValues {
         }
         return ok ? Collections.unmodifiableList(list) : null;
       }
+      case NUMBER_LIST -> {
+        if (!value.isArray() || value.isEmpty()) {
+          errors.add(name + " must be " + spec.type().noun + ", got " + value);
+          return null;
+        }
+        List<Double> list = new ArrayList<>();
+        boolean ok = true;
+        for (JsonNode element : value) {
+          if (!element.isNumber()) {
+            errors.add(name + " must contain only numbers, got " + element);
+            ok = false;
+          } else if (!inRange(spec, name + " element", element.doubleValue(), element, errors)) {
+            ok = false;
+          } else {
+            list.add(element.doubleValue());
+          }
+        }
+        return ok ? Collections.unmodifiableList(list) : null;
+      }
+      case JSON -> {
+        return value.deepCopy();
+      }
       default -> throw new IllegalStateException("unhandled type " + spec.type());
     }
   }
@@ -208,6 +232,17 @@ public final class ParamValues {
   @SuppressWarnings("unchecked")
   public List<String> stringList(String name) {
     return (List<String>) known(name);
+  }
+
+  @SuppressWarnings("unchecked")
+  public List<Double> numberList(String name) {
+    return (List<Double>) known(name);
+  }
+
+  /** A {@link ParamSpec.Type#JSON} value as given (a copy); a default given as a Java value is converted. */
+  public JsonNode json(String name) {
+    Object v = known(name);
+    return v == null || v instanceof JsonNode ? (JsonNode) v : MAPPER.valueToTree(v);
   }
 
   private Object known(String name) {
