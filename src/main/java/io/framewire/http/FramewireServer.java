@@ -88,7 +88,7 @@ public final class FramewireServer implements AutoCloseable {
     // The guardian wires everything, as in the pekko-http quickstart: one actor for sessions, routes, bind.
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
       Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
-      DagPipelineService dag = new DagPipelineService(pipelines, tools, blocking, metrics::nodeTimer);
+      DagPipelineService dag = new DagPipelineService(pipelines, tools, blocking, metrics.nodeTimers());
       VideoFilePipelineService video = new VideoFilePipelineService(dag);
       ActorRef<SessionManager.Command> sessions =
           ctx.spawn(SessionManager.create(video, settings, metrics), "sessions");

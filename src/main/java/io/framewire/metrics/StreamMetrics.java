@@ -51,12 +51,22 @@ public final class StreamMetrics {
   }
 
   /**
-   * The timer of one node: its histogram child, looked up once (when the pipeline version is
-   * registered), so that a run only observes.
+   * The {@code node_seconds} timers: each node's histogram child, looked up once (when the pipeline
+   * version is registered), so that a run only observes; a node that is gone loses its series.
    */
-  public io.framewire.pipeline.NodeTimer nodeTimer(String pipelineId, String nodeId) {
-    Histogram.Child child = nodeSeconds.labels(pipelineId, nodeId);
-    return nanos -> child.observe(nanos / 1e9);
+  public io.framewire.pipeline.NodeTimers nodeTimers() {
+    return new io.framewire.pipeline.NodeTimers() {
+      @Override
+      public io.framewire.pipeline.NodeTimer forNode(String pipelineId, String nodeId) {
+        Histogram.Child child = nodeSeconds.labels(pipelineId, nodeId);
+        return nanos -> child.observe(nanos / 1e9);
+      }
+
+      @Override
+      public void forget(String pipelineId, String nodeId) {
+        nodeSeconds.remove(pipelineId, nodeId);
+      }
+    };
   }
 
   /** Everything in this registry in the Prometheus text exposition format 0.0.4. */

@@ -70,6 +70,17 @@ public final class DagPipelineService implements AutoCloseable {
         ? runtimes.remove(change.id())
         : runtimes.put(change.id(), new PipelineRuntime(change.current()));
     if (old != null) {
+      java.util.Set<String> kept = new java.util.HashSet<>();
+      if (change.current() != null) {
+        for (NodeDefinition node : change.current().compiled().nodes) {
+          kept.add(node.id());
+        }
+      }
+      for (NodeDefinition node : old.pipeline.nodes) {
+        if (!kept.contains(node.id())) {
+          timers.forget(change.id(), node.id());
+        }
+      }
       old.retire();
     }
   }

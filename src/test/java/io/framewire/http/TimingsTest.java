@@ -66,6 +66,7 @@ class TimingsTest {
     assertTrue(count(metrics, "timed", "first") >= 3, metrics);
     assertTrue(count(metrics, "timed", "right") >= 3, metrics);
     assertEquals(204, http.delete("/pipelines/timed").status());
+    assertEquals(0, count(rawMetrics(), "timed", "first"), "a deleted pipeline's series are dropped");
   }
 
   @Test

@@ -57,7 +57,7 @@ public class DagDispatchBenchmark {
         PipelineJson.read(DIAMOND)));
     service = new DagPipelineService(registry, tools, Runnable::run);
     StreamMetrics metrics = new StreamMetrics(false);
-    timedService = new DagPipelineService(registry, tools, Runnable::run, metrics::nodeTimer);
+    timedService = new DagPipelineService(registry, tools, Runnable::run, metrics.nodeTimers());
     timingsSession = timedService.openSession("diamond", true);
     directEcho = tools.create("debug", "echo", null);
     payload = new HashMap<>();
