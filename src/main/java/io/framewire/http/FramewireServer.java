@@ -139,7 +139,13 @@ public final class FramewireServer implements AutoCloseable {
     if (debounceMs < 0 || debounceMs > 1500) {
       throw new IllegalArgumentException("framewire.pipelines.watch-debounce-ms must be 0..1500");
     }
-    return PipelineDirectoryWatcher.start(pipelines, Duration.ofMillis(debounceMs));
+    try {
+      return PipelineDirectoryWatcher.start(pipelines, Duration.ofMillis(debounceMs));
+    } catch (RuntimeException e) {
+      // Serving without hot reload beats not serving; the API still works.
+      log.error("pipelines directory will not be watched (no hot reload): {}", e.getMessage());
+      return null;
+    }
   }
 
   /**
