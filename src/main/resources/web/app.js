@@ -45,9 +45,11 @@ const client = new StreamClient({
   url: '',
   handlers: {
     onStatus: refreshPanel,
-    onResult: (index, result) => {
+    onResult: (index, result, _latency, timings) => {
       overlay.draw(index, result);
       summary.textContent = summarize(result) || '\u00a0';
+      // The workbench (workbench.js) shows node timings on the graph.
+      if (timings) document.dispatchEvent(new CustomEvent('framewire:timings', { detail: timings }));
     },
     // Dropped frames are counted by the client; nothing is redrawn for them.
     onSlowDown: (warning) => recovery.onSlowDown(warning.maxFps),
@@ -148,7 +150,8 @@ async function start() {
     showBanner('The camera is not available.', e instanceof Error ? e.message : String(e));
     return;
   }
-  client.url = buildStreamUrl(location, select.value);
+  const timingsToggle = /** @type {HTMLInputElement | null} */ (document.getElementById('timings-toggle'));
+  client.url = buildStreamUrl(location, select.value) + (timingsToggle?.checked ? '&timings=1' : '');
   recovery.reset();
   overlay.clear();
   summary.textContent = '\u00a0';
@@ -206,6 +209,9 @@ select.addEventListener('change', () => {
 });
 startButton.addEventListener('click', () => (streaming ? stop() : void start()));
 retryButton.addEventListener('click', () => void start());
+
+// The workbench saved a pipeline: list again (the URL's pipeline_id selects it).
+document.addEventListener('framewire:pipelines-changed', () => void loadPipelines());
 
 setInterval(refreshPanel, PANEL_REFRESH_MS);
 requestAnimationFrame(loop);

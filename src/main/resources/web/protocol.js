@@ -47,7 +47,7 @@ export const DROP_WINDOW = 30;
  * @typedef {{maxFps: number | null, dropRate: number | null}} SlowDown
  * @typedef {{
  *   onStatus?: (status: Status) => void,
- *   onResult?: (frameIndex: number, result: any, latencyMs: number | null) => void,
+ *   onResult?: (frameIndex: number, result: any, latencyMs: number | null, timingsMs?: Record<string, number> | null) => void,
  *   onDropped?: (frameIndex: number, latencyMs: number | null) => void,
  *   onSlowDown?: (warning: SlowDown) => void,
  *   onError?: (error: StreamError) => void,
@@ -278,7 +278,7 @@ export class StreamClient {
       if ('result' in msg) {
         this.results += 1;
         const latency = this.answered(index, false);
-        this.handlers.onResult?.(index, msg.result, latency);
+        this.handlers.onResult?.(index, msg.result, latency, msg.timings_ms ?? null);
         return;
       }
     }

@@ -36,12 +36,16 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private List<Map<String, Object>> summaries() {
-    return pipelines.all().stream().map(p -> {
+    return pipelines.entries().stream().map(entry -> {
+      PipelineDefinition p = entry.definition();
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("id", p.id());
       summary.put("name", p.name());
       summary.put("description", p.description());
       summary.put("nodes", p.nodes());
+      summary.put("source", entry.source());
+      summary.put("version", entry.version());
+      summary.put("editable", entry.source() != PipelineRegistry.Source.BUILTIN);
       return summary;
     }).toList();
   }

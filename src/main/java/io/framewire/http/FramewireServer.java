@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.pipeline.DagPipelineService;
+import io.framewire.pipeline.PipelineDirectoryWatcher;
 import io.framewire.pipeline.PipelineRegistry;
 import io.framewire.pipeline.VideoFilePipelineService;
 import io.framewire.streaming.SessionManager;
@@ -91,13 +92,22 @@ public final class FramewireServer implements AutoCloseable {
     // The guardian wires everything, as in the pekko-http quickstart: one actor for sessions, routes, bind.
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
       Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
-      DagPipelineService dag = new DagPipelineService(pipelines, tools, blocking);
+      DagPipelineService dag = new DagPipelineService(pipelines, tools, blocking, metrics.nodeTimers());
       VideoFilePipelineService video = new VideoFilePipelineService(dag);
       ActorRef<SessionManager.Command> sessions =
           ctx.spawn(SessionManager.create(video, settings, metrics), "sessions");
+      PipelineDirectoryWatcher watcher = startWatcher(config, pipelines);
+      ctx.getSystem().getWhenTerminated().thenRun(() -> {
+        if (watcher != null) {
+          watcher.close();
+        }
+        dag.close();
+      });
       ObjectMapper mapper = new ObjectMapper();
+      AdminAccess admin = new AdminAccess(config.getString("framewire.admin.token"));
       Route routes = Directives.concat(
           new ApiRoutes(pipelines, mapper).route(),
+          new WorkbenchRoutes(pipelines, tools, admin, watcher != null, mapper).route(),
           new MetricsRoute(metrics).route(),
           new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route(),
           new WebClientRoute().route());
@@ -121,6 +131,24 @@ public final class FramewireServer implements AutoCloseable {
       system.terminate();
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException("could not start the HTTP server: " + cause.getMessage(), cause);
+    }
+  }
+
+  /** Hot reload of {@code PIPELINES_DIR} when there is one and {@code framewire.pipelines.watch} is on. */
+  private static PipelineDirectoryWatcher startWatcher(Config config, PipelineRegistry pipelines) {
+    if (pipelines.directory().isEmpty() || !config.getBoolean("framewire.pipelines.watch")) {
+      return null;
+    }
+    long debounceMs = config.getLong("framewire.pipelines.watch-debounce-ms");
+    if (debounceMs < 0 || debounceMs > 1500) {
+      throw new IllegalArgumentException("framewire.pipelines.watch-debounce-ms must be 0..1500");
+    }
+    try {
+      return PipelineDirectoryWatcher.start(pipelines, Duration.ofMillis(debounceMs));
+    } catch (RuntimeException e) {
+      // Serving without hot reload beats not serving; the API still works.
+      log.error("pipelines directory will not be watched (no hot reload): {}", e.getMessage());
+      return null;
     }
   }
 

@@ -77,7 +77,8 @@ public final class VideoStreamRoute extends AllDirectives {
           if (refusal.isPresent()) {
             return refuseBeforeUpgrade(pipelineId.orElse(""), refusal.get());
           }
-          return get(() -> extractWebSocketUpgrade(upgrade -> connect(upgrade, pipelineId)));
+          return parameterOptional("timings", timings ->
+              get(() -> extractWebSocketUpgrade(upgrade -> connect(upgrade, pipelineId, isOn(timings)))));
         }))));
   }
 
@@ -98,7 +99,13 @@ public final class VideoStreamRoute extends AllDirectives {
     return complete(response);
   }
 
-  private Route connect(WebSocketUpgrade upgrade, Optional<String> pipelineId) {
+  /** {@code timings=1} (or true, yes, on) asks for per-node timings in each result. */
+  static boolean isOn(Optional<String> flag) {
+    return flag.map(v -> v.equals("1") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes")
+        || v.equalsIgnoreCase("on")).orElse(false);
+  }
+
+  private Route connect(WebSocketUpgrade upgrade, Optional<String> pipelineId, boolean timings) {
     if (pipelineId.isEmpty() || pipelineId.get().isBlank()) {
       return complete(upgrade.handleMessagesWith(refuse("", StreamError.invalidPipeline(
           "missing query parameter pipeline_id; connect to /ws/video/stream?pipeline_id=ID"))));
@@ -106,7 +113,7 @@ public final class VideoStreamRoute extends AllDirectives {
     String id = pipelineId.get();
     return onSuccess(
         AskPattern.<SessionManager.Command, SessionManager.AdmitReply>ask(
-            sessions, replyTo -> new SessionManager.Admit(id, replyTo), ADMIT_TIMEOUT, system.scheduler()),
+            sessions, replyTo -> new SessionManager.Admit(id, timings, replyTo), ADMIT_TIMEOUT, system.scheduler()),
         reply -> complete(upgrade.handleMessagesWith(flowFor(id, reply))));
   }
 

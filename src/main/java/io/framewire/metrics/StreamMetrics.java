@@ -38,10 +38,35 @@ public final class StreamMetrics {
       .buckets(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
       .register(registry);
 
+  public final Histogram nodeSeconds = Histogram.build()
+      .name("node_seconds").help("Time one pipeline node took on one frame (the tool's own time), by pipeline and node.")
+      .labelNames("pipeline", "node")
+      .buckets(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+      .register(registry);
+
   public StreamMetrics(boolean withJvmCollectors) {
     if (withJvmCollectors) {
       DefaultExports.register(registry);
     }
+  }
+
+  /**
+   * The {@code node_seconds} timers: each node's histogram child, looked up once (when the pipeline
+   * version is registered), so that a run only observes; a node that is gone loses its series.
+   */
+  public io.framewire.pipeline.NodeTimers nodeTimers() {
+    return new io.framewire.pipeline.NodeTimers() {
+      @Override
+      public io.framewire.pipeline.NodeTimer forNode(String pipelineId, String nodeId) {
+        Histogram.Child child = nodeSeconds.labels(pipelineId, nodeId);
+        return nanos -> child.observe(nanos / 1e9);
+      }
+
+      @Override
+      public void forget(String pipelineId, String nodeId) {
+        nodeSeconds.remove(pipelineId, nodeId);
+      }
+    };
   }
 
   /** Everything in this registry in the Prometheus text exposition format 0.0.4. */

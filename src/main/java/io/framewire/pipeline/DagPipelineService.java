@@ -20,6 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * run without a session ({@link #runPipeline(String, Map)}) uses a one-shot session closed when
  * the run ends.
  *
+ * <p>Versions: the service follows its {@link PipelineRegistry}. When a pipeline is replaced or
+ * deleted, new sessions get the new version (or none), while sessions already open keep running
+ * the version they opened with; the old version's shared tools are closed once the last of those
+ * sessions (and one-shot runs) has ended.
+ *
  * <p>Results hold the merged outputs of the output nodes, made JSON-safe (no {@code image_bytes},
  * no top-level {@code _} keys, non-JSON values dropped): see docs/pipelines.md.
  */
@@ -30,25 +35,57 @@ public final class DagPipelineService implements AutoCloseable {
   private final Executor blockingExecutor;
   private final Map<String, PipelineRuntime> runtimes = new ConcurrentHashMap<>();
   private final AtomicInteger openStatefulTools = new AtomicInteger();
+  private final java.util.Set<PipelineRuntime> retiredInUse = ConcurrentHashMap.newKeySet();
+  private final NodeTimers timers;
+  private final java.util.function.Consumer<PipelineRegistry.Change> onChange = this::onChange;
 
   /**
    * @param blockingExecutor where tools run (they may block); never Pekko's default dispatcher
    */
   public DagPipelineService(PipelineRegistry registry, ToolRegistry tools, Executor blockingExecutor) {
+    this(registry, tools, blockingExecutor, NodeTimers.NONE);
+  }
+
+  /**
+   * @param timers told how long each node of each run took (the {@code node_seconds} histogram)
+   * @throws IllegalArgumentException if {@code tools} is not the registry's (its pipelines were
+   *     validated against those)
+   */
+  public DagPipelineService(
+      PipelineRegistry registry, ToolRegistry tools, Executor blockingExecutor, NodeTimers timers) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.tools = Objects.requireNonNull(tools, "tools");
     this.blockingExecutor = Objects.requireNonNull(blockingExecutor, "blockingExecutor");
-    for (PipelineDefinition definition : registry.all()) {
-      // The registry compiled its pipelines against its own tools; recompile only if ours differ.
-      CompiledPipeline compiled =
-          registry.tools() == tools
-              ? registry.compiled(definition.id())
-              : PipelineValidator.compile(definition, tools);
-      runtimes.put(definition.id(), new PipelineRuntime(compiled));
+    this.timers = Objects.requireNonNull(timers, "timers");
+    if (registry.tools() != tools) {
+      throw new IllegalArgumentException("the pipeline registry was validated against other tools");
+    }
+    registry.subscribe(
+        current -> current.forEach((id, slot) -> runtimes.put(id, new PipelineRuntime(slot))), onChange);
+  }
+
+  /** The registry changed (called in order, under its lock): swap the runtime, retire the old one. */
+  private void onChange(PipelineRegistry.Change change) {
+    PipelineRuntime old = change.current() == null
+        ? runtimes.remove(change.id())
+        : runtimes.put(change.id(), new PipelineRuntime(change.current()));
+    if (old != null) {
+      java.util.Set<String> kept = new java.util.HashSet<>();
+      if (change.current() != null) {
+        for (NodeDefinition node : change.current().compiled().nodes) {
+          kept.add(node.id());
+        }
+      }
+      for (NodeDefinition node : old.pipeline.nodes) {
+        if (!kept.contains(node.id())) {
+          timers.forget(change.id(), node.id());
+        }
+      }
+      old.retire();
     }
   }
 
-  /** @throws PipelineValidationException naming the first broken rule */
+  /** @throws PipelineValidationException listing every broken rule */
   public void validate(PipelineDefinition pipeline) {
     PipelineValidator.validate(pipeline, tools);
   }
@@ -68,7 +105,43 @@ public final class DagPipelineService implements AutoCloseable {
    * @throws UnknownPipelineException for an unknown id
    */
   public SessionTools openSession(String pipelineId) {
-    return runtime(pipelineId).openSession();
+    return openSession(pipelineId, false);
+  }
+
+  /**
+   * As {@link #openSession(String)}; with {@code timings}, each run's result carries the time each
+   * node took under {@link PipelineRun#TIMINGS_KEY} (see {@link #timingsOf}).
+   */
+  public SessionTools openSession(String pipelineId, boolean timings) {
+    while (true) {
+      PipelineRuntime runtime = runtime(pipelineId);
+      if (runtime.acquire()) {
+        try {
+          return runtime.openSession(timings);
+        } catch (RuntimeException e) {
+          runtime.release();
+          throw e;
+        }
+      }
+      // Retired and closed between the lookup and the acquire: the map holds its successor now.
+    }
+  }
+
+  /**
+   * The node timings a timed session's run left in its result (removing them), in milliseconds by
+   * node id in execution order, then {@code total}; null if the result has none.
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Double> timingsOf(Map<String, Object> result) {
+    if (result == null || !result.containsKey(PipelineRun.TIMINGS_KEY)) {
+      return null; // also for results of other runners, which may be immutable
+    }
+    return (Map<String, Double>) result.remove(PipelineRun.TIMINGS_KEY);
+  }
+
+  /** Versions replaced or deleted whose tools are still open because sessions use them (tests, diagnostics). */
+  public int retiredVersionsInUse() {
+    return retiredInUse.size();
   }
 
   /**
@@ -80,18 +153,24 @@ public final class DagPipelineService implements AutoCloseable {
   public CompletionStage<Map<String, Object>> runPipeline(
       String pipelineId, Map<String, Object> payload) {
     Objects.requireNonNull(payload, "payload");
-    PipelineRuntime runtime = pipelineId == null ? null : runtimes.get(pipelineId);
-    if (runtime == null) {
-      return CompletableFuture.failedFuture(new UnknownPipelineException(pipelineId));
-    }
+    PipelineRuntime runtime;
+    do {
+      runtime = pipelineId == null ? null : runtimes.get(pipelineId);
+      if (runtime == null) {
+        return CompletableFuture.failedFuture(new UnknownPipelineException(pipelineId));
+      }
+    } while (!runtime.acquire());
+    PipelineRuntime acquired = runtime;
     if (!runtime.pipeline.anyStateful) {
       // Hot path: nothing to create or close per run.
-      return PipelineRun.start(runtime.sharedSession(), payload, blockingExecutor);
+      return PipelineRun.start(runtime.sharedSession(), payload, blockingExecutor)
+          .whenComplete((result, error) -> acquired.release());
     }
     SessionTools oneShot;
     try {
-      oneShot = runtime.openSession();
+      oneShot = runtime.openSession(false);
     } catch (RuntimeException e) {
+      runtime.release();
       return CompletableFuture.failedFuture(e);
     }
     // The run completes only after every node settled, so closing here never pulls a tool from
@@ -129,9 +208,10 @@ public final class DagPipelineService implements AutoCloseable {
     return runtime(pipelineId).pipeline.topologicalNodeIds();
   }
 
-  /** Closes the shared stateless tool instances. Close sessions first. */
+  /** Stops following the registry and closes the shared stateless tool instances. Close sessions first. */
   @Override
   public void close() {
+    registry.unsubscribe(onChange);
     runtimes.values().forEach(PipelineRuntime::closeShared);
   }
 
@@ -147,20 +227,69 @@ public final class DagPipelineService implements AutoCloseable {
     return runtime;
   }
 
-  /** One pipeline's compiled graph and its shared (stateless) tool instances, created lazily. */
+  /**
+   * One version of one pipeline: its compiled graph, its shared (stateless) tool instances, created
+   * lazily, and how many sessions and runs use it. Once retired (replaced or deleted), the last user
+   * to leave closes the shared tools; after that it admits nobody ({@link #acquire} fails).
+   */
   private final class PipelineRuntime {
     final CompiledPipeline pipeline;
+    final int version;
+    final NodeTimer[] nodeTimers;
     private Tool[] shared; // guarded by this; null until the first session opens
     private volatile SessionTools sharedSession;
+    /** Sessions and runs using this version; -1 once closed. */
+    private final AtomicInteger users = new AtomicInteger();
+    private volatile boolean retired;
 
-    PipelineRuntime(CompiledPipeline pipeline) {
-      this.pipeline = pipeline;
+    PipelineRuntime(PipelineRegistry.Slot slot) {
+      this.pipeline = slot.compiled();
+      this.version = slot.version();
+      this.nodeTimers = new NodeTimer[pipeline.size()];
+      for (int i = 0; i < nodeTimers.length; i++) {
+        nodeTimers[i] = timers.forNode(pipeline.id(), pipeline.nodes[i].id());
+      }
     }
 
-    SessionTools openSession() {
+    boolean acquire() {
+      while (true) {
+        int n = users.get();
+        if (n < 0) {
+          return false;
+        }
+        if (users.compareAndSet(n, n + 1)) {
+          return true;
+        }
+      }
+    }
+
+    void release() {
+      if (users.decrementAndGet() == 0 && retired) {
+        closeIfUnused();
+      }
+    }
+
+    void retire() {
+      retiredInUse.add(this);
+      retired = true;
+      closeIfUnused();
+    }
+
+    private void closeIfUnused() {
+      if (users.compareAndSet(0, -1)) {
+        try {
+          closeShared();
+        } finally {
+          retiredInUse.remove(this);
+        }
+      }
+    }
+
+    SessionTools openSession(boolean timings) {
       Tool[] sharedTools = sharedTools();
       if (!pipeline.anyStateful) {
-        return new SessionTools(DagPipelineService.this, pipeline, sharedTools, 0);
+        return new SessionTools(DagPipelineService.this, this::sessionClosed, pipeline, version, sharedTools, 0,
+            nodeTimers, timings);
       }
       Tool[] sessionTools = sharedTools.clone();
       int created = 0;
@@ -177,14 +306,20 @@ public final class DagPipelineService implements AutoCloseable {
         closeCreated(sessionTools, created);
         throw e;
       }
-      return new SessionTools(DagPipelineService.this, pipeline, sessionTools, created);
+      return new SessionTools(DagPipelineService.this, this::sessionClosed, pipeline, version, sessionTools, created,
+          nodeTimers, timings);
+    }
+
+    private void sessionClosed() {
+      release();
     }
 
     /** For runs of pipelines without stateful tools: one session, never closed, reused. */
     SessionTools sharedSession() {
       SessionTools session = sharedSession;
       if (session == null) {
-        session = new SessionTools(DagPipelineService.this, pipeline, sharedTools(), 0);
+        session = new SessionTools(DagPipelineService.this, () -> {}, pipeline, version, sharedTools(), 0,
+            nodeTimers, false);
         sharedSession = session;
       }
       return session;

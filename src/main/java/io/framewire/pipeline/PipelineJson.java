@@ -56,6 +56,15 @@ public final class PipelineJson {
     }
   }
 
+  /** Indented, for files people read and edit. */
+  public static String writePretty(PipelineDefinition pipeline) {
+    try {
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(pipeline) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize pipeline '" + pipeline.id() + "'", e);
+    }
+  }
+
   /** A one-line description: Jackson's full messages embed source excerpts and class names. */
   private static String describe(JsonProcessingException e) {
     String where = location(e.getLocation());

@@ -24,7 +24,17 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class PipelineRun {
 
+  /**
+   * Where a timed session's result carries its timings ({@code Map<String, Double>}, ms by node id,
+   * then {@code total}); a top-level {@code _} key, so no tool output can collide with it.
+   */
+  static final String TIMINGS_KEY = "_timings_ms";
+
   private final CompiledPipeline pipeline;
+  private final NodeTimer[] timers;
+  /** Each node's time when the session asked for timings, else null. */
+  private final long[] nanos;
+  private final long started = System.nanoTime();
   private final Tool[] tools;
   private final Map<String, Object> payload;
   private final Executor executor;
@@ -35,6 +45,8 @@ final class PipelineRun {
   private PipelineRun(SessionTools session, Map<String, Object> payload, Executor executor) {
     this.pipeline = session.pipeline;
     this.tools = session.tools;
+    this.timers = session.nodeTimers;
+    this.nanos = session.timings ? new long[pipeline.size()] : null;
     this.payload = Collections.unmodifiableMap(withFrame(payload, pipeline)); // tools must not modify it
     this.executor = executor;
     this.done = new CompletableFuture[pipeline.size()];
@@ -105,6 +117,7 @@ final class PipelineRun {
 
   private void runNode(int node) {
     CompletionStage<Map<String, Object>> outputs;
+    long start = System.nanoTime();
     try {
       outputs = tools[node].applyAsync(input(node));
     } catch (VirtualMachineError fatal) {
@@ -119,6 +132,11 @@ final class PipelineRun {
       return;
     }
     outputs.whenComplete((result, error) -> {
+      long elapsed = System.nanoTime() - start;
+      timers[node].record(elapsed);
+      if (nanos != null) {
+        nanos[node] = elapsed;
+      }
       if (error != null) {
         fail(node, error);
       } else {
@@ -158,11 +176,29 @@ final class PipelineRun {
         for (int output : pipeline.outputs) {
           JsonSafe.mergeOutputs(merged, done[output].join());
         }
+        if (nanos != null) {
+          merged.put(TIMINGS_KEY, timings());
+        }
         result.complete(merged);
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       }
     }
+  }
+
+  /** Milliseconds (3 decimals) by node id in execution order, then the whole run as {@code total}. */
+  private Map<String, Double> timings() {
+    long total = System.nanoTime() - started;
+    Map<String, Double> timings = new LinkedHashMap<>();
+    for (int node : pipeline.topologicalOrder) {
+      timings.put(pipeline.nodes[node].id(), millis(nanos[node]));
+    }
+    timings.put("total", millis(total));
+    return timings;
+  }
+
+  private static double millis(long nanos) {
+    return Math.round(nanos / 1000.0) / 1000.0;
   }
 
   private CompletableFuture<Void> allOf(int[] nodes) {

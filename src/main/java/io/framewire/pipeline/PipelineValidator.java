@@ -1,7 +1,11 @@
 package io.framewire.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.framewire.tools.ParamSpec;
+import io.framewire.tools.ParamValues;
+import io.framewire.tools.Suggestions;
 import io.framewire.tools.Tool;
+import io.framewire.tools.ToolPlugin;
 import io.framewire.tools.ToolRegistry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,40 +19,91 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The one place that decides whether a pipeline definition is valid.
+ * The one place that decides whether a pipeline definition is valid, reporting every problem it
+ * finds (not just the first).
  *
- * <p>Rules, checked in this order (the first broken one is reported): id, name and at least one
- * node present; each node has an id, plugin_id and tool_id; node ids unique; edges name known
- * nodes and are not repeated; entry_nodes and output_nodes non-empty and known; no cycle; every
- * node reachable from the entry nodes; every tool exists and accepts its params.
+ * <p>Rules: id (letters, digits, {@code . _ -}) and name present, at least one node; each node has an
+ * id, plugin_id and tool_id; node ids unique; edges name known nodes and are not repeated;
+ * entry_nodes and output_nodes non-empty and known; no cycle; every node reachable from the entry
+ * nodes; every tool exists and accepts its params: against the tool's declared {@link
+ * io.framewire.tools.ParamSpec schema} when it has one (unknown keys, types, ranges), then by creating
+ * it once. Graph rules that depend on broken parts (a cycle among unknown nodes) are skipped rather
+ * than reported twice.
  */
 public final class PipelineValidator {
 
+  /** Pipeline ids appear in URLs and file names. */
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}");
+
   private PipelineValidator() {}
 
-  /** @throws PipelineValidationException naming the first broken rule */
+  /** @throws PipelineValidationException listing every broken rule */
   public static void validate(PipelineDefinition pipeline, ToolRegistry tools) {
     compile(pipeline, tools);
   }
 
-  /** Validates and precomputes the graph used to run the pipeline. */
+  /** Every problem of {@code pipeline}, in rule order; empty if it is valid. */
+  public static List<String> problems(PipelineDefinition pipeline, ToolRegistry tools) {
+    List<String> errors = new ArrayList<>();
+    check(pipeline, tools, errors);
+    return errors;
+  }
+
+  /**
+   * Validates and precomputes the graph used to run the pipeline.
+   *
+   * @throws PipelineValidationException listing every broken rule
+   */
   static CompiledPipeline compile(PipelineDefinition pipeline, ToolRegistry tools) {
-    if (pipeline == null) {
-      throw invalid("missing pipeline definition");
+    List<String> errors = new ArrayList<>();
+    CompiledPipeline compiled = check(pipeline, tools, errors);
+    if (!errors.isEmpty()) {
+      throw new PipelineValidationException(errors);
     }
-    requirePresent(pipeline.id(), "missing 'id'");
-    requirePresent(pipeline.name(), "missing 'name'");
+    return compiled;
+  }
+
+  /** Adds every problem to {@code errors}; returns the compiled pipeline when there is none. */
+  private static CompiledPipeline check(PipelineDefinition pipeline, ToolRegistry tools, List<String> errors) {
+    if (pipeline == null) {
+      errors.add("missing pipeline definition");
+      return null;
+    }
+    if (isBlank(pipeline.id())) {
+      errors.add("missing 'id'");
+    } else if (!ID.matcher(pipeline.id()).matches()) {
+      errors.add("id '" + pipeline.id() + "' may only contain letters, digits, '.', '_' and '-' "
+          + "(at most 100, not starting with '.' or '-'): it is used in URLs and file names");
+    }
+    if (isBlank(pipeline.name())) {
+      errors.add("missing 'name'");
+    }
     if (pipeline.nodes().isEmpty()) {
-      throw invalid("missing 'nodes': a pipeline needs at least one node");
+      errors.add("missing 'nodes': a pipeline needs at least one node");
+      return null;
     }
     List<NodeDefinition> nodes = pipeline.nodes();
-    Map<String, Integer> indexById = indexNodes(nodes);
-    int[][] predecessors = predecessors(pipeline.edges(), indexById, nodes.size());
-    int[] entries = requireKnown(pipeline.entryNodes(), "entry_nodes", "entry node", indexById);
-    int[] outputs = requireKnown(pipeline.outputNodes(), "output_nodes", "output node", indexById);
-    int[] order = topologicalOrder(nodes, predecessors);
-    requireReachable(nodes, predecessors, entries);
-    boolean[] stateful = checkTools(nodes, tools);
+    int before = errors.size();
+    Map<String, Integer> indexById = indexNodes(nodes, errors);
+    boolean nodesOk = errors.size() == before;
+    before = errors.size();
+    int[][] predecessors = predecessors(pipeline.edges(), indexById, nodes.size(), errors);
+    boolean edgesOk = errors.size() == before;
+    before = errors.size();
+    int[] entries = requireKnown(pipeline.entryNodes(), "entry_nodes", "entry node", indexById, errors);
+    boolean entriesOk = errors.size() == before;
+    int[] outputs = requireKnown(pipeline.outputNodes(), "output_nodes", "output node", indexById, errors);
+    int[] order = null;
+    if (nodesOk && edgesOk) {
+      order = topologicalOrder(nodes, predecessors, errors);
+      if (order != null && entriesOk) {
+        requireReachable(nodes, predecessors, entries, errors);
+      }
+    }
+    boolean[] stateful = checkTools(nodes, tools, errors);
+    if (!errors.isEmpty()) {
+      return null;
+    }
     boolean[] blocking = new boolean[nodes.size()];
     for (int i = 0; i < blocking.length; i++) {
       blocking[i] = tools.isBlocking(nodes.get(i).pluginId(), nodes.get(i).toolId());
@@ -58,25 +113,32 @@ public final class PipelineValidator {
         pipeline, order, predecessors, sinks(predecessors), outputs, stateful, blocking, anyColour);
   }
 
-  private static Map<String, Integer> indexNodes(List<NodeDefinition> nodes) {
+  private static Map<String, Integer> indexNodes(List<NodeDefinition> nodes, List<String> errors) {
     Map<String, Integer> indexById = new HashMap<>();
     for (int i = 0; i < nodes.size(); i++) {
       NodeDefinition node = nodes.get(i);
       if (node == null) {
-        throw invalid("node #" + i + " is null");
+        errors.add("node #" + i + " is null");
+        continue;
       }
-      requirePresent(node.id(), "node #" + i + " is missing 'id'");
-      if (indexById.putIfAbsent(node.id(), i) != null) {
-        throw invalid("duplicate node id '" + node.id() + "'");
+      if (isBlank(node.id())) {
+        errors.add("node #" + i + " is missing 'id'");
+      } else if (indexById.putIfAbsent(node.id(), i) != null) {
+        errors.add("duplicate node id '" + node.id() + "'");
       }
-      requirePresent(node.pluginId(), "node '" + node.id() + "' is missing 'plugin_id'");
-      requirePresent(node.toolId(), "node '" + node.id() + "' is missing 'tool_id'");
+      String name = isBlank(node.id()) ? "node #" + i : "node '" + node.id() + "'";
+      if (isBlank(node.pluginId())) {
+        errors.add(name + " is missing 'plugin_id'");
+      }
+      if (isBlank(node.toolId())) {
+        errors.add(name + " is missing 'tool_id'");
+      }
     }
     return indexById;
   }
 
   private static int[][] predecessors(
-      List<EdgeDefinition> edges, Map<String, Integer> indexById, int nodeCount) {
+      List<EdgeDefinition> edges, Map<String, Integer> indexById, int nodeCount, List<String> errors) {
     List<List<Integer>> predecessors = new ArrayList<>();
     for (int i = 0; i < nodeCount; i++) {
       predecessors.add(new ArrayList<>());
@@ -85,21 +147,36 @@ public final class PipelineValidator {
     for (int i = 0; i < edges.size(); i++) {
       EdgeDefinition edge = edges.get(i);
       if (edge == null) {
-        throw invalid("edge #" + i + " is null");
+        errors.add("edge #" + i + " is null");
+        continue;
       }
-      requirePresent(edge.fromNode(), "edge #" + i + " is missing 'from_node'");
-      requirePresent(edge.toNode(), "edge #" + i + " is missing 'to_node'");
+      boolean ok = true;
+      if (isBlank(edge.fromNode())) {
+        errors.add("edge #" + i + " is missing 'from_node'");
+        ok = false;
+      }
+      if (isBlank(edge.toNode())) {
+        errors.add("edge #" + i + " is missing 'to_node'");
+        ok = false;
+      }
+      if (!ok) {
+        continue;
+      }
       Integer from = indexById.get(edge.fromNode());
       if (from == null) {
-        throw invalid("edge from unknown node '" + edge.fromNode() + "'");
+        errors.add("edge from unknown node '" + edge.fromNode() + "'" + didYouMean(edge.fromNode(), indexById.keySet()));
       }
       Integer to = indexById.get(edge.toNode());
       if (to == null) {
-        throw invalid("edge to unknown node '" + edge.toNode() + "'");
+        errors.add("edge to unknown node '" + edge.toNode() + "'" + didYouMean(edge.toNode(), indexById.keySet()));
+      }
+      if (from == null || to == null) {
+        continue;
       }
       if (!seen.add(edge)) {
         // A repeat would make "later edge wins" ambiguous, and is almost certainly a copy-paste slip.
-        throw invalid("duplicate edge '" + edge.fromNode() + "' -> '" + edge.toNode() + "'");
+        errors.add("duplicate edge '" + edge.fromNode() + "' -> '" + edge.toNode() + "'");
+        continue;
       }
       predecessors.get(to).add(from);
     }
@@ -109,23 +186,34 @@ public final class PipelineValidator {
   }
 
   private static int[] requireKnown(
-      List<String> ids, String field, String role, Map<String, Integer> indexById) {
+      List<String> ids, String field, String role, Map<String, Integer> indexById, List<String> errors) {
     if (ids.isEmpty()) {
-      throw invalid("'" + field + "' is empty: a pipeline needs at least one " + role);
+      errors.add("'" + field + "' is empty: a pipeline needs at least one " + role);
+      return new int[0];
     }
     int[] indexes = new int[ids.size()];
     for (int i = 0; i < ids.size(); i++) {
       Integer index = ids.get(i) == null ? null : indexById.get(ids.get(i));
       if (index == null) {
-        throw invalid(role + " '" + ids.get(i) + "' not found");
+        errors.add(role + " '" + ids.get(i) + "' not found" + didYouMean(ids.get(i), indexById.keySet()));
+        indexes[i] = -1;
+      } else {
+        indexes[i] = index;
       }
-      indexes[i] = index;
     }
     return indexes;
   }
 
+  private static String didYouMean(String word, java.util.Collection<String> known) {
+    return Suggestions.closest(word, new java.util.TreeSet<>(known)).map(c -> " (did you mean '" + c + "'?)").orElse("");
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
+  }
+
   /** Kahn's algorithm; ties broken by definition order so the order is deterministic. */
-  private static int[] topologicalOrder(List<NodeDefinition> nodes, int[][] predecessors) {
+  private static int[] topologicalOrder(List<NodeDefinition> nodes, int[][] predecessors, List<String> errors) {
     int n = nodes.size();
     int[] pending = new int[n];
     List<List<Integer>> successors = successors(predecessors);
@@ -148,7 +236,8 @@ public final class PipelineValidator {
       }
     }
     if (placed < n) {
-      throw invalid(describeCycle(nodes, predecessors, pending));
+      errors.add(describeCycle(nodes, predecessors, pending));
+      return null;
     }
     return order;
   }
@@ -186,7 +275,7 @@ public final class PipelineValidator {
   }
 
   private static void requireReachable(
-      List<NodeDefinition> nodes, int[][] predecessors, int[] entries) {
+      List<NodeDefinition> nodes, int[][] predecessors, int[] entries, List<String> errors) {
     List<List<Integer>> successors = successors(predecessors);
     boolean[] reached = new boolean[nodes.size()];
     ArrayDeque<Integer> queue = new ArrayDeque<>();
@@ -206,37 +295,66 @@ public final class PipelineValidator {
     }
     for (int i = 0; i < reached.length; i++) {
       if (!reached[i]) {
-        throw invalid("node '" + nodes.get(i).id() + "' is not reachable from the entry nodes");
+        errors.add("node '" + nodes.get(i).id() + "' is not reachable from the entry nodes");
       }
     }
   }
 
-  /** Checks each tool exists and accepts its params by creating it once, then closing it. */
-  private static boolean[] checkTools(List<NodeDefinition> nodes, ToolRegistry tools) {
+  /**
+   * Checks each tool exists and accepts its params: against its declared schema if any, then by
+   * creating it once and closing it (the tool may check more than the schema says).
+   */
+  private static boolean[] checkTools(List<NodeDefinition> nodes, ToolRegistry tools, List<String> errors) {
     boolean[] stateful = new boolean[nodes.size()];
     for (int i = 0; i < nodes.size(); i++) {
       NodeDefinition node = nodes.get(i);
-      String where = "node '" + node.id() + "': ";
-      if (tools.plugin(node.pluginId()).isEmpty()) {
-        throw invalid(where + "unknown plugin '" + node.pluginId() + "'");
+      if (node == null || isBlank(node.pluginId()) || isBlank(node.toolId())) {
+        continue; // already reported
+      }
+      String where = (isBlank(node.id()) ? "node #" + i : "node '" + node.id() + "'") + ": ";
+      java.util.Optional<ToolPlugin> plugin = tools.plugin(node.pluginId());
+      if (plugin.isEmpty()) {
+        List<String> known = tools.plugins().stream().map(ToolPlugin::id).sorted().toList();
+        errors.add(where + "unknown plugin '" + node.pluginId() + "'"
+            + Suggestions.closest(node.pluginId(), known).map(c -> " (did you mean '" + c + "'?)").orElse("")
+            + "; plugins: " + String.join(", ", known));
+        continue;
       }
       if (!tools.hasTool(node.pluginId(), node.toolId())) {
-        throw invalid(
-            where + "unknown tool '" + node.toolId() + "' in plugin '" + node.pluginId() + "'");
+        List<String> known = plugin.get().toolIds().stream().sorted().toList();
+        errors.add(where + "unknown tool '" + node.toolId() + "' in plugin '" + node.pluginId() + "'"
+            + Suggestions.closest(node.toolId(), known).map(c -> " (did you mean '" + c + "'?)").orElse("")
+            + "; its tools: " + String.join(", ", known));
+        continue;
       }
       JsonNode params = node.params();
       if (params != null && !params.isObject()) {
-        throw invalid(where + "'params' must be a JSON object");
+        errors.add(where + "'params' must be a JSON object");
+        continue;
+      }
+      java.util.Optional<List<ParamSpec>> schema = tools.params(node.pluginId(), node.toolId());
+      if (schema.isPresent()) {
+        List<String> paramErrors = ParamValues.check(schema.get(), params);
+        if (!paramErrors.isEmpty()) {
+          paramErrors.forEach(e -> errors.add(where + e));
+          continue;
+        }
       }
       Tool probe;
       try {
         probe = tools.create(node.pluginId(), node.toolId(), params);
       } catch (IllegalArgumentException e) {
-        throw invalid(where + "invalid params: " + PipelineFailure.shortDescription(e));
+        errors.add(where + "invalid params: " + PipelineFailure.shortDescription(e));
+        continue;
       } catch (RuntimeException e) {
-        throw invalid(where + "cannot create tool: " + PipelineFailure.shortDescription(e));
+        errors.add(where + "cannot create tool: " + PipelineFailure.shortDescription(e));
+        continue;
       }
-      probe.close();
+      try {
+        probe.close();
+      } catch (RuntimeException e) {
+        // The probe's close failing says nothing about the definition.
+      }
       stateful[i] = tools.isStateful(node.pluginId(), node.toolId());
     }
     return stateful;
@@ -265,15 +383,5 @@ public final class PipelineValidator {
     return java.util.stream.IntStream.range(0, predecessors.length)
         .filter(i -> !hasSuccessor[i])
         .toArray();
-  }
-
-  private static void requirePresent(String value, String problem) {
-    if (value == null || value.isBlank()) {
-      throw invalid(problem);
-    }
-  }
-
-  private static PipelineValidationException invalid(String problem) {
-    return new PipelineValidationException(problem);
   }
 }

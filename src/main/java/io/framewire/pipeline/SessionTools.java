@@ -13,20 +13,51 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SessionTools implements AutoCloseable {
 
   private final DagPipelineService owner;
+  private final Runnable onClose;
   final CompiledPipeline pipeline;
+  private final int version;
   final Tool[] tools;
   private final int statefulCount;
+  final NodeTimer[] nodeTimers;
+  final boolean timings;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  SessionTools(DagPipelineService owner, CompiledPipeline pipeline, Tool[] tools, int statefulCount) {
+  SessionTools(
+      DagPipelineService owner,
+      Runnable onClose,
+      CompiledPipeline pipeline,
+      int version,
+      Tool[] tools,
+      int statefulCount,
+      NodeTimer[] nodeTimers,
+      boolean timings) {
     this.owner = owner;
+    this.onClose = onClose;
     this.pipeline = pipeline;
+    this.version = version;
     this.tools = tools;
     this.statefulCount = statefulCount;
+    this.nodeTimers = nodeTimers;
+    this.timings = timings;
   }
 
   public String pipelineId() {
     return pipeline.id();
+  }
+
+  /** The pipeline version this session runs, for all its life (a later replacement does not change it). */
+  public int version() {
+    return version;
+  }
+
+  /** The definition this session runs. */
+  public PipelineDefinition definition() {
+    return pipeline.definition;
+  }
+
+  /** Whether each result carries the node timings ({@link DagPipelineService#timingsOf}). */
+  public boolean timings() {
+    return timings;
   }
 
   public boolean isClosed() {
@@ -43,7 +74,18 @@ public final class SessionTools implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true) || statefulCount == 0) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      closeStateful();
+    } finally {
+      onClose.run(); // may close the shared tools of a replaced version
+    }
+  }
+
+  private void closeStateful() {
+    if (statefulCount == 0) {
       return;
     }
     RuntimeException failure = null;

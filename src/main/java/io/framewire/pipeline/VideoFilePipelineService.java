@@ -32,6 +32,11 @@ public final class VideoFilePipelineService {
     return pipelines.openSession(pipelineId);
   }
 
+  /** With {@code timings}, each result carries the node timings (see {@link DagPipelineService#timingsOf}). */
+  public SessionTools openSession(String pipelineId, boolean timings) {
+    return pipelines.openSession(pipelineId, timings);
+  }
+
   /** Runs a pipeline on one frame with one-shot tools (see {@link DagPipelineService}). */
   public CompletionStage<Map<String, Object>> runOnFrame(
       String pipelineId, long frameIndex, byte[] frameBytes) {

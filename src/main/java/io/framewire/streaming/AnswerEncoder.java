@@ -24,6 +24,10 @@ public final class AnswerEncoder {
         json.writeNumberField("frame_index", r.frameIndex());
         json.writeFieldName("result");
         MAPPER.writeValue(json, r.result());
+        if (r.timingsMs() != null) {
+          json.writeFieldName("timings_ms");
+          MAPPER.writeValue(json, r.timingsMs());
+        }
       } else if (answer instanceof Answer.Dropped d) {
         json.writeNumberField("frame_index", d.frameIndex());
         json.writeBooleanField("dropped", true);

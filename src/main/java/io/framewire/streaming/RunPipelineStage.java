@@ -1,5 +1,6 @@
 package io.framewire.streaming;
 
+import io.framewire.pipeline.DagPipelineService;
 import io.framewire.pipeline.PipelineFailure;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +69,8 @@ public final class RunPipelineStage {
             long elapsed = System.nanoTime() - start;
             session.tell(new SessionActor.FramesDone(frame.index(), batch.droppedCount(), elapsed,
                 System.currentTimeMillis()));
-            answers.add(new Answer.Result(frame.index(), output));
+            Map<String, Double> timings = output == null ? null : DagPipelineService.timingsOf(output);
+            answers.add(new Answer.Result(frame.index(), output, timings));
           } else {
             if (batch.droppedCount() > 0) {
               session.tell(new SessionActor.FramesDropped(batch.droppedCount()));

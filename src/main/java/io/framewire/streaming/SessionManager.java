@@ -2,6 +2,7 @@ package io.framewire.streaming;
 
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.pipeline.SessionTools;
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.pipeline.VideoFilePipelineService;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +29,13 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
 
   public sealed interface Command {}
 
-  /** Asks for a session of {@code pipelineId}. */
-  public record Admit(String pipelineId, ActorRef<AdmitReply> replyTo)
-      implements Command {}
+  /** Asks for a session of {@code pipelineId}; with {@code timings}, each result carries the node timings. */
+  public record Admit(String pipelineId, boolean timings, ActorRef<AdmitReply> replyTo)
+      implements Command {
+    public Admit(String pipelineId, ActorRef<AdmitReply> replyTo) {
+      this(pipelineId, false, replyTo);
+    }
+  }
 
   /**
    * The server is shutting down: admit no more sessions, and reply once none is left (the sessions
@@ -113,7 +118,12 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
     String sessionId = UUID.randomUUID().toString();
     SessionTools tools;
     try {
-      tools = pipelines.openSession(admit.pipelineId());
+      tools = pipelines.openSession(admit.pipelineId(), admit.timings());
+    } catch (UnknownPipelineException e) {
+      // Deleted between the check above and now.
+      admit.replyTo().tell(new Rejected(StreamError.invalidPipeline(
+          "unknown pipeline_id '" + admit.pipelineId() + "'; GET /pipelines lists the available ones")));
+      return this;
     } catch (RuntimeException e) {
       // A stateful tool that cannot be created fails this connection, never the manager (and with
       // it every open session, its children).

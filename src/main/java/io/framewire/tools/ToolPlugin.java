@@ -1,6 +1,8 @@
 package io.framewire.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -9,6 +11,11 @@ import java.util.Set;
  * <p>To add tools, put a jar on the classpath that implements this interface and lists the class in
  * {@code META-INF/services/io.framewire.tools.ToolPlugin}. A pipeline node names a tool by
  * {@code plugin_id} ({@link #id()}) and {@code tool_id} (one of {@link #toolIds()}).
+ *
+ * <p>Declare each tool's params with {@link #params}: the pipeline validator then refuses unknown
+ * keys (suggesting the closest known one), wrong types and out-of-range values, reporting them all at
+ * once, and {@code GET /tools} lists the schema. Read the values in {@link #create} through the same
+ * schema with {@link ParamValues#read}, so the defaults shown are the ones used.
  */
 public interface ToolPlugin {
 
@@ -27,6 +34,27 @@ public interface ToolPlugin {
    * @throws IllegalArgumentException if the params are invalid; the message names the problem
    */
   Tool create(String toolId, JsonNode params);
+
+  /** One line about the plugin for {@code GET /tools}. */
+  default String description() {
+    return "";
+  }
+
+  /** One line about a tool for {@code GET /tools}: what it outputs, what it costs. */
+  default String description(String toolId) {
+    return "";
+  }
+
+  /**
+   * The params a tool accepts, or empty if this plugin declares no schema for it (then the params
+   * are only checked by {@link #create}, and unknown keys are not refused: the behaviour of plugins
+   * written before schemas existed). An empty list means "takes no params": any key is refused.
+   *
+   * @param toolId one of {@link #toolIds()}
+   */
+  default Optional<List<ParamSpec>> params(String toolId) {
+    return Optional.empty();
+  }
 
   /**
    * Whether the tool keeps state across frames. Stateful tools get one instance per session, created

@@ -79,6 +79,15 @@ public final class ToolRegistry {
     return plugin != null && plugin.usesColour(toolId);
   }
 
+  /** The tool's declared params, empty for an unknown tool or one whose plugin declares no schema. */
+  public Optional<List<ParamSpec>> params(String pluginId, String toolId) {
+    ToolPlugin plugin = plugins.get(pluginId);
+    if (plugin == null || !plugin.toolIds().contains(toolId)) {
+      return Optional.empty();
+    }
+    return plugin.params(toolId);
+  }
+
   public Collection<ToolPlugin> plugins() {
     return List.copyOf(plugins.values());
   }

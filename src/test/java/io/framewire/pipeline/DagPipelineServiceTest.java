@@ -262,7 +262,7 @@ class DagPipelineServiceTest {
     DagPipelineService service = service();
     var unknown = pipeline("x", List.of(node("a", "vision", "x")), List.of(), List.of("a"), List.of("a"));
     var e = assertThrows(PipelineValidationException.class, () -> service.validate(unknown));
-    assertEquals("node 'a': unknown plugin 'vision'", e.getMessage());
+    assertEquals("node 'a': unknown plugin 'vision'; plugins: debug, t", e.getMessage());
   }
 
   /** A stateful counter tool: counts the frames it saw; records instances created and closes. */

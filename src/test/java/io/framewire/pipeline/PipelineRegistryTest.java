@@ -91,7 +91,7 @@ class PipelineRegistryTest {
   void invalidParamsNameTheFile() throws Exception {
     Files.writeString(dir.resolve("nap.json"), echoPipeline("nap")
         .replace("\"tool_id\": \"echo\"", "\"tool_id\": \"sleep\", \"params\": {\"ms\": \"soon\"}"));
-    assertEquals(dir.resolve("nap.json") + ": node 'e': invalid params: params.ms must be a non-negative integer",
+    assertEquals(dir.resolve("nap.json") + ": node 'e': param 'ms' must be an integer, got \"soon\"",
         loadFails().getMessage());
   }
 
@@ -125,7 +125,7 @@ class PipelineRegistryTest {
     assertEquals(List.of(echo), PipelineRegistry.of(debug, List.of(echo)).all());
     assertEquals("duplicate pipeline id 'echo'",
         assertThrows(PipelineValidationException.class, () -> PipelineRegistry.of(debug, List.of(echo, echo))).getMessage());
-    assertEquals("node 'e': unknown tool 'nope' in plugin 'debug'",
+    assertEquals("node 'e': unknown tool 'nope' in plugin 'debug'; its tools: echo, fail, sleep",
         assertThrows(PipelineValidationException.class, () -> PipelineRegistry.of(debug, List.of(bad))).getMessage());
   }
 

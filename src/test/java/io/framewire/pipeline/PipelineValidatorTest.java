@@ -64,7 +64,7 @@ class PipelineValidatorTest {
 
   @Test
   void nodeFieldsMustBePresent() {
-    assertEquals("node #0 is missing 'id'",
+    assertEquals("node #0 is missing 'id'; entry node 'a' not found; output node 'a' not found",
         problem(pipeline("x", List.of(node(null, "debug", "echo")), List.of(), List.of("a"), List.of("a"))));
     assertEquals("node 'a' is missing 'plugin_id'",
         problem(pipeline("x", List.of(node("a", null, "echo")), List.of(), List.of("a"), List.of("a"))));
@@ -159,19 +159,22 @@ class PipelineValidatorTest {
   @Test
   void unknownPlugin() {
     var p = pipeline("x", List.of(node("a", "vision", "echo")), List.of(), List.of("a"), List.of("a"));
-    assertEquals("node 'a': unknown plugin 'vision'", problem(p));
+    assertEquals("node 'a': unknown plugin 'vision'; plugins: debug", problem(p));
+    var typo = pipeline("x", List.of(node("a", "debgu", "echo")), List.of(), List.of("a"), List.of("a"));
+    assertEquals("node 'a': unknown plugin 'debgu' (did you mean 'debug'?); plugins: debug", problem(typo));
   }
 
   @Test
   void unknownTool() {
     var p = pipeline("x", List.of(node("a", "debug", "ehco")), List.of(), List.of("a"), List.of("a"));
-    assertEquals("node 'a': unknown tool 'ehco' in plugin 'debug'", problem(p));
+    assertEquals("node 'a': unknown tool 'ehco' in plugin 'debug' (did you mean 'echo'?); its tools: echo, fail, sleep",
+        problem(p));
   }
 
   @Test
-  void invalidParamsAreReportedByTheTool() {
+  void invalidParamsAreReportedAgainstTheSchema() {
     var p = pipeline("x", List.of(node("nap", "debug", "sleep", "{\"ms\": -5}")), List.of(), List.of("nap"), List.of("nap"));
-    assertEquals("node 'nap': invalid params: params.ms must be a non-negative integer", problem(p));
+    assertEquals("node 'nap': param 'ms' must be >= 0, got -5", problem(p));
   }
 
   @Test
@@ -216,5 +219,69 @@ class PipelineValidatorTest {
         edge("source", "side"));
     var compiled = PipelineValidator.compile(pipeline("x", nodes, edges, List.of("source"), List.of("sink")), tools);
     assertEquals(List.of("source", "right", "left", "sink", "side"), compiled.topologicalNodeIds());
+  }
+
+  @Test
+  void everyProblemIsReportedNotJustTheFirst() {
+    var p = new PipelineDefinition("bad id", null, null,
+        List.of(node("a", "debug", "echo"), node("a", "debug", "sleep", "{\"ms\": \"soon\", \"sm\": 3}"),
+            node("c", "nope", "x")),
+        List.of(edge("a", "ghost"), edge("c", "c")),
+        List.of("a"), List.of("out"));
+    var e = assertThrows(PipelineValidationException.class, () -> PipelineValidator.validate(p, tools));
+    assertEquals(List.of(
+        "id 'bad id' may only contain letters, digits, '.', '_' and '-' (at most 100, not starting with '.' or '-'): "
+            + "it is used in URLs and file names",
+        "missing 'name'",
+        "duplicate node id 'a'",
+        "edge to unknown node 'ghost'",
+        "output node 'out' not found",
+        "node 'a': unknown param 'sm' (did you mean 'ms'?)",
+        "node 'a': param 'ms' must be an integer, got \"soon\"",
+        "node 'c': unknown plugin 'nope'; plugins: debug"), e.errors());
+    assertEquals(String.join("; ", e.errors()), e.getMessage());
+    assertEquals(e.errors(), PipelineValidator.problems(p, tools));
+  }
+
+  @Test
+  void aMisspeltParamIsRefusedWithTheClosestKnownOne() {
+    var tools = ToolRegistry.of(new io.framewire.tools.motion.MotionPlugin());
+    var p = pipeline("x", List.of(node("m", "motion", "detect", "{\"treshold\": 30}")), List.of(), List.of("m"), List.of("m"));
+    assertEquals(List.of("node 'm': unknown param 'treshold' (did you mean 'threshold'?)"),
+        PipelineValidator.problems(p, tools));
+    var far = pipeline("x", List.of(node("m", "motion", "detect", "{\"colour\": true}")), List.of(), List.of("m"), List.of("m"));
+    assertEquals(List.of("node 'm': unknown param 'colour' (known: threshold, min_area, alpha)"),
+        PipelineValidator.problems(far, tools));
+  }
+
+  @Test
+  void aToolWithoutParamsRefusesAnyKey() {
+    var p = pipeline("x", List.of(node("e", "debug", "echo", "{\"fast\": true}")), List.of(), List.of("e"), List.of("e"));
+    assertEquals(List.of("node 'e': unknown param 'fast' (this tool takes no params)"), PipelineValidator.problems(p, tools));
+  }
+
+  @Test
+  void requiredParamMissing() {
+    var p = pipeline("x", List.of(node("nap", "debug", "sleep")), List.of(), List.of("nap"), List.of("nap"));
+    assertEquals(List.of("node 'nap': missing required param 'ms' (an integer)"), PipelineValidator.problems(p, tools));
+  }
+
+  @Test
+  void aPluginWithoutASchemaIsNotCheckedForUnknownKeys() {
+    AtomicInteger created = new AtomicInteger();
+    var legacy = new FakePlugin("legacy").toolFactory("t", params -> {
+      created.incrementAndGet();
+      return input -> Map.of();
+    });
+    var p = pipeline("x", List.of(node("a", "legacy", "t", "{\"anything\": 1}")), List.of(), List.of("a"), List.of("a"));
+    assertEquals(List.of(), PipelineValidator.problems(p, ToolRegistry.of(legacy)));
+    assertEquals(1, created.get(), "its own create still checks the params");
+  }
+
+  @Test
+  void anUnknownEntryNodeSuggestsTheClosestNode() {
+    var p = chain();
+    assertEquals("entry node 'aa' not found (did you mean 'a'?)",
+        problem(pipeline("x", p.nodes(), p.edges(), List.of("aa"), p.outputNodes())));
   }
 }

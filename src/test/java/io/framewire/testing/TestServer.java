@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * Starts a real framewire on 127.0.0.1 and a free port, with the built-in tools plus a
  * {@link GatePlugin}, the built-in pipelines plus test ones ({@code gated}: one gate node;
  * {@code failing}: a debug/fail node; {@code hanging}: a node that never returns; {@code counting}: a stateful node).
+ * With {@code framewire.pipelines.dir} set, that directory's pipelines too (editable, hot-reloaded).
  */
 public final class TestServer implements AutoCloseable {
 
@@ -50,7 +51,10 @@ public final class TestServer implements AutoCloseable {
     pipelines.add(single("failing", "debug", "fail", "{\"message\":\"camera lens cap is on\"}"));
     pipelines.add(single("hanging", "test", "hang", "{}"));
     pipelines.add(single("counting", "test", "count", "{}"));
-    server = FramewireServer.start(config, tools, PipelineRegistry.of(tools, pipelines));
+    String dir = config.getString("framewire.pipelines.dir");
+    java.util.Optional<java.nio.file.Path> pipelinesDir =
+        dir.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(dir));
+    server = FramewireServer.start(config, tools, PipelineRegistry.of(tools, pipelines, pipelinesDir));
   }
 
   private static PipelineDefinition single(String id, String plugin, String tool, String params) {

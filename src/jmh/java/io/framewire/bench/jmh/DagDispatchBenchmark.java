@@ -1,11 +1,12 @@
 package io.framewire.bench.jmh;
 
+import io.framewire.metrics.StreamMetrics;
 import io.framewire.pipeline.DagPipelineService;
+import io.framewire.pipeline.SessionTools;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.pipeline.PipelineRegistry;
 import io.framewire.tools.Tool;
 import io.framewire.tools.ToolRegistry;
-import io.framewire.tools.debug.DebugPlugin;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * What the DAG runner costs per frame over calling the tool directly. Tools run on a
  * same-thread executor here, so the numbers are the runner's own bookkeeping (futures, merging,
- * JSON-safe copy), not thread hand-offs; the load benchmarks measure those.
+ * JSON-safe copy), not thread hand-offs; the load benchmarks measure those. The {@code …NodeSeconds}
+ * variants time every node into the {@code node_seconds} histogram as the server does; {@code
+ * …Timings} also returns the per-node timings ({@code &timings=1}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,16 +44,21 @@ public class DagDispatchBenchmark {
       """;
 
   private DagPipelineService service;
+  private DagPipelineService timedService;
+  private SessionTools timingsSession;
   private Tool directEcho;
   private Map<String, Object> payload;
 
   @Setup
   public void setUp() {
-    ToolRegistry tools = ToolRegistry.of(new DebugPlugin());
+    ToolRegistry tools = ToolRegistry.fromClasspath(); // the built-ins load against all built-in tools
     PipelineRegistry registry = PipelineRegistry.of(tools, List.of(
         PipelineRegistry.load(tools, Optional.empty()).get("echo").orElseThrow(),
         PipelineJson.read(DIAMOND)));
     service = new DagPipelineService(registry, tools, Runnable::run);
+    StreamMetrics metrics = new StreamMetrics(false);
+    timedService = new DagPipelineService(registry, tools, Runnable::run, metrics.nodeTimers());
+    timingsSession = timedService.openSession("diamond", true);
     directEcho = tools.create("debug", "echo", null);
     payload = new HashMap<>();
     payload.put("frame_index", 7L);
@@ -59,6 +67,8 @@ public class DagDispatchBenchmark {
 
   @TearDown
   public void tearDown() {
+    timingsSession.close();
+    timedService.close();
     service.close();
   }
 
@@ -75,5 +85,20 @@ public class DagDispatchBenchmark {
   @Benchmark
   public Object diamondPipeline() {
     return service.runPipeline("diamond", payload).toCompletableFuture().join();
+  }
+
+  @Benchmark
+  public Object echoPipelineNodeSeconds() {
+    return timedService.runPipeline("echo", payload).toCompletableFuture().join();
+  }
+
+  @Benchmark
+  public Object diamondPipelineNodeSeconds() {
+    return timedService.runPipeline("diamond", payload).toCompletableFuture().join();
+  }
+
+  @Benchmark
+  public Object diamondPipelineTimings() {
+    return timedService.runPipeline(timingsSession, payload).toCompletableFuture().join();
   }
 }

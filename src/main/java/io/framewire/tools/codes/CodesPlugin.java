@@ -2,9 +2,13 @@ package io.framewire.tools.codes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.zxing.BarcodeFormat;
+import io.framewire.tools.ParamSpec;
+import io.framewire.tools.ParamValues;
 import io.framewire.tools.Tool;
 import io.framewire.tools.ToolPlugin;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Plugin {@code codes}, tool {@code scan}: QR codes and barcodes with ZXing. Stateless, shared. */
@@ -20,43 +24,45 @@ public final class CodesPlugin implements ToolPlugin {
     return Set.of("scan");
   }
 
+  private static final List<String> FORMAT_NAMES =
+      EnumSet.allOf(BarcodeFormat.class).stream().map(Enum::name).toList();
+
+  static final List<ParamSpec> SPECS = List.of(
+      ParamSpec.bool("try_harder", "spend more time per frame looking for codes (ZXing TRY_HARDER)")
+          .withDefault(false),
+      ParamSpec.stringList("formats", "the ZXing formats to look for; absent: all")
+          .allowed(FORMAT_NAMES));
+
+  @Override
+  public String description() {
+    return "QR codes and barcodes with ZXing.";
+  }
+
+  @Override
+  public String description(String toolId) {
+    return "scan".equals(toolId)
+        ? "Finds QR codes and barcodes in the frame's luma (codes[{format,text,box{x,y,w,h}}])."
+        : "";
+  }
+
+  @Override
+  public Optional<List<ParamSpec>> params(String toolId) {
+    return "scan".equals(toolId) ? Optional.of(SPECS) : Optional.empty();
+  }
+
   @Override
   public Tool create(String toolId, JsonNode params) {
     if (!"scan".equals(toolId)) {
       throw new IllegalArgumentException("unknown tool '" + toolId + "' in plugin 'codes'");
     }
-    return new CodeScanner(tryHarder(params), formats(params));
-  }
-
-  private static boolean tryHarder(JsonNode params) {
-    JsonNode value = params.get("try_harder");
-    if (value == null || value.isNull()) {
-      return false;
+    ParamValues values = ParamValues.read(SPECS, params);
+    List<String> formats = values.stringList("formats");
+    Set<BarcodeFormat> chosen = EnumSet.noneOf(BarcodeFormat.class);
+    if (formats == null) {
+      chosen.addAll(EnumSet.allOf(BarcodeFormat.class));
+    } else {
+      formats.forEach(name -> chosen.add(BarcodeFormat.valueOf(name)));
     }
-    if (!value.isBoolean()) {
-      throw new IllegalArgumentException("params.try_harder must be a boolean, got " + value);
-    }
-    return value.booleanValue();
-  }
-
-  /** {@code params.formats}: ZXing format names, e.g. ["QR_CODE","EAN_13"]; absent means all. */
-  private static Set<BarcodeFormat> formats(JsonNode params) {
-    JsonNode value = params.get("formats");
-    if (value == null || value.isNull()) {
-      return EnumSet.allOf(BarcodeFormat.class);
-    }
-    if (!value.isArray() || value.isEmpty()) {
-      throw new IllegalArgumentException("params.formats must be a non-empty array of format names");
-    }
-    Set<BarcodeFormat> formats = EnumSet.noneOf(BarcodeFormat.class);
-    for (JsonNode name : value) {
-      try {
-        formats.add(BarcodeFormat.valueOf(name.asText()));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "params.formats: unknown format " + name + "; known: " + EnumSet.allOf(BarcodeFormat.class));
-      }
-    }
-    return formats;
+    return new CodeScanner(values.bool("try_harder"), chosen);
   }
 }

@@ -1,9 +1,13 @@
 package io.framewire.tools.debug;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.framewire.tools.ParamSpec;
+import io.framewire.tools.ParamValues;
 import io.framewire.tools.Tool;
 import io.framewire.tools.ToolPlugin;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,6 +26,36 @@ public final class DebugPlugin implements ToolPlugin {
     return Set.of("echo", "sleep", "fail");
   }
 
+  static final List<ParamSpec> SLEEP_PARAMS = List.of(
+      ParamSpec.integer("ms", "how long each frame sleeps, in milliseconds").min(0).asRequired());
+  static final List<ParamSpec> FAIL_PARAMS = List.of(
+      ParamSpec.string("message", "the failure message each frame reports").withDefault("failed on purpose"));
+
+  @Override
+  public String description() {
+    return "Tools for tests, benchmarks and graph experiments.";
+  }
+
+  @Override
+  public String description(String toolId) {
+    return switch (toolId) {
+      case "echo" -> "Reports the frame index and byte size without decoding (frame_index, bytes). Non-blocking.";
+      case "sleep" -> "Sleeps params.ms per frame, then reports slept_ms: a stand-in for a slow model.";
+      case "fail" -> "Fails every frame with params.message: to see how failures look.";
+      default -> "";
+    };
+  }
+
+  @Override
+  public Optional<List<ParamSpec>> params(String toolId) {
+    return switch (toolId) {
+      case "echo" -> Optional.of(List.of());
+      case "sleep" -> Optional.of(SLEEP_PARAMS);
+      case "fail" -> Optional.of(FAIL_PARAMS);
+      default -> Optional.empty();
+    };
+  }
+
   /** {@code echo} only reads two fields: it never blocks. */
   @Override
   public boolean isBlocking(String toolId) {
@@ -31,9 +65,12 @@ public final class DebugPlugin implements ToolPlugin {
   @Override
   public Tool create(String toolId, JsonNode params) {
     return switch (toolId) {
-      case "echo" -> DebugPlugin::echo;
-      case "sleep" -> sleep(requireNonNegative(params, "ms"));
-      case "fail" -> fail(params.path("message").asText("failed on purpose"));
+      case "echo" -> {
+        ParamValues.read(List.of(), params);
+        yield DebugPlugin::echo;
+      }
+      case "sleep" -> sleep(ParamValues.read(SLEEP_PARAMS, params).integer("ms"));
+      case "fail" -> fail(ParamValues.read(FAIL_PARAMS, params).string("message"));
       default -> throw new IllegalArgumentException("unknown tool '" + toolId + "' in plugin 'debug'");
     };
   }
@@ -55,13 +92,5 @@ public final class DebugPlugin implements ToolPlugin {
     return input -> {
       throw new IllegalStateException(message);
     };
-  }
-
-  private static long requireNonNegative(JsonNode params, String field) {
-    JsonNode value = params.get(field);
-    if (value == null || !value.canConvertToLong() || value.asLong() < 0) {
-      throw new IllegalArgumentException("params." + field + " must be a non-negative integer");
-    }
-    return value.asLong();
   }
 }

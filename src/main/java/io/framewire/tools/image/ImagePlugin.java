@@ -1,10 +1,14 @@
 package io.framewire.tools.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.framewire.tools.ParamSpec;
+import io.framewire.tools.ParamValues;
 import io.framewire.tools.Tool;
 import io.framewire.tools.ToolPlugin;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,10 +28,28 @@ public final class ImagePlugin implements ToolPlugin {
   }
 
   @Override
+  public String description() {
+    return "Frame decoding and image facts.";
+  }
+
+  @Override
+  public String description(String toolId) {
+    return "info".equals(toolId)
+        ? "Decodes the frame (once, shared by all nodes) and reports width, height and mean_luminance."
+        : "";
+  }
+
+  @Override
+  public Optional<List<ParamSpec>> params(String toolId) {
+    return "info".equals(toolId) ? Optional.of(List.of()) : Optional.empty();
+  }
+
+  @Override
   public Tool create(String toolId, JsonNode params) {
     if (!"info".equals(toolId)) {
       throw new IllegalArgumentException("unknown tool '" + toolId + "' in plugin 'image'");
     }
+    ParamValues.read(List.of(), params);
     return ImagePlugin::info;
   }
 

@@ -1,8 +1,11 @@
 package io.framewire.tools.motion;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.framewire.tools.ParamSpec;
 import io.framewire.tools.Tool;
 import io.framewire.tools.ToolPlugin;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Plugin {@code motion}, tool {@code detect}: per-session background subtraction (stateful). */
@@ -16,6 +19,23 @@ public final class MotionPlugin implements ToolPlugin {
   @Override
   public Set<String> toolIds() {
     return Set.of("detect");
+  }
+
+  @Override
+  public String description() {
+    return "Motion detection by background subtraction.";
+  }
+
+  @Override
+  public String description(String toolId) {
+    return "detect".equals(toolId)
+        ? "Regions that differ from the session's running-average background (motion{regions[{x,y,w,h}],score}). Stateful: one per session."
+        : "";
+  }
+
+  @Override
+  public Optional<List<ParamSpec>> params(String toolId) {
+    return "detect".equals(toolId) ? Optional.of(MotionParams.SPECS) : Optional.empty();
   }
 
   @Override

@@ -74,10 +74,12 @@ class CodeScannerTest {
 
   @Test
   void invalidParamsAreRefused() {
-    assertEquals("params.try_harder must be a boolean, got \"yes\"",
+    assertEquals("param 'try_harder' must be a boolean (true or false), got \"yes\"",
         assertThrows(IllegalArgumentException.class, () -> scanner("{\"try_harder\": \"yes\"}")).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> scanner("{\"formats\": [\"QR\"]}"))
-        .getMessage().startsWith("params.formats: unknown format \"QR\""));
+        .getMessage().startsWith("param 'formats' has unknown value 'QR' (allowed: AZTEC, CODABAR,"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> scanner("{\"formats\": [\"QR_COD\"]}"))
+        .getMessage().startsWith("param 'formats' has unknown value 'QR_COD' (did you mean 'QR_CODE'? allowed: "));
     assertThrows(IllegalArgumentException.class, () -> scanner("{\"formats\": []}"));
   }
 

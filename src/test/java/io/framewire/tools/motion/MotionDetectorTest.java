@@ -107,13 +107,15 @@ class MotionDetectorTest {
 
   @Test
   void invalidParamsAreRefusedWithTheirName() {
-    assertInvalid("{\"threshold\": 0}", "params.threshold must be an integer 1..255, got 0");
-    assertInvalid("{\"threshold\": 300}", "params.threshold must be an integer 1..255, got 300");
-    assertInvalid("{\"threshold\": \"high\"}", "params.threshold must be an integer 1..255, got \"high\"");
-    assertInvalid("{\"threshold\": 2.5}", "params.threshold must be an integer 1..255, got 2.5");
-    assertInvalid("{\"min_area\": -1}", "params.min_area must be an integer >= 1, got -1");
-    assertInvalid("{\"alpha\": 0}", "params.alpha must be a number in (0, 1], got 0");
-    assertInvalid("{\"alpha\": 1.5}", "params.alpha must be a number in (0, 1], got 1.5");
+    assertInvalid("{\"threshold\": 0}", "param 'threshold' must be in 1..255, got 0");
+    assertInvalid("{\"threshold\": 300}", "param 'threshold' must be in 1..255, got 300");
+    assertInvalid("{\"threshold\": \"high\"}", "param 'threshold' must be an integer, got \"high\"");
+    assertInvalid("{\"threshold\": 2.5}", "param 'threshold' must be an integer, got 2.5");
+    assertInvalid("{\"min_area\": -1}", "param 'min_area' must be >= 1, got -1");
+    assertInvalid("{\"alpha\": 0}", "param 'alpha' must be in (0, 1], got 0");
+    assertInvalid("{\"alpha\": 1.5}", "param 'alpha' must be in (0, 1], got 1.5");
+    assertInvalid("{\"treshold\": 30, \"alpha\": 2}",
+        "unknown param 'treshold' (did you mean 'threshold'?); param 'alpha' must be in (0, 1], got 2");
   }
 
   @Test

@@ -1,0 +1,202 @@
+// @ts-check
+/**
+ * Page wiring of the workbench: the selected pipeline's graph (web/graph.js), its node timings when
+ * "Timings" is ticked, and the editor (web/editor.js). It talks to app.js only through the shared
+ * pipeline selector and two document events: `framewire:timings` (app.js: a result's `timings_ms`)
+ * and `framewire:pipelines-changed` (here: a save; app.js reloads the selector).
+ */
+import { layoutPipeline, graphSvg, NodeTimings } from './graph.js';
+import { deletePipeline, fileErrorLines, loadPipeline, savePipeline, validatePipeline } from './editor.js';
+
+const TOKEN_KEY = 'framewire.adminToken';
+const PREVIEW_DELAY_MS = 300;
+
+/** @param {string} id */
+function el(id) {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`#${id} missing`);
+  return found;
+}
+
+const select = /** @type {HTMLSelectElement} */ (el('pipeline-select'));
+const graph = el('graph');
+const timingsToggle = /** @type {HTMLInputElement} */ (el('timings-toggle'));
+const text = /** @type {HTMLTextAreaElement} */ (el('editor-text'));
+const status = el('editor-status');
+const errorList = el('editor-errors');
+const validateButton = /** @type {HTMLButtonElement} */ (el('validate-button'));
+const saveButton = /** @type {HTMLButtonElement} */ (el('save-button'));
+const deleteButton = /** @type {HTMLButtonElement} */ (el('delete-button'));
+const tokenInput = /** @type {HTMLInputElement} */ (el('admin-token'));
+const DELETE_CONFIRM_MS = 4000;
+let deleteArmedUntil = 0;
+
+const timings = new NodeTimings();
+/** @type {any} the definition drawn now */
+let drawn = null;
+let drawnId = '';
+let previewTimer = 0;
+/** After a save or delete, the next load of this pipeline ('*': any) keeps the message shown. */
+let keepStatusFor = '';
+/** The text differs from the loaded definition: a reload of the same pipeline must not overwrite it. */
+let dirty = false;
+/** The server's change count last seen (GET /workbench), to follow hot reloads. */
+let changesSeen = -1;
+const STATUS_POLL_MS = 2000;
+const fileErrors = el('file-errors');
+
+function draw() {
+  if (!drawn) {
+    graph.replaceChildren();
+    graph.dataset.pipeline = '';
+    return;
+  }
+  // graphSvg escapes every text it writes; the markup is parsed as SVG, scripts never run from it.
+  const doc = new DOMParser().parseFromString(graphSvg(layoutPipeline(drawn), timingsToggle.checked ? timings : null), 'image/svg+xml');
+  graph.replaceChildren(document.importNode(doc.documentElement, true));
+  graph.dataset.pipeline = drawnId;
+  graph.dataset.results = String(timings.results);
+}
+
+/** Shows the selected pipeline: its graph and its definition in the editor. */
+async function showSelected() {
+  const id = select.value;
+  if (!id) return;
+  const json = await loadPipeline(fetch, id).catch(() => null);
+  if (json === null) {
+    drawn = null;
+    draw();
+    return;
+  }
+  if (id === drawnId && dirty) return; // keep unsaved edits; the graph shows their preview
+  if (id !== drawnId) timings.reset();
+  drawn = JSON.parse(json);
+  drawnId = id;
+  text.value = json;
+  dirty = false;
+  if (keepStatusFor === id || keepStatusFor === '*') {
+    keepStatusFor = '';
+  } else {
+    showOutcome({ ok: true, message: '', errors: [] });
+  }
+  draw();
+}
+
+/** @param {{ok: boolean, message: string, errors: string[]}} outcome */
+function showOutcome(outcome) {
+  status.textContent = outcome.message;
+  status.dataset.ok = String(outcome.ok);
+  errorList.replaceChildren(...outcome.errors.map((e) => {
+    const li = document.createElement('li');
+    li.textContent = e;
+    return li;
+  }));
+}
+
+text.addEventListener('input', () => {
+  dirty = true;
+  // Preview what is typed, once it parses.
+  clearTimeout(previewTimer);
+  previewTimer = window.setTimeout(() => {
+    try {
+      drawn = JSON.parse(text.value);
+      draw();
+    } catch {
+      // not JSON yet: keep the last drawing
+    }
+  }, PREVIEW_DELAY_MS);
+});
+
+validateButton.addEventListener('click', async () => {
+  showOutcome({ ok: true, message: 'Validating…', errors: [] });
+  showOutcome(await validatePipeline(fetch, text.value).catch((e) => ({ ok: false, message: String(e), errors: [] })));
+});
+
+saveButton.addEventListener('click', async () => {
+  showOutcome({ ok: true, message: 'Saving…', errors: [] });
+  const token = tokenInput.value.trim();
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  const outcome = await savePipeline(fetch, text.value, token || null).catch((e) => ({ ok: false, message: String(e), errors: [] }));
+  showOutcome(outcome);
+  if (outcome.ok) dirty = false;
+  if (outcome.ok && 'id' in outcome && outcome.id) {
+    // Select the saved pipeline: app.js reloads the list and keeps the URL's pipeline_id.
+    const url = new URL(location.href);
+    url.searchParams.set('pipeline_id', String(outcome.id));
+    url.searchParams.delete('autostart');
+    history.replaceState(null, '', url);
+    drawnId = '';
+    keepStatusFor = String(outcome.id);
+    document.dispatchEvent(new CustomEvent('framewire:pipelines-changed', { detail: { id: outcome.id } }));
+  }
+});
+
+deleteButton.addEventListener('click', async () => {
+  // Two clicks: the first arms the button for a few seconds.
+  if (Date.now() > deleteArmedUntil) {
+    deleteArmedUntil = Date.now() + DELETE_CONFIRM_MS;
+    deleteButton.textContent = 'Really delete?';
+    setTimeout(() => {
+      deleteButton.textContent = 'Delete';
+    }, DELETE_CONFIRM_MS);
+    return;
+  }
+  deleteArmedUntil = 0;
+  deleteButton.textContent = 'Delete';
+  const token = tokenInput.value.trim();
+  const outcome = await deletePipeline(fetch, text.value, token || null).catch((e) => ({ ok: false, message: String(e), errors: [] }));
+  showOutcome(outcome);
+  if (outcome.ok) {
+    keepStatusFor = '*';
+    const url = new URL(location.href);
+    url.searchParams.delete('pipeline_id');
+    url.searchParams.delete('autostart');
+    history.replaceState(null, '', url);
+    document.dispatchEvent(new CustomEvent('framewire:pipelines-changed', { detail: { deleted: outcome.id } }));
+  }
+});
+
+timingsToggle.addEventListener('change', () => {
+  timings.reset();
+  draw();
+  // app.js restarts a running stream on a selector change, now with or without timings=1.
+  select.dispatchEvent(new Event('change'));
+});
+
+document.addEventListener('framewire:timings', (event) => {
+  const detail = /** @type {CustomEvent} */ (event).detail;
+  if (!timingsToggle.checked || drawnId !== select.value) return;
+  timings.add(detail);
+  draw();
+});
+
+/**
+ * Follows the server: files of PIPELINES_DIR that are invalid now are listed under the graph, and a
+ * change made elsewhere (a hot-reloaded file, another browser) reloads the pipeline list.
+ */
+async function pollStatus() {
+  if (document.hidden) return;
+  const response = await fetch('/workbench', { headers: { Accept: 'application/json' } }).catch(() => null);
+  if (!response || !response.ok) return;
+  const body = await response.json();
+  fileErrors.replaceChildren(...fileErrorLines(body.file_errors).map((line) => {
+    const li = document.createElement('li');
+    li.textContent = line;
+    return li;
+  }));
+  if (changesSeen >= 0 && body.changes !== changesSeen) {
+    document.dispatchEvent(new CustomEvent('framewire:pipelines-changed', { detail: { changes: body.changes } }));
+  }
+  changesSeen = body.changes;
+}
+
+select.addEventListener('change', () => {
+  dirty = false; // choosing another pipeline discards the draft
+  void showSelected();
+});
+setInterval(() => void pollStatus(), STATUS_POLL_MS);
+void pollStatus();
+// app.js fills the selector asynchronously (and again after a save): draw once it has options.
+new MutationObserver(() => void showSelected()).observe(select, { childList: true });
+tokenInput.value = sessionStorage.getItem(TOKEN_KEY) ?? '';
+if (select.options.length > 0) void showSelected();
