@@ -309,7 +309,18 @@ public final class LoadedModel {
     return closed.isDone();
   }
 
-  /** Requests inside a model run right now. */
+  /** Requests in the queue's buffer, not yet taken by the batching stage (tests, diagnostics). */
+  int queued() {
+    BoundedSourceQueue<InferenceBatcher.Request> q = queue;
+    return q == null ? 0 : q.size();
+  }
+
+  /** Requests accepted and not yet in a run (queued, or in the batch being gathered). */
+  public int waiting() {
+    return waiting.size();
+  }
+
+  /** Runs in progress right now. */
   public int running() {
     return running.get();
   }
