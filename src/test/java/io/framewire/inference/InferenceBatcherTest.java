@@ -41,13 +41,13 @@ class InferenceBatcherTest {
   void an_idle_model_runs_a_request_alone_and_requests_arriving_meanwhile_form_the_next_batch() throws Exception {
     LinkedBlockingQueue<Run> runs = new LinkedBlockingQueue<>();
     Pair<TestPublisher.Probe<InferenceBatcher.Request>, TestSubscriber.Probe<Integer>> probes =
-        TestSource.<InferenceBatcher.Request>probe(kit.system())
+        TestSource.<InferenceBatcher.Request>probe(kit.system().classicSystem())
             .via(InferenceBatcher.flow(3, 1, batch -> {
               Run run = new Run(List.copyOf(batch), new CompletableFuture<>());
               runs.add(run);
               return run.done();
             }))
-            .toMat(TestSink.probe(kit.system()), org.apache.pekko.stream.javadsl.Keep.both())
+            .toMat(TestSink.probe(kit.system().classicSystem()), org.apache.pekko.stream.javadsl.Keep.both())
             .run(Materializer.matFromSystem(kit.system()));
     TestPublisher.Probe<InferenceBatcher.Request> in = probes.first();
     TestSubscriber.Probe<Integer> out = probes.second();
