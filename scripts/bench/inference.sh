@@ -35,7 +35,7 @@ metric() { # PORT NAME: the model's sample value of NAME at /metrics (0 if absen
   curl -s "http://127.0.0.1:$1/metrics" | awk -v n="$2{model=\"$MODEL\",}" '$1 == n {print $2; f=1} END {if (!f) print 0}'
 }
 
-printf '%-4s %8s %10s %8s %8s %10s %12s %7s\n' mode sessions results/s p50_ms p99_ms mean_batch cpu_us/result errors
+printf '%-4s %8s %10s %8s %8s %10s %10s %12s %7s\n' mode sessions results/s p50_ms p99_ms mean_batch ms/run cpu_us/result errors
 for n in $COUNTS; do
   for mode in off on; do
     port=${PORTS[$mode]} pid=${PIDS[$mode]} out="$WORK/$mode-$n.json"
@@ -43,13 +43,16 @@ for n in $COUNTS; do
     load --url "ws://127.0.0.1:$port/ws/video/stream?pipeline_id=model" --sessions "$n" --jpeg-kb "$JPEG_KB" \
       --duration 3s --warmup 1s --progress 0 --json >/dev/null || true
     c0=$(cpu_ticks "$pid") s0=$(metric "$port" inference_batch_size_sum) k0=$(metric "$port" inference_batch_size_count)
+    t0=$(metric "$port" inference_seconds_sum)
     load --url "ws://127.0.0.1:$port/ws/video/stream?pipeline_id=model" --sessions "$n" --jpeg-kb "$JPEG_KB" \
       --duration "${DURATION}s" --warmup 0s --progress 0 --json >"$out" || true
     c1=$(cpu_ticks "$pid") s1=$(metric "$port" inference_batch_size_sum) k1=$(metric "$port" inference_batch_size_count)
+    t1=$(metric "$port" inference_seconds_sum)
     results=$(awk -v r="$(json_field "$out" results_per_s)" -v d="$DURATION" 'BEGIN {printf "%.0f", r * d}')
-    printf '%-4s %8s %10.1f %8s %8s %10.2f %12s %7s\n' "$mode" "$n" "$(json_field "$out" results_per_s)" \
+    printf '%-4s %8s %10.1f %8s %8s %10.2f %10.3f %12s %7s\n' "$mode" "$n" "$(json_field "$out" results_per_s)" \
       "$(json_field "$out" latency_ms.p50)" "$(json_field "$out" latency_ms.p99)" \
       "$(awk -v a="$s0" -v b="$s1" -v c="$k0" -v d="$k1" 'BEGIN {print (d > c) ? (b - a) / (d - c) : 0}')" \
+      "$(awk -v a="$t0" -v b="$t1" -v c="$k0" -v d="$k1" 'BEGIN {print (d > c) ? (b - a) * 1000 / (d - c) : 0}')" \
       "$(awk -v t="$((c1 - c0))" -v r="$results" -v hz="$CLK_TCK" 'BEGIN {printf "%.0f", (r > 0) ? t * 1e6 / hz / r : 0}')" \
       "$(json_field "$out" errors)"
   done
