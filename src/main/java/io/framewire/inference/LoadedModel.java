@@ -331,6 +331,7 @@ public final class LoadedModel {
     }
     try {
       session.close();
+      log.info("closed model '{}'", name);
     } catch (OrtException | RuntimeException e) {
       log.warn("model '{}': closing its session failed: {}", name, e.toString());
     } finally {
