@@ -144,12 +144,17 @@ public final class LoadedModel {
     this.metrics = metrics;
     this.queueSize = settings.queueSize();
     this.maxBatch = info.batchFixedAtOne() ? 1 : settings.maxBatch();
-    Pair<BoundedSourceQueue<InferenceBatcher.Request>, CompletionStage<Done>> materialized =
-        Source.<InferenceBatcher.Request>queue(settings.queueSize())
-            .via(InferenceBatcher.flow(maxBatch, settings.concurrentRuns(), this::runBatch))
-            .toMat(Sink.ignore(), Keep.both())
-            .run(materializer);
-    streamFinished = false;
+    streamFinished = false; // before it runs: its completion callback may come at any time after
+    Pair<BoundedSourceQueue<InferenceBatcher.Request>, CompletionStage<Done>> materialized;
+    try {
+      materialized = Source.<InferenceBatcher.Request>queue(settings.queueSize())
+          .via(InferenceBatcher.flow(maxBatch, settings.concurrentRuns(), this::runBatch))
+          .toMat(Sink.ignore(), Keep.both())
+          .run(materializer);
+    } catch (RuntimeException e) {
+      streamFinished = true;
+      throw e;
+    }
     queue = materialized.first();
     metrics.queueDepth.labels(name).set(0);
     materialized.second().whenComplete((done, failure) -> {
@@ -194,7 +199,7 @@ public final class LoadedModel {
     }
     waiting.remove(request);
     String why = offered.equals(QueueOfferResult.dropped())
-        ? "model '" + name + "' is busy: " + queueSize + " requests already wait (INFERENCE_QUEUE_SIZE)"
+        ? "model '" + name + "' is busy: its queue is full (INFERENCE_QUEUE_SIZE=" + queueSize + ")"
         : "model '" + name + "' is shutting down";
     return CompletableFuture.failedFuture(new IllegalStateException(why));
   }
