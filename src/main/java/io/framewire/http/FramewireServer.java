@@ -2,6 +2,10 @@ package io.framewire.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
+import io.framewire.inference.InferenceSettings;
+import io.framewire.inference.ModelRegistry;
+import io.framewire.inference.OnnxPlugin;
+import io.framewire.metrics.InferenceMetrics;
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.pipeline.DagPipelineService;
 import io.framewire.pipeline.PipelineDirectoryWatcher;
@@ -15,6 +19,7 @@ import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -30,6 +35,7 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,19 +67,34 @@ public final class FramewireServer implements AutoCloseable {
     this.dag = dag;
   }
 
-  /** Starts with the built-in tools and the pipelines of the classpath and {@code framewire.pipelines.dir}. */
+  /**
+   * Starts with the built-in tools, the {@code onnx} tools on the models of {@code
+   * framewire.inference.models-dir}, and the pipelines of the classpath and {@code
+   * framewire.pipelines.dir}. A pipeline naming a model loads it now, once.
+   */
   public static FramewireServer start(Config config) {
-    ToolRegistry tools = ToolRegistry.fromClasspath();
-    String dir = config.getString("framewire.pipelines.dir");
-    return start(config, tools, PipelineRegistry.load(tools, dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir))));
+    ModelRegistry models = ModelRegistry.create(InferenceSettings.fromConfig(config));
+    try {
+      ToolRegistry tools = ToolRegistry.fromClasspath(List.of(new OnnxPlugin(models)));
+      String dir = config.getString("framewire.pipelines.dir");
+      return start(config, tools, PipelineRegistry.load(tools, dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir))));
+    } catch (RuntimeException e) {
+      models.close(); // models loaded by pipelines validated before the failure
+      throw e;
+    }
   }
 
   /**
-   * Starts the server and waits until it listens.
+   * Starts the server and waits until it listens. If {@code tools} has an {@link OnnxPlugin}, its
+   * {@link ModelRegistry} becomes this server's: started with the server (batching streams, metrics)
+   * and closed in its coordinated shutdown, after the sessions.
    *
    * @throws IllegalStateException if the port cannot be bound
    */
   public static FramewireServer start(Config config, ToolRegistry tools, PipelineRegistry pipelines) {
+    Optional<ModelRegistry> models = tools.plugin("onnx")
+        .filter(OnnxPlugin.class::isInstance)
+        .map(plugin -> ((OnnxPlugin) plugin).models());
     StreamSettings settings = StreamSettings.fromConfig(config);
     JpegDecoder.Backend decoder = JpegDecoder.configure(
         config.getString("framewire.jpeg.decoder"), Path.of(config.getString("framewire.jpeg.turbojpeg-jar")));
@@ -92,6 +113,8 @@ public final class FramewireServer implements AutoCloseable {
     // The guardian wires everything, as in the pekko-http quickstart: one actor for sessions, routes, bind.
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
       Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
+      models.ifPresent(m -> m.start(
+          Materializer.matFromSystem(ctx.getSystem()), blocking, new InferenceMetrics(metrics.registry())));
       DagPipelineService dag = new DagPipelineService(pipelines, tools, blocking, metrics.nodeTimers());
       VideoFilePipelineService video = new VideoFilePipelineService(dag);
       ActorRef<SessionManager.Command> sessions =
@@ -118,7 +141,7 @@ public final class FramewireServer implements AutoCloseable {
             if (failure != null) {
               started.completeExceptionally(failure);
             } else {
-              addToCoordinatedShutdown(ctx.getSystem(), binding, sessions, deadline);
+              addToCoordinatedShutdown(ctx.getSystem(), binding, sessions, deadline, models);
               started.complete(new FramewireServer(ctx.getSystem(), binding, sessions, metrics, dag));
             }
           });
@@ -129,6 +152,7 @@ public final class FramewireServer implements AutoCloseable {
       return started.get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       system.terminate();
+      models.ifPresent(ModelRegistry::close);
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException("could not start the HTTP server: " + cause.getMessage(), cause);
     }
@@ -155,15 +179,19 @@ public final class FramewireServer implements AutoCloseable {
   /**
    * SIGTERM (or {@code CoordinatedShutdown.run}): stop accepting (service-unbind), then tell every
    * session to finish: the frame in flight is answered, then {@code server_shutting_down}, then the
-   * close (service-requests-done). Sessions get the deadline minus a second; what is left then is cut
+   * close (service-requests-done); then the models close (service-stop). Sessions get the deadline minus a second; what is left then is cut
    * ({@link ServerBinding#terminate}) so that the system stops within the deadline.
    */
   private static void addToCoordinatedShutdown(
       ActorSystem<?> system,
       ServerBinding binding,
       ActorRef<SessionManager.Command> sessions,
-      Duration deadline) {
+      Duration deadline,
+      Optional<ModelRegistry> models) {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    // After the sessions (service-requests-done): models close once the runs in flight have settled.
+    // If a run outlives this phase's timeout, its model stays open rather than closing under it.
+    models.ifPresent(m -> shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "framewire-close-models", m::shutdown));
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "framewire-unbind", binding::unbind);
     Duration drainBudget = Duration.ofMillis(Math.max(deadline.toMillis() - 1000, deadline.toMillis() / 2));
     Duration hardCut = Duration.ofMillis(Math.min(500, deadline.toMillis() / 4));

@@ -175,8 +175,9 @@ public final class DagPipelineService implements AutoCloseable {
     }
     // The run completes only after every node settled, so closing here never pulls a tool from
     // under a running node.
-    return PipelineRun.start(oneShot, payload, blockingExecutor)
-        .whenComplete((result, error) -> oneShot.close());
+    CompletableFuture<Map<String, Object>> run = PipelineRun.start(oneShot, payload, blockingExecutor);
+    // A copy, as in runPipeline(SessionTools, …): a caller's timeout must not skip the close.
+    return run.whenComplete((result, error) -> oneShot.close()).copy();
   }
 
   /**
@@ -191,11 +192,21 @@ public final class DagPipelineService implements AutoCloseable {
     if (!session.belongsTo(this)) {
       throw new IllegalArgumentException("session was opened by another DagPipelineService");
     }
-    if (session.isClosed()) {
+    if (!session.runStarted()) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("session for pipeline '" + session.pipelineId() + "' is closed"));
     }
-    return PipelineRun.start(session, payload, blockingExecutor);
+    CompletableFuture<Map<String, Object>> run;
+    try {
+      run = PipelineRun.start(session, payload, blockingExecutor);
+    } catch (RuntimeException e) {
+      session.runEnded();
+      return CompletableFuture.failedFuture(e);
+    }
+    // The run completes once every node it started has settled (even after a failure), and only then
+    // may a closed session's tools be closed. Callers get a copy: a caller completing it early (a frame
+    // timeout: orTimeout) neither counts as the run settling nor stops this callback from running.
+    return run.whenComplete((result, error) -> session.runEnded()).copy();
   }
 
   /** Stateful tool instances created and not yet closed: 0 once every session is closed. */

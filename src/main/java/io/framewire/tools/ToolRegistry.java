@@ -16,7 +16,19 @@ public final class ToolRegistry {
 
   /** Plugins found with {@link ServiceLoader}: built-ins and every jar that registers one. */
   public static ToolRegistry fromClasspath() {
-    return of(ServiceLoader.load(ToolPlugin.class).stream().map(ServiceLoader.Provider::get).toList());
+    return fromClasspath(List.of());
+  }
+
+  /**
+   * The plugins found with {@link ServiceLoader}, plus plugins the server constructs itself because
+   * they need server state that a no-argument ServiceLoader plugin cannot get (e.g. {@code onnx},
+   * built with the server's model registry).
+   */
+  public static ToolRegistry fromClasspath(List<? extends ToolPlugin> serverPlugins) {
+    List<ToolPlugin> all = new java.util.ArrayList<>(
+        ServiceLoader.load(ToolPlugin.class).stream().map(ServiceLoader.Provider::get).toList());
+    all.addAll(serverPlugins);
+    return of(all);
   }
 
   /** Exactly these plugins (for tests and embedding). */

@@ -17,7 +17,14 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import io.framewire.inference.InferenceSettings;
+import io.framewire.inference.ModelRegistry;
+import io.framewire.inference.OnnxPlugin;
+import io.framewire.inference.TestModels;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Docs that run: every JSON pipeline in {@code docs/*.md} (a {@code ```json} block whose object has
@@ -30,7 +37,22 @@ class DocsPipelinesTest {
   private static final Pattern BLOCK = Pattern.compile("```json([^\\n]*)\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern QUOTED_ERROR = Pattern.compile("\\A\\s*(?:-\\s+`[^\\n]*`\\s*\\n)+");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ToolRegistry TOOLS = ToolRegistry.fromClasspath();
+  private static ModelRegistry models;
+  /** The built-in tools plus the server-constructed onnx plugin, with stand-ins for the models the docs name. */
+  private static ToolRegistry TOOLS;
+
+  @BeforeAll
+  static void tools(@TempDir Path modelsDir) throws Exception {
+    Files.copy(TestModels.dir().resolve("yolov8_const.onnx"), modelsDir.resolve("yolov8n.onnx"));
+    Files.copy(TestModels.dir().resolve("classify_means.onnx"), modelsDir.resolve("yolov8n-cls.onnx"));
+    models = ModelRegistry.create(InferenceSettings.defaults(modelsDir));
+    TOOLS = ToolRegistry.fromClasspath(List.of(new OnnxPlugin(models)));
+  }
+
+  @AfterAll
+  static void closeModels() {
+    models.close();
+  }
 
   record Example(String file, int line, String info, String json, String after) {}
 

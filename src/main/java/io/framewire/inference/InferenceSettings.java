@@ -1,0 +1,72 @@
+package io.framewire.inference;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The {@code framewire.inference} settings (application.conf, docs/configuration.md).
+ *
+ * @param modelsDir where {@code model} params are looked up ({@code MODELS_DIR})
+ * @param provider the execution provider every model gets ({@code INFERENCE_PROVIDER})
+ * @param maxBatch most requests one model run takes ({@code INFERENCE_MAX_BATCH}; 1 disables batching)
+ * @param queueSize requests waiting per model before new ones fail fast ({@code INFERENCE_QUEUE_SIZE})
+ * @param concurrentRuns model runs in flight at once per model ({@code INFERENCE_CONCURRENT_RUNS})
+ * @param intraOpThreads ONNX Runtime's intra-op threads per run; 0 = its default, one per core
+ *     ({@code INFERENCE_INTRA_OP_THREADS})
+ */
+public record InferenceSettings(
+    Path modelsDir, Provider provider, int maxBatch, int queueSize, int concurrentRuns, int intraOpThreads) {
+
+  /** Where models run. */
+  public enum Provider { CPU, CUDA }
+
+  public InferenceSettings {
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("framewire.inference.max-batch (INFERENCE_MAX_BATCH) must be >= 1, got " + maxBatch);
+    }
+    if (queueSize < 1) {
+      throw new IllegalArgumentException("framewire.inference.queue-size (INFERENCE_QUEUE_SIZE) must be >= 1, got " + queueSize);
+    }
+    if (concurrentRuns < 1) {
+      throw new IllegalArgumentException(
+          "framewire.inference.concurrent-runs (INFERENCE_CONCURRENT_RUNS) must be >= 1, got " + concurrentRuns);
+    }
+    if (intraOpThreads < 0) {
+      throw new IllegalArgumentException(
+          "framewire.inference.intra-op-threads (INFERENCE_INTRA_OP_THREADS) must be >= 0, got " + intraOpThreads);
+    }
+    modelsDir = modelsDir.toAbsolutePath().normalize();
+  }
+
+  /** Defaults with another models folder (tests, embedding). */
+  public static InferenceSettings defaults(Path modelsDir) {
+    return new InferenceSettings(modelsDir, Provider.CPU, 8, 64, 1, 0);
+  }
+
+  public InferenceSettings withMaxBatch(int maxBatch) {
+    return new InferenceSettings(modelsDir, provider, maxBatch, queueSize, concurrentRuns, intraOpThreads);
+  }
+
+  public InferenceSettings withQueueSize(int queueSize) {
+    return new InferenceSettings(modelsDir, provider, maxBatch, queueSize, concurrentRuns, intraOpThreads);
+  }
+
+  public static InferenceSettings fromConfig(Config config) {
+    Config c = config.getConfig("framewire.inference");
+    String provider = c.getString("provider").trim().toLowerCase(Locale.ROOT);
+    Provider parsed = switch (provider) {
+      case "cpu" -> Provider.CPU;
+      case "cuda" -> Provider.CUDA;
+      default -> throw new IllegalArgumentException(
+          "framewire.inference.provider (INFERENCE_PROVIDER) must be cpu or cuda, got '" + provider + "'");
+    };
+    return new InferenceSettings(
+        Path.of(c.getString("models-dir")),
+        parsed,
+        c.getInt("max-batch"),
+        c.getInt("queue-size"),
+        c.getInt("concurrent-runs"),
+        c.getInt("intra-op-threads"));
+  }
+}

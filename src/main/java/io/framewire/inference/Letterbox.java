@@ -1,0 +1,48 @@
+package io.framewire.inference;
+
+import io.framewire.tools.image.RgbImage;
+
+/**
+ * Detector preprocessing exactly as Ultralytics does it: scale the RGB frame to fit the model's
+ * input keeping its aspect ratio (bilinear, as cv2.INTER_LINEAR), centre it on grey 114 padding, and
+ * lay it out CHW as floats 0..1. Keeps what it takes to map boxes back to the source frame.
+ *
+ * @param chw the model input, {@code 3 * inputHeight * inputWidth} floats
+ * @param scale source pixels × scale = input pixels
+ * @param padLeft left padding in input pixels
+ * @param padTop top padding in input pixels
+ */
+public record Letterbox(float[] chw, double scale, int padLeft, int padTop, int sourceWidth, int sourceHeight) {
+
+  static final float PAD = 114f / 255f;
+
+  public static Letterbox of(RgbImage image, int inputWidth, int inputHeight) {
+    int w = image.width();
+    int h = image.height();
+    double r = Math.min((double) inputHeight / h, (double) inputWidth / w);
+    // Python's round() (half to even), as Ultralytics computes the unpadded size and padding.
+    int newW = Math.max(1, (int) Math.rint(w * r));
+    int newH = Math.max(1, (int) Math.rint(h * r));
+    double dw = (inputWidth - newW) / 2.0;
+    double dh = (inputHeight - newH) / 2.0;
+    int top = (int) Math.rint(dh - 0.1);
+    int left = (int) Math.rint(dw - 0.1);
+    float[] chw = new float[3 * inputWidth * inputHeight];
+    java.util.Arrays.fill(chw, PAD);
+    Resize.bilinearInto(image, newW, newH, 0, 0, newW, newH, chw, inputWidth, inputHeight, left, top, null, null);
+    return new Letterbox(chw, r, left, top, w, h);
+  }
+
+  /** Input x (model pixels) to source x, clipped to the frame. */
+  public double toSourceX(double x) {
+    return clamp((x - padLeft) / scale, sourceWidth);
+  }
+
+  public double toSourceY(double y) {
+    return clamp((y - padTop) / scale, sourceHeight);
+  }
+
+  private static double clamp(double v, int max) {
+    return Math.max(0, Math.min(max, v));
+  }
+}

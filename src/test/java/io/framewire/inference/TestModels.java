@@ -1,0 +1,97 @@
+package io.framewire.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewire.metrics.InferenceMetrics;
+import io.framewire.tools.Tool;
+import io.framewire.tools.image.DecodedFrame;
+import io.framewire.tools.image.RgbImage;
+import io.prometheus.client.CollectorRegistry;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * The generated test models (src/test/models/make_models.py → src/test/resources/models) and a
+ * started {@link ModelRegistry} over them with a real ONNX Runtime, for tests.
+ */
+public final class TestModels implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The folder of the committed test models. */
+  public static Path dir() {
+    try {
+      return Path.of(TestModels.class.getResource("/models/yolov8_const.onnx").toURI()).getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public final ActorTestKit kit = ActorTestKit.create("models-test");
+  public final ExecutorService cpu = Executors.newFixedThreadPool(4);
+  public final CollectorRegistry metricsRegistry = new CollectorRegistry();
+  public final ModelRegistry models;
+
+  public TestModels() {
+    this(InferenceSettings.defaults(dir()), null);
+  }
+
+  /** @param runExecutor where model runs happen (null: the registry's own threads) */
+  public TestModels(InferenceSettings settings, Executor runExecutor) {
+    models = ModelRegistry.create(settings, runExecutor);
+    models.start(Materializer.matFromSystem(kit.system()), cpu, new InferenceMetrics(metricsRegistry));
+  }
+
+  public Tool tool(String toolId, String paramsJson) {
+    return new OnnxPlugin(models).create(toolId, json(paramsJson));
+  }
+
+  public static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /** A tool input carrying a decoded solid-colour frame. */
+  public static Map<String, Object> solidFrame(int width, int height, int r, int g, int b) {
+    byte[] rgb = new byte[3 * width * height];
+    for (int i = 0; i < rgb.length; i += 3) {
+      rgb[i] = (byte) r;
+      rgb[i + 1] = (byte) g;
+      rgb[i + 2] = (byte) b;
+    }
+    return Map.of("frame_index", 0L, DecodedFrame.KEY, DecodedFrame.ofRgb(new RgbImage(width, height, rgb)));
+  }
+
+  @SuppressWarnings("unchecked")
+  public static List<Map<String, Object>> list(Map<String, Object> result, String key) {
+    return (List<Map<String, Object>>) result.get(key);
+  }
+
+  public double metric(String name, String model) {
+    Double value = metricsRegistry.getSampleValue(name, new String[] {"model"}, new String[] {model});
+    return value == null ? 0 : value;
+  }
+
+  @Override
+  public void close() throws Exception {
+    models.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    kit.shutdownTestKit();
+    cpu.shutdownNow();
+  }
+
+  static String describe(List<Map<String, Object>> detections) {
+    return Arrays.toString(detections.toArray());
+  }
+}
