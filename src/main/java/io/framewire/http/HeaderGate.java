@@ -18,7 +18,7 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * The first stage of a connection's (decrypted) inbound bytes: holds them until the first
- * request's header block is complete ({@code CRLF CRLF}), then lets everything through untouched
+ * request's header block is complete (the empty line: {@code CRLF CRLF}, or {@code LF LF}), then lets everything through untouched
  * (request bodies, later requests, WebSocket frames). Two jobs:
  *
  * <ul>
@@ -52,12 +52,12 @@ final class HeaderGate extends GraphStage<FlowShape<SslTlsInbound, SslTlsInbound
     return shape;
   }
 
-  /** Whether {@code CRLF CRLF} ends within {@code previous} (the last bytes seen before) followed by {@code chunk}. */
+  /** Whether {@code CRLF CRLF} (or a lenient {@code LF LF}) ends within {@code previous} (the last bytes seen before) followed by {@code chunk}. */
   static boolean headerEnd(int previous, ByteString chunk) {
     int window = previous;
     for (int i = 0; i < chunk.size(); i++) {
       window = (window << 8) | (chunk.apply(i) & 0xff);
-      if (window == 0x0d0a0d0a) {
+      if (window == 0x0d0a0d0a || (window & 0xffff) == 0x0a0a) { // CRLF CRLF, or the bare LF LF parsers tolerate
         return true;
       }
     }

@@ -84,6 +84,7 @@ class HeaderGateTest {
     assertTrue(HeaderGate.headerEnd(0, ByteString.fromString("a\r\n\r\n")));
     assertTrue(HeaderGate.headerEnd(0x0d0a0d, ByteString.fromString("\n")));
     assertFalse(HeaderGate.headerEnd(0, ByteString.fromString("a\r\n\r")));
-    assertFalse(HeaderGate.headerEnd(0, ByteString.fromString("\n\n")));
+    assertTrue(HeaderGate.headerEnd(0, ByteString.fromString("GET / HTTP/1.1\nHost: x\n\n")), "bare LF");
+    assertFalse(HeaderGate.headerEnd(0, ByteString.fromString("GET / HTTP/1.1\r\nHost: x\r\n")));
   }
 }
