@@ -41,7 +41,7 @@ public final class ConnectionGuard {
 
   private final ConnectionLimits limits;
   private final StreamMetrics metrics;
-  private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+  private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
   private final AtomicInteger total = new AtomicInteger();
   private final Map<String, LogWindow> logWindows = new ConcurrentHashMap<>();
 
@@ -69,9 +69,17 @@ public final class ConnectionGuard {
       refused(address, Reason.SERVER_LIMIT);
       return Optional.of(Reason.SERVER_LIMIT);
     }
-    AtomicInteger count = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
-    if (count.incrementAndGet() > limits.perAddress()) {
-      count.decrementAndGet();
+    boolean[] over = {false};
+    // compute() runs atomically per address: no admission can slip between a check and a release.
+    perAddress.compute(address, (a, count) -> {
+      int open = count == null ? 0 : count;
+      if (open >= limits.perAddress()) {
+        over[0] = true;
+        return count;
+      }
+      return open + 1;
+    });
+    if (over[0]) {
       total.decrementAndGet();
       refused(address, Reason.PER_ADDRESS_LIMIT);
       return Optional.of(Reason.PER_ADDRESS_LIMIT);
@@ -84,14 +92,13 @@ public final class ConnectionGuard {
   public void release(InetAddress address) {
     metrics.connectionsOpen.dec();
     total.decrementAndGet();
-    // Remove the entry when it drops to zero, atomically with respect to admit's computeIfAbsent.
-    perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
+    // The entry goes when it drops to zero: the table holds only addresses with open connections.
+    perAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
   }
 
   /** Open connections from {@code address}. */
   public int openFrom(InetAddress address) {
-    AtomicInteger count = perAddress.get(address);
-    return count == null ? 0 : count.get();
+    return perAddress.getOrDefault(address, 0);
   }
 
   public int openTotal() {
