@@ -169,7 +169,7 @@ public final class FramewireServer implements AutoCloseable {
    * SIGTERM (or {@code CoordinatedShutdown.run}): stop accepting (service-unbind), then tell every
    * session to finish: the frame in flight is answered, then {@code server_shutting_down}, then the
    * close (service-requests-done). Sessions get the deadline minus a second; what is left then is cut
-   * ({@link ServerBinding#terminate}) so that the system stops within the deadline.
+   * ({@link PublicListener#terminate}: every remaining connection) so that the system stops within the deadline.
    */
   private static void addToCoordinatedShutdown(
       ActorSystem<?> system,
