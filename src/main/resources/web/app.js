@@ -8,6 +8,7 @@ import { StreamClient, buildStreamUrl } from './protocol.js';
 import { Overlay, summarize } from './overlay.js';
 import { DebugPanel } from './debug-panel.js';
 import { describeClose, describeError } from './errors.js';
+import { Reconnector } from './reconnect.js';
 
 const JPEG_QUALITY = 0.8;
 const PANEL_REFRESH_MS = 250;
@@ -46,6 +47,7 @@ const client = new StreamClient({
   handlers: {
     onStatus: refreshPanel,
     onResult: (index, result, _latency, timings) => {
+      reconnector.connected();
       overlay.draw(index, result);
       summary.textContent = summarize(result) || '\u00a0';
       // The workbench (workbench.js) shows node timings on the graph.
@@ -59,9 +61,20 @@ const client = new StreamClient({
     },
     onClose: (ev) => {
       stopped();
-      if (client.lastError === null) showBanner(describeClose(ev.code), ev.reason);
+      const error = client.lastError;
+      if (error === null) showBanner(describeClose(ev.code), ev.reason);
+      // Comes back by itself after a restart, a drop or an idle timeout; not after a refusal.
+      const decision = reconnector.streamEnded({ errorCode: error?.code ?? null, closeCode: ev.code });
+      if (!decision.retry) bannerDetail.textContent = [bannerDetail.textContent, decision.reason].filter(Boolean).join(' · ');
     },
     onMalformed: (raw, reason) => console.warn('framewire: ignored server message', reason, raw),
+  },
+});
+
+const reconnector = new Reconnector({
+  reconnect: () => void start({ resume: true }),
+  onCountdown: (seconds, reason) => {
+    showBanner(`Reconnecting in ${seconds} s…`, reason);
   },
 });
 
@@ -71,8 +84,12 @@ let streaming = false;
 let encoding = false;
 
 function refreshPanel() {
-  panel.update({
-    status: client.status,
+  panel.update(panelState());
+}
+
+function panelState() {
+  return {
+    status: reconnector.pending ? 'reconnecting' : client.status,
     results: client.results,
     dropped: client.dropped,
     slowdowns: client.slowdowns,
@@ -82,7 +99,7 @@ function refreshPanel() {
     latencies: client.latencies,
     url: client.url,
     inFlight: client.inFlight,
-  });
+  };
 }
 
 /**
@@ -138,7 +155,9 @@ async function ensureCamera() {
   placeholder.hidden = true;
 }
 
-async function start() {
+/** @param {{resume?: boolean}} [options] resume: an automatic reconnect, keeping the throttled rate */
+async function start(options = {}) {
+  reconnector.cancel();
   hideBanner();
   if (!select.value) {
     showBanner('No pipeline is selected.', 'The server listed no pipelines.');
@@ -152,7 +171,7 @@ async function start() {
   }
   const timingsToggle = /** @type {HTMLInputElement | null} */ (document.getElementById('timings-toggle'));
   client.url = buildStreamUrl(location, select.value) + (timingsToggle?.checked ? '&timings=1' : '');
-  recovery.reset();
+  if (!options.resume) recovery.reset();
   overlay.clear();
   summary.textContent = '\u00a0';
   client.connect();
@@ -162,6 +181,7 @@ async function start() {
 }
 
 function stop() {
+  reconnector.cancel();
   client.disconnect();
   stopped();
 }

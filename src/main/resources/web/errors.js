@@ -12,6 +12,7 @@ export const ERROR_MESSAGES = Object.freeze({
   too_many_sessions: 'The server is busy with too many streams right now. Try again in a moment.',
   unauthorized: 'You are not allowed to use this stream. Check your access token.',
   forbidden_origin: 'This page is not allowed to connect to the server from its current address.',
+  server_shutting_down: 'The server is restarting.',
   idle_timeout: 'The stream was closed because no frames arrived for a while.',
   stalled: 'The stream was closed because the connection stopped moving data.',
 });

@@ -23,16 +23,20 @@ public final class ApiRoutes extends AllDirectives {
     this.mapper = mapper;
   }
 
+  /** {@code GET /health} alone (also served on the management port). */
+  public Route healthRoute() {
+    return get(() -> path("health", () -> complete(StatusCodes.OK, Map.of("status", "ok"), Jackson.marshaller(mapper))));
+  }
+
   public Route route() {
-    return get(() -> concat(
-        path("health", () -> complete(StatusCodes.OK, Map.of("status", "ok"), Jackson.marshaller(mapper))),
+    return concat(healthRoute(), get(() -> concat(
         pathPrefix("pipelines", () -> concat(
             pathEndOrSingleSlash(() -> complete(StatusCodes.OK, summaries(), Jackson.marshaller(mapper))),
             path(PathMatchers.segment(), id -> pipelines.get(id)
                 .map(p -> complete(StatusCodes.OK, p, Jackson.<PipelineDefinition>marshaller(mapper)))
                 .orElseGet(() -> complete(StatusCodes.NOT_FOUND,
                     Map.of("error", "not_found", "detail", "no pipeline with id '" + id + "'"),
-                    Jackson.marshaller(mapper))))))));
+                    Jackson.marshaller(mapper)))))))));
   }
 
   private List<Map<String, Object>> summaries() {

@@ -46,7 +46,8 @@ public final class App {
           log.info("framewire shutting down");
           return CompletableFuture.completedFuture(Done.getInstance());
         });
-    log.info("framewire listening on http://{}:{}/ (stream at ws://{}:{}/ws/video/stream?pipeline_id=ID)",
-        host, server.port(), host, server.port());
+    boolean tls = !config.getString("framewire.tls.cert-file").isBlank();
+    log.info("framewire listening on {}://{}:{}/ (stream at {}://{}:{}/ws/video/stream?pipeline_id=ID)",
+        tls ? "https" : "http", host, server.port(), tls ? "wss" : "ws", host, server.port());
   }
 }

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
@@ -49,19 +50,25 @@ public final class FramewireServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FramewireServer.class);
 
   private final ActorSystem<Void> system;
-  private final ServerBinding binding;
+  private final PublicListener binding;
+  private final Optional<ServerBinding> management;
+  private final ConnectionGuard guard;
   private final ActorRef<SessionManager.Command> sessions;
   private final StreamMetrics metrics;
   private final DagPipelineService dag;
 
   private FramewireServer(
       ActorSystem<Void> system,
-      ServerBinding binding,
+      PublicListener binding,
+      Optional<ServerBinding> management,
+      ConnectionGuard guard,
       ActorRef<SessionManager.Command> sessions,
       StreamMetrics metrics,
       DagPipelineService dag) {
     this.system = system;
     this.binding = binding;
+    this.management = management;
+    this.guard = guard;
     this.sessions = sessions;
     this.metrics = metrics;
     this.dag = dag;
@@ -100,6 +107,14 @@ public final class FramewireServer implements AutoCloseable {
         config.getString("framewire.jpeg.decoder"), Path.of(config.getString("framewire.jpeg.turbojpeg-jar")));
     log.info("JPEG decoder: {}", decoder);
     StreamMetrics metrics = new StreamMetrics(true);
+    ConnectionLimits limits = ConnectionLimits.fromConfig(config);
+    // Read and check the certificate and key before anything starts: a bad file is a startup error.
+    Optional<TlsFiles> tls = TlsFiles.fromConfig(config);
+    log.info("connection limits: {} in total{}, {} per client address, request headers within {} ms",
+        limits.serverWide(),
+        limits.fileDescriptorLimit().isPresent()
+            ? " (file descriptor limit " + limits.fileDescriptorLimit().getAsLong() + ")" : "",
+        limits.perAddress(), limits.headerTimeout().toMillis());
     CompletableFuture<FramewireServer> started = new CompletableFuture<>();
     Duration deadline = Duration.ofMillis(config.getLong("framewire.shutdown.deadline-ms"));
     if (deadline.toMillis() < 100) {
@@ -136,13 +151,23 @@ public final class FramewireServer implements AutoCloseable {
           new WebClientRoute().route());
       String host = config.getString("framewire.http.host");
       int port = config.getInt("framewire.http.port");
-      Http.get(ctx.getSystem()).newServerAt(host, port).bind(routes)
-          .whenComplete((binding, failure) -> {
+      ConnectionGuard guard = new ConnectionGuard(limits, metrics);
+      PublicListener.bind(ctx.getSystem(), host, port, routes, guard, tls.map(TlsFiles::context))
+          .thenCompose(listener -> bindManagement(ctx.getSystem(), config, pipelines, mapper, metrics)
+              .whenComplete((none, failure) -> {
+                if (failure != null) {
+                  listener.unbind();
+                }
+              })
+              .thenApply(management -> {
+                addToCoordinatedShutdown(ctx.getSystem(), listener, sessions, deadline, models);
+                return new FramewireServer(ctx.getSystem(), listener, management, guard, sessions, metrics, dag);
+              }))
+          .whenComplete((server, failure) -> {
             if (failure != null) {
               started.completeExceptionally(failure);
             } else {
-              addToCoordinatedShutdown(ctx.getSystem(), binding, sessions, deadline, models);
-              started.complete(new FramewireServer(ctx.getSystem(), binding, sessions, metrics, dag));
+              started.complete(server);
             }
           });
       return Behaviors.empty();
@@ -177,14 +202,35 @@ public final class FramewireServer implements AutoCloseable {
   }
 
   /**
+   * {@code /health} and {@code /metrics} on {@code framewire.management.port} as well (off when it is
+   * negative), on a pekko-http binding of their own: monitoring keeps working while the public port
+   * is flooded or at its connection limit. The mutating admin API stays on the public port only.
+   */
+  private static CompletionStage<Optional<ServerBinding>> bindManagement(
+      ActorSystem<?> system, Config config, PipelineRegistry pipelines, ObjectMapper mapper, StreamMetrics metrics) {
+    int port = config.getInt("framewire.management.port");
+    if (port < 0) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    String host = config.getString("framewire.management.host");
+    Route route = Directives.concat(new ApiRoutes(pipelines, mapper).healthRoute(), new MetricsRoute(metrics).route());
+    return Http.get(system).newServerAt(host, port).bind(route)
+        .thenApply(binding -> {
+          log.info("management endpoints (/health, /metrics) on http://{}:{}/", host, binding.localAddress().getPort());
+          return Optional.of(binding);
+        });
+  }
+
+  /**
    * SIGTERM (or {@code CoordinatedShutdown.run}): stop accepting (service-unbind), then tell every
    * session to finish: the frame in flight is answered, then {@code server_shutting_down}, then the
-   * close (service-requests-done); then the models close (service-stop). Sessions get the deadline minus a second; what is left then is cut
-   * ({@link ServerBinding#terminate}) so that the system stops within the deadline.
+   * close (service-requests-done); then the models close (service-stop). Sessions get the deadline
+   * minus a second; what is left then is cut ({@link PublicListener#terminate}: every remaining
+   * connection) so that the system stops within the deadline.
    */
   private static void addToCoordinatedShutdown(
       ActorSystem<?> system,
-      ServerBinding binding,
+      PublicListener binding,
       ActorRef<SessionManager.Command> sessions,
       Duration deadline,
       Optional<ModelRegistry> models) {
@@ -194,7 +240,6 @@ public final class FramewireServer implements AutoCloseable {
     models.ifPresent(m -> shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "framewire-close-models", m::shutdown));
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "framewire-unbind", binding::unbind);
     Duration drainBudget = Duration.ofMillis(Math.max(deadline.toMillis() - 1000, deadline.toMillis() / 2));
-    Duration hardCut = Duration.ofMillis(Math.min(500, deadline.toMillis() / 4));
     shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "framewire-drain-sessions", () -> {
       log.info("shutting down: finishing open sessions within {} ms", drainBudget.toMillis());
       return AskPattern.<SessionManager.Command, Done>ask(
@@ -206,8 +251,7 @@ public final class FramewireServer implements AutoCloseable {
             }
             return Done.getInstance();
           })
-          .thenCompose(done -> binding.terminate(hardCut))
-          .thenApply(terminated -> Done.getInstance());
+          .thenCompose(done -> binding.terminate());
     });
   }
 
@@ -217,6 +261,16 @@ public final class FramewireServer implements AutoCloseable {
 
   public int port() {
     return binding.localAddress().getPort();
+  }
+
+  /** The management port, if {@code framewire.management.port} is set. */
+  public Optional<Integer> managementPort() {
+    return management.map(b -> b.localAddress().getPort());
+  }
+
+  /** Admission of connections to the public port (open counts per address). */
+  public ConnectionGuard connections() {
+    return guard;
   }
 
   public ActorSystem<Void> system() {

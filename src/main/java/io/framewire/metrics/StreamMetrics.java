@@ -43,6 +43,13 @@ public final class StreamMetrics {
       .labelNames("pipeline", "node")
       .buckets(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
       .register(registry);
+  public final Gauge connectionsOpen = Gauge.build()
+      .name("connections_open").help("Open TCP connections on the public port (HTTP and WebSocket).")
+      .register(registry);
+  public final Counter connectionsRefused = Counter.build()
+      .name("connections_refused_total")
+      .help("Connections refused or closed early, by reason: per_address_limit, server_limit, header_timeout.")
+      .labelNames("reason").register(registry);
 
   public StreamMetrics(boolean withJvmCollectors) {
     if (withJvmCollectors) {

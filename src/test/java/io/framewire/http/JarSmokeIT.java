@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged {@code target/framewire.jar}, run as a user runs it: it starts (so every Pekko
+ * The packaged {@code target/framewire.jar}, run as a user runs it ({@code bin/framewire}, which
+ * execs java with the bounded-memory options): it starts (so every Pekko
  * reference.conf was merged), logs its URL as JSON, serves the built-in pipelines over a real
  * WebSocket, and exits on SIGTERM.
  */
@@ -34,8 +35,9 @@ class JarSmokeIT {
   void theJarServesBuiltInPipelinesAndStopsOnSigterm() throws Exception {
     Path jar = Path.of("target", "framewire.jar");
     assertTrue(Files.isRegularFile(jar), "run after mvn package");
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString());
+    // README's run command: bin/framewire runs the jar with the memory-bounding JVM options.
+    ProcessBuilder builder = new ProcessBuilder("sh", "bin/framewire");
+    builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
     builder.environment().put("HTTP_HOST", "127.0.0.1");
     builder.environment().put("HTTP_PORT", "0");
     builder.redirectErrorStream(true);
@@ -64,6 +66,9 @@ class JarSmokeIT {
       reader.setDaemon(true);
       reader.start();
       int p = port.get(60, TimeUnit.SECONDS);
+      String commandLine = Files.readString(Path.of("/proc", Long.toString(server.pid()), "cmdline")).replace('\0', ' ');
+      assertTrue(commandLine.contains("-Xmx736m") && commandLine.contains("-XX:G1HeapRegionSize=16m"),
+          "the launcher exec'd java with the bounded heap: " + commandLine);
 
       HttpResponse<String> health = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/health")).build(),
