@@ -28,6 +28,7 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +89,8 @@ public final class FramewireServer implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
       Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
       DagPipelineService dag = new DagPipelineService(pipelines, tools, blocking);
-      VideoFilePipelineService video = new VideoFilePipelineService(dag);
+      VideoFilePipelineService video =
+          new VideoFilePipelineService(dag, Materializer.createMaterializer(ctx.getSystem()));
       ActorRef<SessionManager.Command> sessions =
           ctx.spawn(SessionManager.create(video, settings, metrics), "sessions");
       ObjectMapper mapper = new ObjectMapper();
