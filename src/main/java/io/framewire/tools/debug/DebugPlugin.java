@@ -5,6 +5,7 @@ import io.framewire.tools.Tool;
 import io.framewire.tools.ToolPlugin;
 import io.framewire.tools.image.DecodedFrame;
 import io.framewire.tools.image.RgbImage;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -52,7 +53,11 @@ public final class DebugPlugin implements ToolPlugin {
     }
     if (input.get(DecodedFrame.KEY) instanceof DecodedFrame frame) {
       RgbImage rgb = frame.rgb();
-      return Map.of("frame_index", index, "width", rgb.width(), "height", rgb.height());
+      Map<String, Object> out = new LinkedHashMap<>(4); // stable field order in the JSON lines
+      out.put("frame_index", index);
+      out.put("width", rgb.width());
+      out.put("height", rgb.height());
+      return out;
     }
     return Map.of("frame_index", index, "bytes", 0);
   }
