@@ -6,6 +6,8 @@ import io.framewire.metrics.StreamMetrics;
 import io.framewire.pipeline.DagPipelineService;
 import io.framewire.pipeline.PipelineRegistry;
 import io.framewire.pipeline.VideoFilePipelineService;
+import io.framewire.sources.live.SourceManager;
+import io.framewire.sources.live.SourceSettings;
 import io.framewire.streaming.SessionManager;
 import io.framewire.streaming.StreamSettings;
 import io.framewire.tools.ToolRegistry;
@@ -74,6 +76,7 @@ public final class FramewireServer implements AutoCloseable {
    */
   public static FramewireServer start(Config config, ToolRegistry tools, PipelineRegistry pipelines) {
     StreamSettings settings = StreamSettings.fromConfig(config);
+    SourceSettings sourceSettings = SourceSettings.fromConfig(config);
     StreamMetrics metrics = new StreamMetrics(true);
     CompletableFuture<FramewireServer> started = new CompletableFuture<>();
     Duration deadline = Duration.ofMillis(config.getLong("framewire.shutdown.deadline-ms"));
@@ -93,9 +96,13 @@ public final class FramewireServer implements AutoCloseable {
           new VideoFilePipelineService(dag, Materializer.createMaterializer(ctx.getSystem()));
       ActorRef<SessionManager.Command> sessions =
           ctx.spawn(SessionManager.create(video, settings, metrics), "sessions");
+      ActorRef<SourceManager.Command> liveSources =
+          ctx.spawn(SourceManager.create(sourceSettings, video, metrics), "sources");
       ObjectMapper mapper = new ObjectMapper();
+      AdminAccess admin = new AdminAccess(config.getString("framewire.admin.token"));
       Route routes = Directives.concat(
           new ApiRoutes(pipelines, mapper).route(),
+          new SourcesRoute(ctx.getSystem(), liveSources, sourceSettings, settings, admin, mapper).route(),
           new MetricsRoute(metrics).route(),
           new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route(),
           new WebClientRoute().route());

@@ -38,6 +38,19 @@ public final class StreamMetrics {
       .buckets(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
       .register(registry);
 
+  public final Gauge sourcesActive = Gauge.build()
+      .name("sources_active").help("Live sources (cameras) configured and not stopped.").register(registry);
+  public final Counter sourceFramesDecoded = Counter.build()
+      .name("source_frames_decoded_total").help("Frames decoded from live sources.").register(registry);
+  public final Counter sourceFramesProcessed = Counter.build()
+      .name("source_frames_processed_total").help("Frames of live sources run through their pipeline.")
+      .register(registry);
+  public final Counter sourceFramesDropped = Counter.build()
+      .name("source_frames_dropped_total")
+      .help("Frames of live sources superseded by a newer frame while the pipeline was busy.").register(registry);
+  public final Counter sourceReconnects = Counter.build()
+      .name("source_reconnects_total").help("Reconnect attempts of lost live sources.").register(registry);
+
   public StreamMetrics(boolean withJvmCollectors) {
     if (withJvmCollectors) {
       DefaultExports.register(registry);
