@@ -206,7 +206,13 @@ final class FfmpegDecoder implements AutoCloseable {
         if (avutil.av_strerror(code, buffer, 256) < 0) {
           return "FFmpeg error " + code;
         }
-        return buffer.getString();
+        byte[] bytes = new byte[256];
+        buffer.get(bytes);
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) {
+          end++; // a C string: up to its NUL
+        }
+        return new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8);
       }
     }
   }

@@ -85,6 +85,23 @@ class RunCommandTest {
   }
 
   @Test
+  void anRtspUrlIsAnInputToo() throws Exception {
+    try (var camera = io.framewire.testing.StreamServers.rtsp(io.framewire.testing.StreamServers.freePort(), "160x120")) {
+      Outcome outcome = run(false, "echo", camera.url, "--max-frames", "5", "--stride", "2");
+      assertEquals(0, outcome.status(), outcome.err());
+      assertEquals(List.of(0, 2, 4, 6, 8), outcome.lines().stream().map(l -> l.get("frame_index").asInt()).toList());
+      assertEquals(160, outcome.lines().get(0).at("/result/width").asInt());
+    }
+  }
+
+  @Test
+  void anUnreachableUrlExitsOneWithFfmpegsReason() {
+    Outcome outcome = run(false, "echo", "tcp://127.0.0.1:9");
+    assertEquals(1, outcome.status());
+    assertEquals("framewire run: cannot open tcp://127.0.0.1:9: Connection refused\n", outcome.err());
+  }
+
+  @Test
   void aMissingFileExitsOneWithOneLine() {
     Outcome outcome = run(false, "echo", dir.resolve("missing.mp4").toString());
     assertEquals(1, outcome.status());

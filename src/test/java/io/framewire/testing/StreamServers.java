@@ -68,19 +68,24 @@ public final class StreamServers {
 
   /** Live MPEG-TS (MPEG-2 video, 160x120, 25 fps, real time) at http://127.0.0.1:PORT/live.ts. */
   public static Server ffmpegHttp(int port) {
+    return ffmpegHttp(port, 25);
+  }
+
+  /** The same at {@code fps} frames per second. */
+  public static Server ffmpegHttp(int port, int fps) {
     String url = "http://127.0.0.1:" + port + "/live.ts";
-    return ffmpeg(port, url, List.of("-listen", "1", url));
+    return ffmpeg(port, fps, url, List.of("-listen", "1", url));
   }
 
   /** Live MPEG-TS over plain TCP at tcp://127.0.0.1:PORT. */
   public static Server ffmpegTcp(int port) {
     String url = "tcp://127.0.0.1:" + port;
-    return ffmpeg(port, url, List.of(url + "?listen=1"));
+    return ffmpeg(port, 25, url, List.of(url + "?listen=1"));
   }
 
-  private static Server ffmpeg(int port, String url, List<String> output) {
+  private static Server ffmpeg(int port, int fps, String url, List<String> output) {
     List<String> command = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
-        "-re", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25", "-c:v", "mpeg2video", "-g", "10",
+        "-re", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=" + fps, "-c:v", "mpeg2video", "-g", "10",
         "-f", "mpegts"));
     command.addAll(output);
     Process process = start(command);
