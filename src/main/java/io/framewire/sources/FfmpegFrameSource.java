@@ -1,5 +1,6 @@
 package io.framewire.sources;
 
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.ActorAttributes;
@@ -9,7 +10,7 @@ import org.apache.pekko.stream.javadsl.Source;
  * The decoded frames of a video file or stream as a Pekko Streams {@link Source}.
  *
  * <p>Built on {@code Source.unfoldResource}: the stage that emits the frames is the decoder's one
- * owner. It opens the input when the stream starts, reads one frame per pull, and closes the decoder
+ * owner. It opens the input on the first pull, reads one frame per pull, and closes the decoder
  * when the input ends, the stream fails, or downstream cancels; a read and the close never overlap, so
  * FFmpeg is never closed under a running read (a cancel during a blocked network read waits for that
  * read, at most the I/O timeout). Decoding blocks, so the stage runs on its own dispatcher
@@ -29,19 +30,10 @@ public final class FfmpegFrameSource {
    *     found (the stream is then "running")
    */
   public static Source<SourceFrame, NotUsed> create(String input, DecodeOptions options, Consumer<VideoInfo> onOpened) {
-    return Source.<SourceFrame, FfmpegDecoder>unfoldResource(
-            () -> {
-              FfmpegDecoder decoder = FfmpegDecoder.open(input, options);
-              try {
-                onOpened.accept(decoder.info());
-              } catch (RuntimeException e) {
-                decoder.close();
-                throw e;
-              }
-              return decoder;
-            },
-            FfmpegDecoder::next,
-            FfmpegDecoder::close)
+    return Source.<SourceFrame, Opening>unfoldResource(
+            () -> new Opening(input, options, onOpened),
+            Opening::next,
+            Opening::close)
         .withAttributes(ActorAttributes.dispatcher(DISPATCHER))
         .async()
         .named("ffmpeg-decode");
@@ -49,5 +41,37 @@ public final class FfmpegFrameSource {
 
   public static Source<SourceFrame, NotUsed> create(String input, DecodeOptions options) {
     return create(input, options, info -> {});
+  }
+
+  /**
+   * The resource: opens the decoder on the first read rather than in the stage's start, so that an
+   * input that cannot be opened fails the stream like any read error (the stage's start would log
+   * each failure as an actor error, once per reconnect attempt of a lost camera).
+   */
+  private static final class Opening {
+    private final String input;
+    private final DecodeOptions options;
+    private final Consumer<VideoInfo> onOpened;
+    private FfmpegDecoder decoder;
+
+    Opening(String input, DecodeOptions options, Consumer<VideoInfo> onOpened) {
+      this.input = input;
+      this.options = options;
+      this.onOpened = onOpened;
+    }
+
+    Optional<SourceFrame> next() {
+      if (decoder == null) {
+        decoder = FfmpegDecoder.open(input, options);
+        onOpened.accept(decoder.info());
+      }
+      return decoder.next();
+    }
+
+    void close() {
+      if (decoder != null) {
+        decoder.close();
+      }
+    }
   }
 }
