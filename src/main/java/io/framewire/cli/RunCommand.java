@@ -244,8 +244,17 @@ public final class RunCommand {
     }
   }
 
-  /** The command's stdout must hold only results: logs go to stderr, warnings and errors only. */
+  /**
+   * The command's stdout must hold only results: logs go to stderr, warnings and errors only. Set
+   * before the first logger exists, so the server's JSON configuration is never loaded (it costs
+   * start-up time); if something logged earlier, the context is reconfigured instead.
+   */
   private static void quietLogging() {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-cli.xml");
+      LoggerFactory.getILoggerFactory(); // now, on this thread: not raced by the actor system's threads
+      return;
+    }
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
       context.reset();
       JoranConfigurator configurator = new JoranConfigurator();

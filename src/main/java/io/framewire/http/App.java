@@ -18,8 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class App {
 
-  private static final Logger log = LoggerFactory.getLogger(App.class);
-
   private App() {}
 
   public static void main(String[] args) throws Exception {
@@ -37,6 +35,8 @@ public final class App {
       io.framewire.bench.BareEchoServer.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    // Not a static field: `run` configures logging for itself before anything creates a logger.
+    Logger log = LoggerFactory.getLogger(App.class);
     Config config = ConfigFactory.load();
     FramewireServer server;
     try {

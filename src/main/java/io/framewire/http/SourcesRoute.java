@@ -57,6 +57,7 @@ public final class SourcesRoute extends AllDirectives {
   private final AdminAccess admin;
   private final StreamAccess streamAccess;
   private final ObjectMapper mapper;
+  private final java.util.concurrent.Executor encoder; // JPEG encoding blocks: never on the default dispatcher
 
   public SourcesRoute(
       ActorSystem<?> system,
@@ -71,6 +72,8 @@ public final class SourcesRoute extends AllDirectives {
     this.admin = admin;
     this.streamAccess = new StreamAccess(streamSettings);
     this.mapper = mapper;
+    this.encoder = system.dispatchers().lookup(
+        org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(FramewireServer.BLOCKING_DISPATCHER));
   }
 
   public Route route() {
@@ -129,7 +132,7 @@ public final class SourcesRoute extends AllDirectives {
     }
     // Encoded here, on request, from the newest frame: the source never encodes JPEG for nobody.
     return respondWithHeader(CacheControl.create(CacheDirectives.NO_STORE), () -> completeWithFuture(
-        java.util.concurrent.CompletableFuture.supplyAsync(frame::jpeg, system.executionContext())
+        java.util.concurrent.CompletableFuture.supplyAsync(frame::jpeg, encoder)
             .thenApply(jpeg -> HttpResponse.create().withEntity(HttpEntities.create(
                 org.apache.pekko.http.javadsl.model.ContentTypes.create(MediaTypes.IMAGE_JPEG), jpeg)))));
   }

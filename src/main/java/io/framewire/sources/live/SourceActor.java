@@ -228,8 +228,7 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
 
   private static String describe(Throwable failure) {
     Throwable cause = failure;
-    while (cause.getCause() != null && !(cause instanceof SourceException)
-        && (cause instanceof java.util.concurrent.CompletionException)) {
+    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
       cause = cause.getCause();
     }
     if (cause instanceof SourceException || cause instanceof IllegalArgumentException) {
