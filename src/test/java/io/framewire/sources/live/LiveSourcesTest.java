@@ -98,6 +98,32 @@ class LiveSourcesTest {
   }
 
   @Test
+  void framesDecodedWhileThePipelineIsBusyAreDroppedNotQueued() throws Exception {
+    try (StreamServers.Server camera = StreamServers.ffmpegHttp(StreamServers.freePort())) {
+      String id = create(camera.url, "gated");
+      long first = server.gate.awaitEntered(); // the pipeline holds this frame; the camera goes on
+      await("the camera moved on by 20 frames", () -> api.source(id).get("frames_decoded").asLong() >= first + 21);
+      assertEquals(0, api.source(id).get("frames_processed").asLong());
+      try (WsTestClient w = WsTestClient.connect(server.port(), "/ws/sources/" + id)) {
+        await("the watcher joined", () -> api.source(id).get("watchers").asInt() == 1);
+        server.gate.release(2); // the held frame, then the newest one: everything between was superseded
+        JsonNode answer = w.next();
+        assertEquals(first, answer.get("frame_index").asLong(), answer.toString());
+        assertTrue(answer.has("result"), answer.toString());
+        JsonNode dropped = w.next();
+        assertEquals(first + 1, dropped.get("frame_index").asLong(), dropped.toString());
+        assertTrue(dropped.get("dropped").asBoolean(), dropped.toString());
+      }
+      await("superseded frames are counted as dropped", () -> api.source(id).get("frames_dropped").asLong() >= 19);
+      assertTrue(api.metric("source_frames_dropped_total") >= 19);
+      JsonNode status = api.source(id);
+      assertTrue(status.get("frames_processed").asLong() <= 2, "one frame at a time, never a queue: " + status);
+    } finally {
+      server.gate.release(1000);
+    }
+  }
+
+  @Test
   void anRtspCameraIsDecodedAndItsCredentialsAreNeverShown() {
     try (StreamServers.Server camera = StreamServers.rtsp(StreamServers.freePort(), "320x240")) {
       String url = camera.url.replace("rtsp://", "rtsp://admin:s3cret@");
