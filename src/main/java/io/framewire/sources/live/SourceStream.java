@@ -30,6 +30,7 @@ import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +110,8 @@ final class SourceStream {
         .takeWhile(answer -> !(answer instanceof StreamError), true) // an error ends this connection
         .map(AnswerEncoder::encode) // once, for every watcher
         .watchTermination(Keep.both())
+        // The failure was seen just above (and goes to the actor); the hub only needs the end.
+        .recoverWithRetries(1, Throwable.class, Source::empty)
         .to(hub)
         .run(materializer);
     started.second().whenComplete((done, failure) -> {

@@ -124,6 +124,24 @@ class LiveSourcesTest {
   }
 
   @Test
+  void aPipelineFailureIsAnsweredToWatchersAndTheSourceRetriesWithBackoff() {
+    try (StreamServers.Server camera = StreamServers.rtsp(StreamServers.freePort(), "160x120")) {
+      String id = create(camera.url, "failing");
+      try (WsTestClient watcher = WsTestClient.connect(server.port(), "/ws/sources/" + id)) {
+        JsonNode error = watcher.next();
+        assertEquals("pipeline_failure", error.get("error").asText(), error.toString());
+        assertTrue(error.get("detail").asText().matches("frame \\d+: node 'n' failed: camera lens cap is on"),
+            error.toString());
+        await("it tries again", () -> api.source(id).get("reconnects").asLong() >= 2);
+        assertEquals("pipeline_failure", watcher.next().get("error").asText(), "the watcher stays: each attempt's error");
+      }
+      JsonNode status = api.source(id);
+      assertTrue(status.get("last_error").asText().endsWith("camera lens cap is on"), status.toString());
+      assertFalse(status.get("last_error").asText().contains("Exception"), status.toString());
+    }
+  }
+
+  @Test
   void anRtspCameraIsDecodedAndItsCredentialsAreNeverShown() {
     try (StreamServers.Server camera = StreamServers.rtsp(StreamServers.freePort(), "320x240")) {
       String url = camera.url.replace("rtsp://", "rtsp://admin:s3cret@");
