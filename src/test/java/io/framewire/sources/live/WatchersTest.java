@@ -67,7 +67,7 @@ class WatchersTest {
     var config = ConfigFactory.parseMap(Map.of(
             "framewire.http.host", "127.0.0.1",
             "framewire.http.port", 0,
-            "framewire.stream.stall-timeout-ms", 3000,
+            "framewire.stream.stall-timeout-ms", 10000,
             "framewire.sources.watcher-buffer", 4))
         .withFallback(ConfigFactory.load());
     try (FramewireServer server = FramewireServer.start(config, tools, PipelineRegistry.of(tools, List.of(padded)));
@@ -97,9 +97,13 @@ class WatchersTest {
           }
         }
         JsonNode status = api.source(id);
+        // All that while the stuck watcher was still connected (its stall timeout is 10 s): had it held
+        // the source back, the reader would have starved until it was disconnected.
+        assertEquals(2, status.get("watchers").asInt(), status.toString());
         assertTrue(status.get("frames_processed").asLong() >= processedAtJoin + 300, status.toString());
-        // The pipeline kept up with the camera: the source was never held back (which would show as drops).
-        assertTrue(status.get("frames_dropped").asLong() <= status.get("frames_processed").asLong() / 10,
+        // The pipeline kept up with the camera: a held-back source would show as drops (about one per
+        // processed frame when this was tried without the watchers' dropping buffer).
+        assertTrue(status.get("frames_dropped").asLong() < status.get("frames_processed").asLong() / 2,
             status.toString());
 
         await("the stuck watcher is disconnected after the stall timeout",
