@@ -88,8 +88,10 @@ public final class SourcesRoute extends AllDirectives {
                     stats -> stats.<Route>map(s -> json(StatusCodes.OK, s.snapshot())).orElseGet(() -> notFound(id)))),
                 delete(() -> admin.guard(() -> onSuccess(this.<Boolean>ask(replyTo -> new SourceManager.Delete(id, replyTo)),
                     deleted -> deleted ? complete(StatusCodes.NO_CONTENT) : notFound(id)))))),
-            path(PathMatchers.segment().slash("preview.jpg"), id -> get(() ->
-                onSuccess(this.<Optional<SourceStats>>ask(replyTo -> new SourceManager.Get(id, replyTo)), stats -> preview(id, stats)))))),
+            // Camera pictures: the same access rule as the answers (allowed origins, stream token).
+            path(PathMatchers.segment().slash("preview.jpg"), id -> get(() -> streamGuard(() ->
+                onSuccess(this.<Optional<SourceStats>>ask(replyTo -> new SourceManager.Get(id, replyTo)),
+                    stats -> preview(id, stats))))))),
         path(PathMatchers.segment("ws").slash("sources").slash(PathMatchers.segment()), this::watch));
   }
 
@@ -138,6 +140,13 @@ public final class SourcesRoute extends AllDirectives {
   }
 
   private Route watch(String id) {
+    return streamGuard(() -> get(() -> extractWebSocketUpgrade(upgrade -> onSuccess(
+        this.<Optional<SourceManager.Watched>>ask(replyTo -> new SourceManager.Watch(id, replyTo)),
+        watched -> complete(upgrade.handleMessagesWith(watcherFlow(id, watched)))))));
+  }
+
+  /** The stream's access rule ({@link StreamAccess}: allowed origins, {@code STREAM_AUTH_TOKEN}). */
+  private Route streamGuard(java.util.function.Supplier<Route> inner) {
     return extractRequest(request -> parameterOptional("token", token -> {
       Optional<StreamAccess.Refusal> refusal = streamAccess.check(header(request, "Origin"), header(request, "Host"),
           token, header(request, "Authorization"));
@@ -145,9 +154,7 @@ public final class SourcesRoute extends AllDirectives {
         return complete(HttpResponse.create().withStatus(refusal.get().status()).withEntity(
             HttpEntities.create(ContentTypes.APPLICATION_JSON, AnswerEncoder.encode(refusal.get().error()))));
       }
-      return get(() -> extractWebSocketUpgrade(upgrade -> onSuccess(
-          this.<Optional<SourceManager.Watched>>ask(replyTo -> new SourceManager.Watch(id, replyTo)),
-          watched -> complete(upgrade.handleMessagesWith(watcherFlow(id, watched))))));
+      return inner.get();
     }));
   }
 

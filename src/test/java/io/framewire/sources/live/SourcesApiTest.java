@@ -69,6 +69,24 @@ class SourcesApiTest {
   }
 
   @Test
+  void withAStreamTokenWatchersAndPreviewsNeedIt() {
+    try (TestServer server = TestServer.start(Map.of("framewire.stream.auth-token", "watch-me"))) {
+      Api api = new Api(server.port());
+      assertEquals(201, api.post("/sources", Map.of("url", NOWHERE, "pipeline_id", "echo", "id", "cam"), Map.of()).status());
+      assertError(api.get("/sources/cam/preview.jpg"), 401, "unauthorized");
+      assertError(api.get("/sources/cam/preview.jpg?token=watch-me"), 404, "no_frame");
+      try (io.framewire.testing.RawWsClient refused = io.framewire.testing.RawWsClient.connect(
+          server.port(), "/ws/sources/cam", Map.of())) {
+        assertEquals(401, refused.handshake.status());
+      }
+      try (WsTestClient allowed = WsTestClient.connect(server.port(), "/ws/sources/cam?token=watch-me")) {
+        assertEquals(204, api.delete("/sources/cam").status());
+        assertEquals("source_stopped", allowed.next().get("error").asText());
+      }
+    }
+  }
+
+  @Test
   void anUnreachableCameraKeepsReconnectingWithItsErrorShownOrFailsAfterMaxAttempts() {
     try (TestServer server = TestServer.start(Map.of(
         "framewire.sources.reconnect.min-backoff-ms", 50,
