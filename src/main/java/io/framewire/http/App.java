@@ -13,16 +13,20 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar framewire.jar}: starts the server with the built-in pipelines (and those of
  * {@code PIPELINES_DIR}) on {@code HTTP_HOST}:{@code HTTP_PORT}. SIGTERM runs Pekko's coordinated
  * shutdown, which unbinds, ends the sessions and stops the actor system. {@code java -jar
- * framewire.jar bench --help} runs the load tool instead (docs/benchmarks.md).
+ * framewire.jar bench --help} runs the load tool instead (docs/benchmarks.md); {@code java -jar
+ * framewire.jar run PIPELINE_ID INPUT} runs a pipeline over a video file or stream (docs/sources.md).
  */
 public final class App {
-
-  private static final Logger log = LoggerFactory.getLogger(App.class);
 
   private App() {}
 
   public static void main(String[] args) throws Exception {
-    // Tools that ship in the same jar: `bench …` (load tool), `echo-server …` (platform baseline).
+    // Tools that ship in the same jar: `run …` (a pipeline over a video file or stream),
+    // `bench …` (load tool), `echo-server …` (platform baseline).
+    if (args.length > 0 && args[0].equals("run")) {
+      io.framewire.cli.RunCommand.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args.length > 0 && args[0].equals("bench")) {
       io.framewire.bench.LoadTool.main(Arrays.copyOfRange(args, 1, args.length));
       return;
@@ -31,6 +35,8 @@ public final class App {
       io.framewire.bench.BareEchoServer.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    // Not a static field: `run` configures logging for itself before anything creates a logger.
+    Logger log = LoggerFactory.getLogger(App.class);
     Config config = ConfigFactory.load();
     FramewireServer server;
     try {

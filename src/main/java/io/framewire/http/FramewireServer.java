@@ -11,6 +11,8 @@ import io.framewire.pipeline.DagPipelineService;
 import io.framewire.pipeline.PipelineDirectoryWatcher;
 import io.framewire.pipeline.PipelineRegistry;
 import io.framewire.pipeline.VideoFilePipelineService;
+import io.framewire.sources.live.SourceManager;
+import io.framewire.sources.live.SourceSettings;
 import io.framewire.streaming.SessionManager;
 import io.framewire.streaming.StreamSettings;
 import io.framewire.tools.ToolRegistry;
@@ -106,6 +108,7 @@ public final class FramewireServer implements AutoCloseable {
     JpegDecoder.Backend decoder = JpegDecoder.configure(
         config.getString("framewire.jpeg.decoder"), Path.of(config.getString("framewire.jpeg.turbojpeg-jar")));
     log.info("JPEG decoder: {}", decoder);
+    SourceSettings sourceSettings = SourceSettings.fromConfig(config);
     StreamMetrics metrics = new StreamMetrics(true);
     ConnectionLimits limits = ConnectionLimits.fromConfig(config);
     // Read and check the certificate and key before anything starts: a bad file is a startup error.
@@ -131,9 +134,12 @@ public final class FramewireServer implements AutoCloseable {
       models.ifPresent(m -> m.start(
           Materializer.matFromSystem(ctx.getSystem()), blocking, new InferenceMetrics(metrics.registry())));
       DagPipelineService dag = new DagPipelineService(pipelines, tools, blocking, metrics.nodeTimers());
-      VideoFilePipelineService video = new VideoFilePipelineService(dag);
+      VideoFilePipelineService video =
+          new VideoFilePipelineService(dag, Materializer.createMaterializer(ctx.getSystem()));
       ActorRef<SessionManager.Command> sessions =
           ctx.spawn(SessionManager.create(video, settings, metrics), "sessions");
+      ActorRef<SourceManager.Command> liveSources =
+          ctx.spawn(SourceManager.create(sourceSettings, video, metrics), "sources");
       PipelineDirectoryWatcher watcher = startWatcher(config, pipelines);
       ctx.getSystem().getWhenTerminated().thenRun(() -> {
         if (watcher != null) {
@@ -146,6 +152,7 @@ public final class FramewireServer implements AutoCloseable {
       Route routes = Directives.concat(
           new ApiRoutes(pipelines, mapper).route(),
           new WorkbenchRoutes(pipelines, tools, admin, watcher != null, mapper).route(),
+          new SourcesRoute(ctx.getSystem(), liveSources, sourceSettings, settings, admin, mapper).route(),
           new MetricsRoute(metrics).route(),
           new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route(),
           new WebClientRoute().route());

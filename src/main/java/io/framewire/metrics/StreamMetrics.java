@@ -50,6 +50,18 @@ public final class StreamMetrics {
       .name("connections_refused_total")
       .help("Connections refused or closed early, by reason: per_address_limit, server_limit, header_timeout.")
       .labelNames("reason").register(registry);
+  public final Gauge sourcesActive = Gauge.build()
+      .name("sources_active").help("Live sources (cameras) configured and not stopped.").register(registry);
+  public final Counter sourceFramesDecoded = Counter.build()
+      .name("source_frames_decoded_total").help("Frames decoded from live sources.").register(registry);
+  public final Counter sourceFramesProcessed = Counter.build()
+      .name("source_frames_processed_total").help("Frames of live sources run through their pipeline.")
+      .register(registry);
+  public final Counter sourceFramesDropped = Counter.build()
+      .name("source_frames_dropped_total")
+      .help("Frames of live sources superseded by a newer frame while the pipeline was busy.").register(registry);
+  public final Counter sourceReconnects = Counter.build()
+      .name("source_reconnects_total").help("Reconnect attempts of lost live sources.").register(registry);
 
   public StreamMetrics(boolean withJvmCollectors) {
     if (withJvmCollectors) {

@@ -1,8 +1,23 @@
 package io.framewire.pipeline;
 
+import io.framewire.sources.DecodeOptions;
+import io.framewire.sources.FfmpegFrameSource;
+import io.framewire.sources.SourceFrame;
+import io.framewire.sources.VideoInfo;
+import io.framewire.tools.image.DecodedFrame;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * Frame-level façade over {@link DagPipelineService}: turns one video frame into the pipeline
@@ -14,13 +29,116 @@ import java.util.concurrent.CompletionStage;
  * global to patch or reset between tests); stateful tools need per-session instances, which a
  * static entry point has nowhere to keep; and a process holds no global mutable singleton.
  * {@link #runOnFrame} stays an instance method, as decision 3 chose.
+ *
+ * <p>Videos ({@link #runOnFile}, {@link #resultsOf}): FFmpeg decodes the file or stream
+ * ({@link FfmpegFrameSource}); each kept frame goes to the pipeline as decoded RGB pixels under
+ * {@link DecodedFrame#KEY} with its {@code frame_index} and no {@code image_bytes} (a tool that wants
+ * JPEG bytes asks {@code DecodedFrame.of(input).jpeg()}, encoded once on demand). One run uses one
+ * session of the pipeline's tools, so stateful tools (motion) see the frames in order.
  */
 public final class VideoFilePipelineService {
 
+  private static final int DECODE_AHEAD = 2;
+
   private final DagPipelineService pipelines;
+  private final Materializer materializer; // null: runOnFile unavailable (the streaming variant still works)
 
   public VideoFilePipelineService(DagPipelineService pipelines) {
-    this.pipelines = pipelines;
+    this(pipelines, null);
+  }
+
+  /** @param materializer runs {@link #runOnFile}'s stream */
+  public VideoFilePipelineService(DagPipelineService pipelines, Materializer materializer) {
+    this.pipelines = Objects.requireNonNull(pipelines, "pipelines");
+    this.materializer = materializer;
+  }
+
+  public DagPipelineService pipelines() {
+    return pipelines;
+  }
+
+  /**
+   * Runs a pipeline on every {@code frameStride}-th frame of a video (frames 0, N, 2N, …), at most
+   * {@code maxFrames} of them (0: all), and collects the results in frame order.
+   *
+   * @param path a file path, or a URL FFmpeg can read (rtsp://, http://, tcp://): a live stream never
+   *     ends, so give it {@code maxFrames}
+   * @return the results in order; fails with {@link UnknownPipelineException}, a
+   *     {@link io.framewire.sources.SourceException} (missing, unreadable or undecodable input) or a
+   *     {@link FrameFailedException} (the pipeline failed on a frame)
+   */
+  public CompletionStage<List<FrameResult>> runOnFile(String path, String pipelineId, int frameStride, long maxFrames) {
+    if (materializer == null) {
+      throw new IllegalStateException("this VideoFilePipelineService was built without a Materializer");
+    }
+    try {
+      return resultsOf(path, pipelineId, frameStride, maxFrames, info -> {}).runWith(Sink.seq(), materializer);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** {@link #resultsOf(String, String, int, long, Consumer)} without the open notice. */
+  public Source<FrameResult, NotUsed> resultsOf(String path, String pipelineId, int frameStride, long maxFrames) {
+    return resultsOf(path, pipelineId, frameStride, maxFrames, info -> {});
+  }
+
+  /**
+   * The streaming variant of {@link #runOnFile}: results as they come, one frame in the pipeline at a
+   * time while the decoder works ahead by at most {@value #DECODE_AHEAD} frames. Materialize it
+   * once per run; cancelling it stops decoding and closes the file.
+   *
+   * @param onOpened told once the input is open (its size, frame rate, and length when known)
+   * @throws IllegalArgumentException for a stride below 1 or a negative maxFrames
+   */
+  public Source<FrameResult, NotUsed> resultsOf(
+      String path, String pipelineId, int frameStride, long maxFrames, Consumer<VideoInfo> onOpened) {
+    if (frameStride < 1) {
+      throw new IllegalArgumentException("frame stride must be at least 1, got " + frameStride);
+    }
+    if (maxFrames < 0) {
+      throw new IllegalArgumentException("max frames must not be negative, got " + maxFrames);
+    }
+    if (!isValidPipeline(pipelineId)) {
+      return Source.failed(new UnknownPipelineException(pipelineId));
+    }
+    return Source.lazySource(() -> {
+          SessionTools session = openSession(pipelineId);
+          Source<SourceFrame, NotUsed> frames =
+              FfmpegFrameSource.create(path, DecodeOptions.withStride(frameStride), onOpened);
+          if (maxFrames > 0) {
+            frames = frames.take(maxFrames);
+          }
+          return frames
+              .buffer(DECODE_AHEAD, OverflowStrategy.backpressure())
+              .mapAsync(1, frame -> runOnFrame(session, frame))
+              .watchTermination((notUsed, done) -> {
+                done.whenComplete((ok, error) -> session.close()); // the run settled: no tool is in use
+                return NotUsed.getInstance();
+              });
+        })
+        .mapMaterializedValue(future -> NotUsed.getInstance())
+        .named("video-file-run");
+  }
+
+  /** Runs one decoded frame with a session's tools; a failure names the frame. */
+  public CompletionStage<FrameResult> runOnFrame(SessionTools session, SourceFrame frame) {
+    return pipelines.runPipeline(session, decodedPayload(frame.index(), frame.frame()))
+        .handle((result, error) -> {
+          if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            throw new FrameFailedException(frame.index(), cause);
+          }
+          return new FrameResult(frame.index(), result);
+        });
+  }
+
+  /** The payload of a decoded frame: {@code frame_index} and the frame itself; no {@code image_bytes}. */
+  public static Map<String, Object> decodedPayload(long frameIndex, DecodedFrame frame) {
+    Map<String, Object> payload = new HashMap<>(4);
+    payload.put("frame_index", frameIndex);
+    payload.put(DecodedFrame.KEY, frame);
+    return payload;
   }
 
   /** Thin delegator to {@link DagPipelineService#isValidPipeline} (decision 2). */

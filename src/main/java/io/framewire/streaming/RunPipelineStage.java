@@ -92,7 +92,7 @@ public final class RunPipelineStage {
    * exception class names a {@link PipelineFailure} message may carry (its cause had no message, or
    * wraps another exception); those stay in the log.
    */
-  static String clientDetail(PipelineFailure failure) {
+  public static String clientDetail(PipelineFailure failure) {
     String message = failure.getCause() == null ? null : failure.getCause().getMessage();
     String stripped = message == null ? "" : message.strip().lines().findFirst().orElse("").strip();
     String previous;

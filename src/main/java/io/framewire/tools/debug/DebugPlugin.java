@@ -5,6 +5,9 @@ import io.framewire.tools.ParamSpec;
 import io.framewire.tools.ParamValues;
 import io.framewire.tools.Tool;
 import io.framewire.tools.ToolPlugin;
+import io.framewire.tools.image.DecodedFrame;
+import io.framewire.tools.image.RgbImage;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +15,7 @@ import java.util.Set;
 
 /**
  * Tools for tests, benchmarks and graph experiments: {@code echo} (frame index and byte size, no
- * decode), {@code sleep} ({@code params.ms}) and {@code fail} ({@code params.message}).
+ * decode; for a decoded video frame its width and height), {@code sleep} ({@code params.ms}) and {@code fail} ({@code params.message}).
  */
 public final class DebugPlugin implements ToolPlugin {
 
@@ -75,10 +78,25 @@ public final class DebugPlugin implements ToolPlugin {
     };
   }
 
+  /**
+   * A JPEG frame (a client's): its index and byte size. A decoded frame (from a video, no
+   * {@code image_bytes}): its index and pixel size, read without encoding anything; a tool that needs
+   * the bytes of such a frame asks {@code DecodedFrame.of(input).jpeg()}.
+   */
   private static Map<String, Object> echo(Map<String, Object> input) {
-    Object bytes = input.get("image_bytes");
-    int size = bytes instanceof byte[] b ? b.length : 0;
-    return Map.of("frame_index", input.getOrDefault("frame_index", -1), "bytes", size);
+    Object index = input.getOrDefault("frame_index", -1);
+    if (input.get("image_bytes") instanceof byte[] bytes) {
+      return Map.of("frame_index", index, "bytes", bytes.length);
+    }
+    if (input.get(DecodedFrame.KEY) instanceof DecodedFrame frame) {
+      RgbImage rgb = frame.rgb();
+      Map<String, Object> out = new LinkedHashMap<>(4); // stable field order in the JSON lines
+      out.put("frame_index", index);
+      out.put("width", rgb.width());
+      out.put("height", rgb.height());
+      return out;
+    }
+    return Map.of("frame_index", index, "bytes", 0);
   }
 
   private static Tool sleep(long ms) {
