@@ -93,7 +93,7 @@ public final class ModelRegistry implements AutoCloseable {
    */
   public Path resolve(String name) {
     if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("params.model is required: the name of a .onnx file in MODELS_DIR ("
+      throw new IllegalArgumentException("param 'model' must not be empty: the name of a .onnx file in MODELS_DIR ("
           + settings.modelsDir() + ")");
     }
     Path dir = settings.modelsDir();
@@ -101,10 +101,10 @@ public final class ModelRegistry implements AutoCloseable {
     try {
       file = dir.resolve(name).normalize();
     } catch (InvalidPathException e) {
-      throw new IllegalArgumentException("params.model '" + name + "' is not a valid file name");
+      throw new IllegalArgumentException("param 'model': '" + name + "' is not a valid file name");
     }
     if (Path.of(name).isAbsolute() || !file.startsWith(dir) || file.equals(dir)) {
-      throw new IllegalArgumentException("params.model '" + name + "' must name a file inside MODELS_DIR ("
+      throw new IllegalArgumentException("param 'model': '" + name + "' must name a file inside MODELS_DIR ("
           + dir + "); paths outside it are refused");
     }
     if (!Files.isRegularFile(file)) {

@@ -42,7 +42,7 @@ final class OnnxClassifier implements AsyncTool {
           + " is not a classifier output [N, classes]");
     }
     if (params.labels() != null && out[1] > 0 && params.labels().size() != out[1]) {
-      throw new IllegalArgumentException("params.labels has " + params.labels().size() + " labels, model '"
+      throw new IllegalArgumentException("param 'labels' has " + params.labels().size() + " labels, model '"
           + model.name() + "' has " + out[1] + " classes");
     }
     return new OnnxClassifier(models, model, params);

@@ -63,7 +63,7 @@ final class OnnxDetector implements AsyncTool {
           + (named > 0 ? " with its " + named + " names" : "") + "; is it format '" + other + "'?");
     }
     if (params.labels() != null && classes >= 1 && params.labels().size() != classes) {
-      throw new IllegalArgumentException("params.labels has " + params.labels().size() + " labels, model '" + name
+      throw new IllegalArgumentException("param 'labels' has " + params.labels().size() + " labels, model '" + name
           + "' has " + classes + " classes");
     }
     Labels labels = new Labels(params.labels(), info.names());
@@ -71,7 +71,7 @@ final class OnnxDetector implements AsyncTool {
     if (params.classes() != null) {
       int known = classes >= 1 ? classes : labels.known();
       if (known < 1) {
-        throw new IllegalArgumentException("params.classes needs labels: model '" + name + "' has no names metadata");
+        throw new IllegalArgumentException("param 'classes' needs labels: model '" + name + "' has no names metadata");
       }
       keep = new boolean[known];
       for (String label : params.classes()) {
@@ -81,7 +81,7 @@ final class OnnxDetector implements AsyncTool {
           for (int c = 0; c < known && all.size() < 20; c++) {
             all.add(labels.of(c));
           }
-          throw new IllegalArgumentException("params.classes: '" + label + "' is not a label of model '" + name
+          throw new IllegalArgumentException("param 'classes': '" + label + "' is not a label of model '" + name
               + "' (labels: " + all + (known > 20 ? ", …" : "") + ")");
         }
         keep[id] = true;

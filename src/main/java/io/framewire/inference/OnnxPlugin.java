@@ -1,9 +1,12 @@
 package io.framewire.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.framewire.tools.ParamSpec;
 import io.framewire.tools.Tool;
 import io.framewire.tools.ToolPlugin;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,6 +17,11 @@ import java.util.Set;
  * its registry and adds it to the {@link io.framewire.tools.ToolRegistry} next to the discovered
  * plugins ({@code ToolRegistry.fromClasspath(new OnnxPlugin(models))}). The tools are stateless and
  * shared by all sessions; closing one releases nothing, since the registry owns the model.
+ *
+ * <p>Params are declared through the schema ({@link DetectParams#SPECS}, {@link ClassifyParams#SPECS}):
+ * the validator checks names, types, ranges and allowed values, and {@link #create} reads them
+ * through the same schema, then checks what depends on the model (the file inside MODELS_DIR, that
+ * ONNX Runtime loads it, its output shape against the format, labels and classes against its classes).
  */
 public final class OnnxPlugin implements ToolPlugin {
 
@@ -31,6 +39,31 @@ public final class OnnxPlugin implements ToolPlugin {
   @Override
   public Set<String> toolIds() {
     return Set.of("detect", "classify");
+  }
+
+  @Override
+  public String description() {
+    return "Your own ONNX models from MODELS_DIR: one loaded model shared by all sessions, batched across them.";
+  }
+
+  @Override
+  public String description(String toolId) {
+    return switch (toolId) {
+      case "detect" -> "YOLOv8/YOLOv5 detector (detections[{x,y,w,h,score,class_id,label}], source-frame pixels);"
+          + " letterbox, batched model run, class-wise NMS.";
+      case "classify" -> "Image classifier, output [N, classes] (classes[{class_id,label,score}], best first);"
+          + " resize and centre crop, batched model run.";
+      default -> "";
+    };
+  }
+
+  @Override
+  public Optional<List<ParamSpec>> params(String toolId) {
+    return switch (toolId) {
+      case "detect" -> Optional.of(DetectParams.SPECS);
+      case "classify" -> Optional.of(ClassifyParams.SPECS);
+      default -> Optional.empty();
+    };
   }
 
   @Override

@@ -6,10 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.framewire.inference.InferenceSettings;
+import io.framewire.inference.ModelRegistry;
+import io.framewire.inference.OnnxPlugin;
+import io.framewire.inference.TestModels;
 import io.framewire.testing.TestServer;
 import io.framewire.tools.ToolPlugin;
 import io.framewire.tools.ToolRegistry;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,12 +28,19 @@ import org.junit.jupiter.api.Test;
  */
 class ToolsCatalogueTest {
 
+  /** A valid value for a required param without a default or min (else the test tries "x"). */
+  static final Map<String, JsonNode> REQUIRED_SAMPLES = Map.of(
+      "onnx/detect/model", Http.JSON.valueToTree("yolov8_const.onnx"),
+      "onnx/classify/model", Http.JSON.valueToTree("classify_means.onnx"));
+
   static TestServer server;
   static Http http;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
+    // The server-constructed onnx plugin over the committed test models, as FramewireServer.main builds it.
+    server = TestServer.start(Map.of(),
+        List.of(new OnnxPlugin(ModelRegistry.create(InferenceSettings.defaults(TestModels.dir())))));
     http = new Http(server.port());
   }
 
@@ -50,6 +63,8 @@ class ToolsCatalogueTest {
     for (ToolPlugin plugin : ToolRegistry.fromClasspath().plugins()) {
       plugin.toolIds().forEach(t -> expected.add(plugin.id() + "/" + t));
     }
+    expected.add("onnx/detect");
+    expected.add("onnx/classify");
     assertTrue(listed.containsAll(expected), "missing: " + expected);
     JsonNode motion = tool(catalogue, "motion", "detect");
     assertTrue(motion.get("stateful").asBoolean());
@@ -63,11 +78,32 @@ class ToolsCatalogueTest {
     assertFalse(gate.get("params_declared").asBoolean());
     assertTrue(gate.get("params").isNull());
     assertTrue(validate("test", "gate", Http.JSON.createObjectNode().put("anything", 1)).get("valid").asBoolean());
+    // The onnx tools declare their schema: model required, format one of two, scores in 0..1.
+    JsonNode detect = tool(catalogue, "onnx", "detect");
+    assertTrue(detect.get("params_declared").asBoolean());
+    assertTrue(detect.get("uses_colour").asBoolean());
+    assertFalse(detect.get("description").asText().isEmpty());
+    assertTrue(param(detect, "model").get("required").asBoolean());
+    assertEquals("yolov8", param(detect, "format").get("default").asText());
+    assertEquals("[\"yolov8\",\"yolov5\"]", param(detect, "format").get("allowed").toString());
+    assertEquals(0.25, param(detect, "confidence").get("default").asDouble());
+    assertEquals(1, param(detect, "confidence").get("max").asInt());
+    assertEquals(100, param(detect, "max_detections").get("default").asInt());
+    assertEquals("string_list", param(detect, "classes").get("type").asText());
+    JsonNode classify = tool(catalogue, "onnx", "classify");
+    assertTrue(param(classify, "model").get("required").asBoolean());
+    assertEquals(5, param(classify, "top_k").get("default").asInt());
+    assertTrue(param(classify, "normalize").get("default").asBoolean());
+    JsonNode typo = validate("onnx", "detect",
+        Http.JSON.createObjectNode().put("model", "yolov8_const.onnx").put("confidance", 0.5).put("iou", 2));
+    assertEquals(List.of("node 'n': unknown param 'confidance' (did you mean 'confidence'?)",
+        "node 'n': param 'iou' must be in 0..1, got 2"), errors(typo));
   }
 
   @Test
   void theValidatorChecksExactlyTheListedSchema() {
     int checked = 0;
+    Set<String> checkedParams = new HashSet<>();
     for (JsonNode plugin : http.get("/tools").body()) {
       for (JsonNode tool : plugin.get("tools")) {
         if (!tool.get("params_declared").asBoolean()) {
@@ -78,8 +114,11 @@ class ToolsCatalogueTest {
         String where = pluginId + "/" + toolId;
         ObjectNode defaults = Http.JSON.createObjectNode();
         for (JsonNode p : tool.get("params")) {
+          JsonNode sample = REQUIRED_SAMPLES.get(where + "/" + p.get("name").asText());
           if (p.has("default")) {
             defaults.set(p.get("name").asText(), p.get("default"));
+          } else if (sample != null) {
+            defaults.set(p.get("name").asText(), sample);
           } else if (p.get("required").asBoolean()) {
             defaults.set(p.get("name").asText(), p.has("min") ? p.get("min") : Http.JSON.valueToTree("x"));
           }
@@ -111,10 +150,15 @@ class ToolsCatalogueTest {
                 where + ": " + high);
           }
           checked++;
+          checkedParams.add(where + "/" + name);
         }
       }
     }
     assertTrue(checked >= 6, "params checked: " + checked);
+    assertTrue(checkedParams.containsAll(List.of("onnx/detect/model", "onnx/detect/format", "onnx/detect/confidence",
+        "onnx/detect/iou", "onnx/detect/max_detections", "onnx/detect/classes", "onnx/detect/labels",
+        "onnx/classify/model", "onnx/classify/top_k", "onnx/classify/labels", "onnx/classify/normalize")),
+        "onnx params checked: " + checkedParams);
   }
 
   private static JsonNode validate(String pluginId, String toolId, ObjectNode params) {

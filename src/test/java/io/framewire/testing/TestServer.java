@@ -34,10 +34,18 @@ public final class TestServer implements AutoCloseable {
 
   /** @param settings overrides of application.conf paths, e.g. {@code framewire.stream.max-sessions} */
   public static TestServer start(Map<String, Object> settings) {
-    return new TestServer(settings);
+    return new TestServer(settings, List.of());
   }
 
-  private TestServer(Map<String, Object> settings) {
+  /**
+   * With {@code extraPlugins} next to the discovered ones, e.g. an {@code OnnxPlugin} over the test
+   * models (the server then owns, starts and closes its model registry).
+   */
+  public static TestServer start(Map<String, Object> settings, List<ToolPlugin> extraPlugins) {
+    return new TestServer(settings, extraPlugins);
+  }
+
+  private TestServer(Map<String, Object> settings, List<ToolPlugin> extraPlugins) {
     Map<String, Object> overrides = new java.util.HashMap<>(settings);
     overrides.putIfAbsent("framewire.http.host", "127.0.0.1");
     overrides.putIfAbsent("framewire.http.port", 0);
@@ -45,6 +53,7 @@ public final class TestServer implements AutoCloseable {
     List<ToolPlugin> plugins = new ArrayList<>();
     ServiceLoader.load(ToolPlugin.class).forEach(plugins::add);
     plugins.add(gate);
+    plugins.addAll(extraPlugins);
     ToolRegistry tools = ToolRegistry.of(plugins);
     List<PipelineDefinition> pipelines = new ArrayList<>(PipelineRegistry.load(tools, java.util.Optional.empty()).all());
     pipelines.add(single("gated", "test", "gate", "{}"));
