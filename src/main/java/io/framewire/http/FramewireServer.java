@@ -2,7 +2,10 @@ package io.framewire.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
+import io.framewire.cluster.ClusterSettings;
+import io.framewire.cluster.FramewireCluster;
 import io.framewire.metrics.StreamMetrics;
+import io.framewire.pipeline.RemoteNodes;
 import io.framewire.pipeline.DagPipelineService;
 import io.framewire.pipeline.PipelineRegistry;
 import io.framewire.pipeline.VideoFilePipelineService;
@@ -46,18 +49,21 @@ public final class FramewireServer implements AutoCloseable {
   private final ActorRef<SessionManager.Command> sessions;
   private final StreamMetrics metrics;
   private final DagPipelineService dag;
+  private final FramewireCluster cluster; // null: single process, no cluster machinery
 
   private FramewireServer(
       ActorSystem<Void> system,
       ServerBinding binding,
       ActorRef<SessionManager.Command> sessions,
       StreamMetrics metrics,
-      DagPipelineService dag) {
+      DagPipelineService dag,
+      FramewireCluster cluster) {
     this.system = system;
     this.binding = binding;
     this.sessions = sessions;
     this.metrics = metrics;
     this.dag = dag;
+    this.cluster = cluster;
   }
 
   /** Starts with the built-in tools and the pipelines of the classpath and {@code framewire.pipelines.dir}. */
@@ -83,24 +89,36 @@ public final class FramewireServer implements AutoCloseable {
     if (deadline.toMillis() < 100) {
       throw new IllegalArgumentException("framewire.shutdown.deadline-ms must be at least 100");
     }
+    ClusterSettings clusterSettings = ClusterSettings.fromConfig(config);
     // The drain runs in this phase: give it the whole deadline (its default timeout is 5 s).
+    // Without CLUSTER_SEED_NODES the cluster overlay is empty: Pekko's local provider, no remoting.
     Config systemConfig = ConfigFactory.parseString(
             "pekko.coordinated-shutdown.phases.service-requests-done.timeout = " + (deadline.toMillis() + 1000) + " ms")
+        .withFallback(clusterSettings.pekkoConfig(settings.maxFrameBytes()))
         .withFallback(config);
 
     // The guardian wires everything, as in the pekko-http quickstart: one actor for sessions, routes, bind.
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
       Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
-      DagPipelineService dag = new DagPipelineService(pipelines, tools, blocking);
+      FramewireCluster cluster = clusterSettings.enabled()
+          ? FramewireCluster.start(ctx, clusterSettings, tools, blocking, metrics.registry(),
+              settings.frameTimeout(), deadline)
+          : null;
+      RemoteNodes remoteNodes = cluster == null ? RemoteNodes.NONE : cluster.remoteNodes();
+      DagPipelineService dag = new DagPipelineService(pipelines, tools, blocking, remoteNodes);
       VideoFilePipelineService video = new VideoFilePipelineService(dag);
       ActorRef<SessionManager.Command> sessions =
           ctx.spawn(SessionManager.create(video, settings, metrics), "sessions");
       ObjectMapper mapper = new ObjectMapper();
-      Route routes = Directives.concat(
-          new ApiRoutes(pipelines, mapper).route(),
-          new MetricsRoute(metrics).route(),
-          new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route(),
-          new WebClientRoute().route());
+      ApiRoutes api = cluster == null ? new ApiRoutes(pipelines, mapper) : new ApiRoutes(pipelines, mapper, cluster::health);
+      // A worker-only node serves health and metrics (for its supervisor and Prometheus), no sessions.
+      Route routes = clusterSettings.isFront()
+          ? Directives.concat(
+              api.route(),
+              new MetricsRoute(metrics).route(),
+              new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route(),
+              new WebClientRoute().route())
+          : Directives.concat(api.route(), new MetricsRoute(metrics).route());
       String host = config.getString("framewire.http.host");
       int port = config.getInt("framewire.http.port");
       Http.get(ctx.getSystem()).newServerAt(host, port).bind(routes)
@@ -109,7 +127,7 @@ public final class FramewireServer implements AutoCloseable {
               started.completeExceptionally(failure);
             } else {
               addToCoordinatedShutdown(ctx.getSystem(), binding, sessions, deadline);
-              started.complete(new FramewireServer(ctx.getSystem(), binding, sessions, metrics, dag));
+              started.complete(new FramewireServer(ctx.getSystem(), binding, sessions, metrics, dag, cluster));
             }
           });
       return Behaviors.empty();
@@ -177,6 +195,11 @@ public final class FramewireServer implements AutoCloseable {
 
   public DagPipelineService pipelines() {
     return dag;
+  }
+
+  /** This node's cluster part, or empty for a single process. */
+  public Optional<FramewireCluster> cluster() {
+    return Optional.ofNullable(cluster);
   }
 
   /** Stops the server (through coordinated shutdown) and waits for the actor system to end. */

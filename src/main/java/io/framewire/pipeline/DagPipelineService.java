@@ -28,6 +28,7 @@ public final class DagPipelineService implements AutoCloseable {
   private final PipelineRegistry registry;
   private final ToolRegistry tools;
   private final Executor blockingExecutor;
+  private final RemoteNodes remoteNodes;
   private final Map<String, PipelineRuntime> runtimes = new ConcurrentHashMap<>();
   private final AtomicInteger openStatefulTools = new AtomicInteger();
 
@@ -35,6 +36,16 @@ public final class DagPipelineService implements AutoCloseable {
    * @param blockingExecutor where tools run (they may block); never Pekko's default dispatcher
    */
   public DagPipelineService(PipelineRegistry registry, ToolRegistry tools, Executor blockingExecutor) {
+    this(registry, tools, blockingExecutor, RemoteNodes.NONE);
+  }
+
+  /**
+   * @param remoteNodes runs the nodes placed on workers elsewhere (a cluster front), or {@link
+   *     RemoteNodes#NONE} to run every node here
+   */
+  public DagPipelineService(
+      PipelineRegistry registry, ToolRegistry tools, Executor blockingExecutor, RemoteNodes remoteNodes) {
+    this.remoteNodes = Objects.requireNonNull(remoteNodes, "remoteNodes");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.tools = Objects.requireNonNull(tools, "tools");
     this.blockingExecutor = Objects.requireNonNull(blockingExecutor, "blockingExecutor");
@@ -196,7 +207,8 @@ public final class DagPipelineService implements AutoCloseable {
         for (int i = 0; i < created.length; i++) {
           if (!pipeline.stateful[i]) {
             NodeDefinition node = pipeline.nodes[i];
-            created[i] = tools.create(node.pluginId(), node.toolId(), node.params());
+            Tool remote = pipeline.onWorker[i] ? remoteNodes.remoteTool(node) : null;
+            created[i] = remote != null ? remote : tools.create(node.pluginId(), node.toolId(), node.params());
           }
         }
         shared = created;

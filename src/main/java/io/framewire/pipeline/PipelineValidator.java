@@ -1,6 +1,7 @@
 package io.framewire.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.framewire.tools.Placement;
 import io.framewire.tools.Tool;
 import io.framewire.tools.ToolRegistry;
 import java.util.ArrayDeque;
@@ -20,7 +21,9 @@ import java.util.stream.Collectors;
  * <p>Rules, checked in this order (the first broken one is reported): id, name and at least one
  * node present; each node has an id, plugin_id and tool_id; node ids unique; edges name known
  * nodes and are not repeated; entry_nodes and output_nodes non-empty and known; no cycle; every
- * node reachable from the entry nodes; every tool exists and accepts its params.
+ * node reachable from the entry nodes; every tool exists and accepts its params; a node's
+ * {@code placement} is absent, {@code "local"} or {@code "worker"}, and never {@code "worker"} for a
+ * stateful tool (its per-session state stays with the session, on the front).
  */
 public final class PipelineValidator {
 
@@ -54,8 +57,16 @@ public final class PipelineValidator {
       blocking[i] = tools.isBlocking(nodes.get(i).pluginId(), nodes.get(i).toolId());
     }
     boolean anyColour = nodes.stream().anyMatch(n -> tools.usesColour(n.pluginId(), n.toolId()));
-    return new CompiledPipeline(
-        pipeline, order, predecessors, sinks(predecessors), outputs, stateful, blocking, anyColour);
+    boolean[] onWorker = new boolean[nodes.size()];
+    for (int i = 0; i < onWorker.length; i++) {
+      NodeDefinition node = nodes.get(i);
+      Placement placement = node.placement() == null
+          ? tools.defaultPlacement(node.pluginId(), node.toolId())
+          : Placement.fromJson(node.placement());
+      onWorker[i] = placement == Placement.WORKER && !stateful[i];
+    }
+    return new CompiledPipeline(pipeline, order, predecessors, sinks(predecessors), outputs, stateful,
+        blocking, anyColour, onWorker);
   }
 
   private static Map<String, Integer> indexNodes(List<NodeDefinition> nodes) {
@@ -238,6 +249,16 @@ public final class PipelineValidator {
       }
       probe.close();
       stateful[i] = tools.isStateful(node.pluginId(), node.toolId());
+      if (node.placement() != null) {
+        Placement placement = Placement.fromJson(node.placement());
+        if (placement == null) {
+          throw invalid(where + "'placement' must be \"local\" or \"worker\", got \"" + node.placement() + "\"");
+        }
+        if (placement == Placement.WORKER && stateful[i]) {
+          throw invalid(where + "tool '" + node.pluginId() + "/" + node.toolId()
+              + "' keeps per-session state and runs with its session: it cannot have placement \"worker\"");
+        }
+      }
     }
     return stateful;
   }

@@ -8,7 +8,9 @@ import java.util.Set;
 
 /**
  * Tools for tests, benchmarks and graph experiments: {@code echo} (frame index and byte size, no
- * decode), {@code sleep} ({@code params.ms}) and {@code fail} ({@code params.message}).
+ * decode), {@code sleep} ({@code params.ms}), {@code spin} (burns {@code params.ms} of this thread's
+ * CPU time: a stand-in for a CPU-bound model in scaling benchmarks) and {@code fail}
+ * ({@code params.message}).
  */
 public final class DebugPlugin implements ToolPlugin {
 
@@ -19,7 +21,7 @@ public final class DebugPlugin implements ToolPlugin {
 
   @Override
   public Set<String> toolIds() {
-    return Set.of("echo", "sleep", "fail");
+    return Set.of("echo", "sleep", "spin", "fail");
   }
 
   /** {@code echo} only reads two fields: it never blocks. */
@@ -33,6 +35,7 @@ public final class DebugPlugin implements ToolPlugin {
     return switch (toolId) {
       case "echo" -> DebugPlugin::echo;
       case "sleep" -> sleep(requireNonNegative(params, "ms"));
+      case "spin" -> spin(requireNonNegative(params, "ms"));
       case "fail" -> fail(params.path("message").asText("failed on purpose"));
       default -> throw new IllegalArgumentException("unknown tool '" + toolId + "' in plugin 'debug'");
     };
@@ -48,6 +51,25 @@ public final class DebugPlugin implements ToolPlugin {
     return input -> {
       Thread.sleep(ms);
       return Map.of("slept_ms", ms);
+    };
+  }
+
+  private static Tool spin(long ms) {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    boolean cpuClock = threads.isCurrentThreadCpuTimeSupported();
+    long budget = ms * 1_000_000L;
+    return input -> {
+      // CPU time, not wall time: on a shared machine each frame still costs the same work.
+      long start = cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+      long spins = 0;
+      double sink = 1;
+      while ((cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - start < budget) {
+        for (int i = 0; i < 1000; i++) {
+          sink = sink * 1.0000001 + 1e-9;
+        }
+        spins++;
+      }
+      return Map.of("spun_ms", ms, "spins", spins, "checksum", sink > 0 ? 1 : 0);
     };
   }
 
