@@ -1,7 +1,7 @@
 package io.framewire.cluster;
 
 import io.framewire.metrics.ClusterMetrics;
-import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -30,7 +30,7 @@ public final class NodeWorker {
    *
    * @param params the node's params as JSON text
    * @param jpeg the frame
-   * @param inputs the node's other inputs: its predecessors' JSON-safe outputs
+   * @param inputs the node's other inputs: its predecessors' JSON-safe outputs (a JSON object)
    */
   public record RunNode(
       long requestId,
@@ -40,7 +40,7 @@ public final class NodeWorker {
       String params,
       long frameIndex,
       byte[] jpeg,
-      Map<String, Object> inputs,
+      JsonNode inputs,
       ActorRef<WorkerRouter.Reply> replyTo) implements Command, ClusterMessage {}
 
   /** Stop accepting: deregister (fronts stop choosing this worker); calls already here still run. */
@@ -56,7 +56,7 @@ public final class NodeWorker {
               metrics.workerSeconds.observe((System.nanoTime() - start) / 1e9);
               if (error == null) {
                 metrics.workerRuns.labels(ClusterMetrics.OK).inc();
-                call.replyTo().tell(new WorkerRouter.NodeDone(call.requestId(), outputs));
+                call.replyTo().tell(new WorkerRouter.NodeDone(call.requestId(), WireJson.toTree(outputs)));
               } else {
                 metrics.workerRuns.labels(ClusterMetrics.TOOL_ERROR).inc();
                 call.replyTo().tell(new WorkerRouter.NodeFailed(call.requestId(), WorkerNodeRunner.describe(error)));

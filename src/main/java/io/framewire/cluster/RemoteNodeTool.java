@@ -41,7 +41,8 @@ final class RemoteNodeTool implements AsyncTool {
     inputs.remove("frame_index");
     CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
     router.tell(new WorkerRouter.Dispatch(
-        new WorkerRouter.NodeCall(node.id(), node.pluginId(), node.toolId(), params, frameIndex, jpeg, inputs),
+        new WorkerRouter.NodeCall(node.id(), node.pluginId(), node.toolId(), params, frameIndex, jpeg,
+            WireJson.toTree(inputs)),
         result));
     return result;
   }

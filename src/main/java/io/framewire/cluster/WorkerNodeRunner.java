@@ -77,7 +77,7 @@ public final class WorkerNodeRunner implements AutoCloseable {
     if (call.jpeg() == null) {
       throw new IllegalArgumentException("the node call carries no frame");
     }
-    Map<String, Object> input = new HashMap<>(call.inputs() == null ? Map.of() : call.inputs());
+    Map<String, Object> input = new HashMap<>(WireJson.toMap(call.inputs()));
     input.put("frame_index", call.frameIndex());
     input.put("image_bytes", call.jpeg());
     input.put(DecodedFrame.KEY, DecodedFrame.ofJpeg(call.jpeg(), tools.usesColour(call.pluginId(), call.toolId())));

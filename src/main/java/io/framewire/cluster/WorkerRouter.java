@@ -1,5 +1,6 @@
 package io.framewire.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.framewire.metrics.ClusterMetrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -60,8 +61,8 @@ public final class WorkerRouter extends AbstractBehavior<WorkerRouter.Command> {
   public record Dispatch(NodeCall call, CompletableFuture<Map<String, Object>> result)
       implements Command, NoSerializationVerificationNeeded {}
 
-  /** The node's outputs from a worker (JSON-safe). */
-  public record NodeDone(long requestId, Map<String, Object> outputs) implements Reply, ClusterMessage {}
+  /** The node's outputs from a worker (a JSON object). */
+  public record NodeDone(long requestId, JsonNode outputs) implements Reply, ClusterMessage {}
 
   /** The tool failed on the worker; {@code message} is its short description. */
   public record NodeFailed(long requestId, String message) implements Reply, ClusterMessage {}
@@ -71,10 +72,10 @@ public final class WorkerRouter extends AbstractBehavior<WorkerRouter.Command> {
 
   private record Expired(long requestId) implements Command, NoSerializationVerificationNeeded {}
 
-  /** One node on one frame, as a front sends it. */
+  /** One node on one frame, as a front sends it; {@code inputs} is a JSON object. */
   public record NodeCall(
       String nodeId, String pluginId, String toolId, String params, long frameIndex, byte[] jpeg,
-      Map<String, Object> inputs) {}
+      JsonNode inputs) {}
 
   /** The node failed on the worker: the tool's own message. */
   public static final class RemoteToolException extends RuntimeException {
@@ -221,7 +222,7 @@ public final class WorkerRouter extends AbstractBehavior<WorkerRouter.Command> {
         c.jpeg(), c.inputs(), getContext().getSelf().narrow()));
   }
 
-  private Behavior<Command> onAnswer(long requestId, Map<String, Object> outputs, String failure) {
+  private Behavior<Command> onAnswer(long requestId, JsonNode outputs, String failure) {
     Call call = calls.remove(requestId);
     if (call == null) {
       return this; // answered already (by its retry), or expired
@@ -231,8 +232,7 @@ public final class WorkerRouter extends AbstractBehavior<WorkerRouter.Command> {
     if (failure == null) {
       metrics.remoteSeconds.observe((System.nanoTime() - call.startNanos) / 1e9);
       metrics.remoteCalls.labels(ClusterMetrics.OK).inc();
-      Map<String, Object> result = outputs == null ? Map.of() : outputs;
-      completer.execute(() -> call.result.complete(result));
+      completer.execute(() -> call.result.complete(WireJson.toMap(outputs))); // converted off the actor
     } else {
       metrics.remoteCalls.labels(ClusterMetrics.TOOL_ERROR).inc();
       RemoteToolException error = new RemoteToolException(failure);

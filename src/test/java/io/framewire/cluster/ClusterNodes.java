@@ -52,7 +52,11 @@ final class ClusterNodes implements AutoCloseable {
 
   /** The seed: a front without the worker role. */
   Node front() {
-    return start("front", "front", seedPort, Map.of());
+    return front(Map.of());
+  }
+
+  Node front(Map<String, Object> settings) {
+    return start("front", "front", seedPort, settings);
   }
 
   Node worker(String name) {
@@ -80,8 +84,14 @@ final class ClusterNodes implements AutoCloseable {
     settings.put("pekko.cluster.typed.receptionist.distributed-data.gossip-interval", "200ms");
     settings.put("pekko.cluster.typed.receptionist.distributed-data.notify-subscribers-interval", "100ms");
     settings.put("pekko.cluster.failure-detector.acceptable-heartbeat-pause", "2s");
-    settings.put("pekko.cluster.split-brain-resolver.stable-after", "3s");
+    settings.put("pekko.cluster.split-brain-resolver.stable-after", "1s");
     settings.put("pekko.loglevel", "WARNING");
+    if (!roles.contains("front")) {
+      // On workers every message to an actor is serialized and read back, local ones too, unless
+      // marked NoSerializationVerificationNeeded. (Fronts carry the sessions' local protocols; what
+      // they exchange with workers crosses Artery TCP here, so it is really serialized anyway.)
+      settings.put("pekko.actor.serialize-messages", "on");
+    }
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
     WorkPlugin work = new WorkPlugin(name);
     List<ToolPlugin> plugins = new ArrayList<>();

@@ -47,6 +47,7 @@ class ClusterRemoteNodesTest {
     assertEquals(64, result.get("width").asInt(), "the worker decoded the frame: " + answer);
     assertEquals(JPEG.length, result.get("echoed_bytes").asInt(), "the local node's output reached the worker: " + answer);
     assertEquals(answer.get("frame_index").asLong(), result.get("frame").asLong(), answer.toString());
+    assertEquals(2.5, result.at("/boxes/0/y").asDouble(), "nested outputs survive the trip: " + answer);
     assertFalse(result.has("_internal_ok"), "internal keys stay out of results: " + answer);
   }
 
@@ -89,6 +90,28 @@ class ClusterRemoteNodesTest {
       // A worker-only node serves health and metrics, but no sessions.
       assertTrue(get(w1.server().port(), "/metrics").contains("worker_node_runs_total"));
       assertEquals(404, status(w1.server().port(), "/ws/video/stream?pipeline_id=remote"));
+    }
+  }
+
+  @Test
+  void aFrontKeepsAtMostItsBoundOfCallsOnAWorkerAndQueuesTheRest() throws Exception {
+    try (ClusterNodes cluster = new ClusterNodes(30)) {
+      Node front = cluster.front(java.util.Map.of("framewire.cluster.max-in-flight-per-worker", 1));
+      Node w1 = cluster.worker("w1");
+      awaitWorkers(front, 1);
+      List<CompletableFuture<List<JsonNode>>> runs = new ArrayList<>();
+      for (int s = 0; s < 3; s++) {
+        runs.add(CompletableFuture.supplyAsync(() -> {
+          try (WsTestClient client = WsTestClient.stream(front.server().port(), "remote")) {
+            return stream(client, 4);
+          }
+        }));
+      }
+      for (CompletableFuture<List<JsonNode>> run : runs) {
+        run.get(60, TimeUnit.SECONDS).forEach(ClusterRemoteNodesTest::assertAnsweredByWorker);
+      }
+      assertEquals(12, w1.work().runs.get());
+      assertEquals(1, w1.work().mostAtOnce.get(), "never more than the bound on the worker at once");
     }
   }
 

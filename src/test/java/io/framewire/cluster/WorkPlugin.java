@@ -20,6 +20,9 @@ final class WorkPlugin implements ToolPlugin {
 
   final String node;
   final AtomicInteger runs = new AtomicInteger();
+  private final AtomicInteger running = new AtomicInteger();
+  /** The most calls that ran at the same time. */
+  final AtomicInteger mostAtOnce = new AtomicInteger();
   final CountDownLatch entered = new CountDownLatch(1);
   private final CountDownLatch released = new CountDownLatch(1);
   private volatile boolean holding;
@@ -53,20 +56,30 @@ final class WorkPlugin implements ToolPlugin {
     long ms = params.path("ms").asLong(0);
     return input -> {
       runs.incrementAndGet();
-      if (holding) {
-        entered.countDown();
-        released.await(30, TimeUnit.SECONDS);
+      mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+      try {
+        return work(input, ms);
+      } finally {
+        running.decrementAndGet();
       }
-      if (ms > 0) {
-        Thread.sleep(ms);
-      }
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("worker", node);
-      out.put("frame", input.get("frame_index"));
-      out.put("width", DecodedFrame.of(input).gray().width());
-      out.put("echoed_bytes", input.get("bytes"));
-      out.put("_internal_ok", true);
-      return out;
     };
+  }
+
+  private Map<String, Object> work(Map<String, Object> input, long ms) throws InterruptedException {
+    if (holding) {
+      entered.countDown();
+      released.await(30, TimeUnit.SECONDS);
+    }
+    if (ms > 0) {
+      Thread.sleep(ms);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("worker", node);
+    out.put("frame", input.get("frame_index"));
+    out.put("width", DecodedFrame.of(input).gray().width());
+    out.put("echoed_bytes", input.get("bytes"));
+    out.put("boxes", java.util.List.of(Map.of("x", 1, "y", 2.5)));
+    out.put("_internal_ok", true);
+    return out;
   }
 }
