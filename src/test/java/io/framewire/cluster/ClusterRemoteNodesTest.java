@@ -81,6 +81,16 @@ class ClusterRemoteNodesTest {
       assertEquals(2, metric(front, "cluster_workers_reachable"));
       assertTrue(metric(front, "remote_node_seconds_count") == sessions * frames);
 
+      // A frame far above Artery's ordinary 256 KiB message limit travels on the large-message lane.
+      byte[] big = TestJpegs.noise(1600, 1200, 7);
+      assertTrue(big.length > 1024 * 1024, "a big frame: " + big.length);
+      try (WsTestClient client = WsTestClient.stream(front.server().port(), "remote")) {
+        client.sendBinary(big);
+        JsonNode answer = client.next();
+        assertEquals(1600, answer.at("/result/width").asInt(), answer.toString());
+        assertEquals(big.length, answer.at("/result/echoed_bytes").asInt(), answer.toString());
+      }
+
       JsonNode health = new ObjectMapper().readTree(get(front.server().port(), "/health"));
       assertEquals("ok", health.get("status").asText(), health.toString());
       assertEquals(2, health.at("/cluster/workers_reachable").asInt(), health.toString());
