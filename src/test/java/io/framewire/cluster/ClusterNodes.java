@@ -29,6 +29,12 @@ final class ClusterNodes implements AutoCloseable {
    * {@code remote}: a local {@code debug/echo} node feeding {@code heavy} ({@code ctest/work},
    * placement worker); the result merges both.
    */
+  /** {@code remote_fail}: a worker node whose tool fails. */
+  static final String FAILING_PIPELINE = """
+      {"id":"remote_fail","name":"remote_fail","nodes":[
+         {"id":"bad","plugin_id":"debug","tool_id":"fail","params":{"message":"model file missing"},"placement":"worker"}],
+       "edges":[],"entry_nodes":["bad"],"output_nodes":["bad"]}""";
+
   static final String REMOTE_PIPELINE = """
       {"id":"remote","name":"remote","nodes":[
          {"id":"echo","plugin_id":"debug","tool_id":"echo"},
@@ -83,7 +89,10 @@ final class ClusterNodes implements AutoCloseable {
     settings.put("pekko.cluster.leader-actions-interval", "200ms");
     settings.put("pekko.cluster.typed.receptionist.distributed-data.gossip-interval", "200ms");
     settings.put("pekko.cluster.typed.receptionist.distributed-data.notify-subscribers-interval", "100ms");
-    settings.put("pekko.cluster.failure-detector.acceptable-heartbeat-pause", "2s");
+    // Production's failure detection (a shorter pause flaps on a loaded 2-core machine), and room
+    // for it in the frame deadline: a crashed worker's frame is retried after about 4-6 s.
+    settings.put("pekko.cluster.failure-detector.acceptable-heartbeat-pause", "3s");
+    settings.put("framewire.stream.frame-timeout-ms", 20000);
     settings.put("pekko.cluster.split-brain-resolver.stable-after", "1s");
     settings.put("pekko.loglevel", "WARNING");
     if (!roles.contains("front")) {
@@ -100,6 +109,7 @@ final class ClusterNodes implements AutoCloseable {
     ToolRegistry tools = ToolRegistry.of(plugins);
     List<PipelineDefinition> pipelines = new ArrayList<>();
     pipelines.add(PipelineJson.read(REMOTE_PIPELINE.formatted(workMs)));
+    pipelines.add(PipelineJson.read(FAILING_PIPELINE));
     FramewireServer server = FramewireServer.start(config, tools, PipelineRegistry.of(tools, pipelines));
     Node node = new Node(name, server, work, port);
     synchronized (nodes) {

@@ -81,6 +81,16 @@ class ClusterRemoteNodesTest {
       assertEquals(2, metric(front, "cluster_workers_reachable"));
       assertTrue(metric(front, "remote_node_seconds_count") == sessions * frames);
 
+      // A tool that fails on the worker fails the frame as it would locally: its node and message.
+      try (WsTestClient client = WsTestClient.stream(front.server().port(), "remote_fail")) {
+        client.sendBinary(JPEG);
+        JsonNode answer = client.next();
+        assertEquals("pipeline_failure", answer.get("error").asText(), answer.toString());
+        assertEquals("node 'bad' failed: model file missing", answer.get("detail").asText());
+      }
+      assertEquals(1, metric(front, "remote_node_calls_total", "outcome", "tool_error"));
+      assertEquals(0, metric(front, "remote_node_retries_total"), "a tool error is not retried");
+
       // A frame far above Artery's ordinary 256 KiB message limit travels on the large-message lane.
       byte[] big = TestJpegs.noise(1600, 1200, 7);
       assertTrue(big.length > 1024 * 1024, "a big frame: " + big.length);
