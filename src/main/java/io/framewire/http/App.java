@@ -46,7 +46,11 @@ public final class App {
           log.info("framewire shutting down");
           return CompletableFuture.completedFuture(Done.getInstance());
         });
-    log.info("framewire listening on http://{}:{}/ (stream at ws://{}:{}/ws/video/stream?pipeline_id=ID)",
-        host, server.port(), host, server.port());
+    if (io.framewire.cluster.ClusterSettings.fromConfig(config).isFront()) {
+      log.info("framewire listening on http://{}:{}/ (stream at ws://{}:{}/ws/video/stream?pipeline_id=ID)",
+          host, server.port(), host, server.port());
+    } else {
+      log.info("framewire listening on http://{}:{}/ (cluster worker: /health and /metrics only)", host, server.port());
+    }
   }
 }
