@@ -6,26 +6,47 @@ import io.framewire.pipeline.PipelineRegistry;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** {@code GET /health}, {@code GET /pipelines} and {@code GET /pipelines/{id}}. */
+/**
+ * {@code GET /health} (with the cluster view on a cluster node), {@code GET /pipelines} and
+ * {@code GET /pipelines/{id}}.
+ */
 public final class ApiRoutes extends AllDirectives {
 
   private final PipelineRegistry pipelines;
   private final ObjectMapper mapper;
+  private final Supplier<Map<String, Object>> clusterView;
 
   public ApiRoutes(PipelineRegistry pipelines, ObjectMapper mapper) {
+    this(pipelines, mapper, null);
+  }
+
+  /** @param clusterView the node's cluster view for /health (null for a single process) */
+  public ApiRoutes(PipelineRegistry pipelines, ObjectMapper mapper, Supplier<Map<String, Object>> clusterView) {
     this.pipelines = pipelines;
     this.mapper = mapper;
+    this.clusterView = clusterView;
+  }
+
+  private Map<String, Object> health() {
+    if (clusterView == null) {
+      return Map.of("status", "ok");
+    }
+    Map<String, Object> health = new LinkedHashMap<>();
+    health.put("status", "ok");
+    health.put("cluster", clusterView.get());
+    return health;
   }
 
   /** {@code GET /health} alone (also served on the management port). */
   public Route healthRoute() {
-    return get(() -> path("health", () -> complete(StatusCodes.OK, Map.of("status", "ok"), Jackson.marshaller(mapper))));
+    return get(() -> path("health", () -> complete(StatusCodes.OK, health(), Jackson.marshaller(mapper))));
   }
 
   public Route route() {

@@ -53,7 +53,12 @@ public final class App {
           return CompletableFuture.completedFuture(Done.getInstance());
         });
     boolean tls = !config.getString("framewire.tls.cert-file").isBlank();
-    log.info("framewire listening on {}://{}:{}/ (stream at {}://{}:{}/ws/video/stream?pipeline_id=ID)",
-        tls ? "https" : "http", host, server.port(), tls ? "wss" : "ws", host, server.port());
+    if (io.framewire.cluster.ClusterSettings.fromConfig(config).isFront()) {
+      log.info("framewire listening on {}://{}:{}/ (stream at {}://{}:{}/ws/video/stream?pipeline_id=ID)",
+          tls ? "https" : "http", host, server.port(), tls ? "wss" : "ws", host, server.port());
+    } else {
+      log.info("framewire listening on {}://{}:{}/ (cluster worker: /health and /metrics only)",
+          tls ? "https" : "http", host, server.port());
+    }
   }
 }

@@ -2,11 +2,14 @@ package io.framewire.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
+import io.framewire.cluster.ClusterSettings;
+import io.framewire.cluster.FramewireCluster;
 import io.framewire.inference.InferenceSettings;
 import io.framewire.inference.ModelRegistry;
 import io.framewire.inference.OnnxPlugin;
 import io.framewire.metrics.InferenceMetrics;
 import io.framewire.metrics.StreamMetrics;
+import io.framewire.pipeline.RemoteNodes;
 import io.framewire.pipeline.DagPipelineService;
 import io.framewire.pipeline.PipelineDirectoryWatcher;
 import io.framewire.pipeline.PipelineRegistry;
@@ -58,6 +61,7 @@ public final class FramewireServer implements AutoCloseable {
   private final ActorRef<SessionManager.Command> sessions;
   private final StreamMetrics metrics;
   private final DagPipelineService dag;
+  private final FramewireCluster cluster; // null: single process, no cluster machinery
 
   private FramewireServer(
       ActorSystem<Void> system,
@@ -66,7 +70,8 @@ public final class FramewireServer implements AutoCloseable {
       ConnectionGuard guard,
       ActorRef<SessionManager.Command> sessions,
       StreamMetrics metrics,
-      DagPipelineService dag) {
+      DagPipelineService dag,
+      FramewireCluster cluster) {
     this.system = system;
     this.binding = binding;
     this.management = management;
@@ -74,6 +79,7 @@ public final class FramewireServer implements AutoCloseable {
     this.sessions = sessions;
     this.metrics = metrics;
     this.dag = dag;
+    this.cluster = cluster;
   }
 
   /**
@@ -123,9 +129,12 @@ public final class FramewireServer implements AutoCloseable {
     if (deadline.toMillis() < 100) {
       throw new IllegalArgumentException("framewire.shutdown.deadline-ms must be at least 100");
     }
+    ClusterSettings clusterSettings = ClusterSettings.fromConfig(config);
     // The drain runs in this phase: give it the whole deadline (its default timeout is 5 s).
+    // Without CLUSTER_SEED_NODES the cluster overlay is empty: Pekko's local provider, no remoting.
     Config systemConfig = ConfigFactory.parseString(
             "pekko.coordinated-shutdown.phases.service-requests-done.timeout = " + (deadline.toMillis() + 1000) + " ms")
+        .withFallback(clusterSettings.pekkoConfig(settings.maxFrameBytes()))
         .withFallback(config);
 
     // The guardian wires everything, as in the pekko-http quickstart: one actor for sessions, routes, bind.
@@ -133,7 +142,13 @@ public final class FramewireServer implements AutoCloseable {
       Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
       models.ifPresent(m -> m.start(
           Materializer.matFromSystem(ctx.getSystem()), blocking, new InferenceMetrics(metrics.registry())));
-      DagPipelineService dag = new DagPipelineService(pipelines, tools, blocking, metrics.nodeTimers());
+      FramewireCluster cluster = clusterSettings.enabled()
+          ? FramewireCluster.start(ctx, clusterSettings, tools, blocking, metrics.registry(),
+              settings.frameTimeout(), deadline)
+          : null;
+      RemoteNodes remoteNodes = cluster == null ? RemoteNodes.NONE : cluster.remoteNodes();
+      DagPipelineService dag =
+          new DagPipelineService(pipelines, tools, blocking, metrics.nodeTimers(), remoteNodes);
       VideoFilePipelineService video =
           new VideoFilePipelineService(dag, Materializer.createMaterializer(ctx.getSystem()));
       ActorRef<SessionManager.Command> sessions =
@@ -149,18 +164,22 @@ public final class FramewireServer implements AutoCloseable {
       });
       ObjectMapper mapper = new ObjectMapper();
       AdminAccess admin = new AdminAccess(config.getString("framewire.admin.token"));
-      Route routes = Directives.concat(
-          new ApiRoutes(pipelines, mapper).route(),
-          new WorkbenchRoutes(pipelines, tools, admin, watcher != null, mapper).route(),
-          new SourcesRoute(ctx.getSystem(), liveSources, sourceSettings, settings, admin, mapper).route(),
-          new MetricsRoute(metrics).route(),
-          new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route(),
-          new WebClientRoute().route());
+      ApiRoutes api = cluster == null ? new ApiRoutes(pipelines, mapper) : new ApiRoutes(pipelines, mapper, cluster::health);
+      // A worker-only node serves health and metrics (for its supervisor and Prometheus), no sessions.
+      Route routes = clusterSettings.isFront()
+          ? Directives.concat(
+              api.route(),
+              new WorkbenchRoutes(pipelines, tools, admin, watcher != null, mapper).route(),
+              new SourcesRoute(ctx.getSystem(), liveSources, sourceSettings, settings, admin, mapper).route(),
+              new MetricsRoute(metrics).route(),
+              new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route(),
+              new WebClientRoute().route())
+          : Directives.concat(api.route(), new MetricsRoute(metrics).route());
       String host = config.getString("framewire.http.host");
       int port = config.getInt("framewire.http.port");
       ConnectionGuard guard = new ConnectionGuard(limits, metrics);
       PublicListener.bind(ctx.getSystem(), host, port, routes, guard, tls.map(TlsFiles::context))
-          .thenCompose(listener -> bindManagement(ctx.getSystem(), config, pipelines, mapper, metrics)
+          .thenCompose(listener -> bindManagement(ctx.getSystem(), config, api, metrics)
               .whenComplete((none, failure) -> {
                 if (failure != null) {
                   listener.unbind();
@@ -168,7 +187,7 @@ public final class FramewireServer implements AutoCloseable {
               })
               .thenApply(management -> {
                 addToCoordinatedShutdown(ctx.getSystem(), listener, sessions, deadline, models);
-                return new FramewireServer(ctx.getSystem(), listener, management, guard, sessions, metrics, dag);
+                return new FramewireServer(ctx.getSystem(), listener, management, guard, sessions, metrics, dag, cluster);
               }))
           .whenComplete((server, failure) -> {
             if (failure != null) {
@@ -214,13 +233,13 @@ public final class FramewireServer implements AutoCloseable {
    * is flooded or at its connection limit. The mutating admin API stays on the public port only.
    */
   private static CompletionStage<Optional<ServerBinding>> bindManagement(
-      ActorSystem<?> system, Config config, PipelineRegistry pipelines, ObjectMapper mapper, StreamMetrics metrics) {
+      ActorSystem<?> system, Config config, ApiRoutes api, StreamMetrics metrics) {
     int port = config.getInt("framewire.management.port");
     if (port < 0) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     String host = config.getString("framewire.management.host");
-    Route route = Directives.concat(new ApiRoutes(pipelines, mapper).healthRoute(), new MetricsRoute(metrics).route());
+    Route route = Directives.concat(api.healthRoute(), new MetricsRoute(metrics).route());
     return Http.get(system).newServerAt(host, port).bind(route)
         .thenApply(binding -> {
           log.info("management endpoints (/health, /metrics) on http://{}:{}/", host, binding.localAddress().getPort());
@@ -294,6 +313,11 @@ public final class FramewireServer implements AutoCloseable {
 
   public DagPipelineService pipelines() {
     return dag;
+  }
+
+  /** This node's cluster part, or empty for a single process. */
+  public Optional<FramewireCluster> cluster() {
+    return Optional.ofNullable(cluster);
   }
 
   /** Stops the server (through coordinated shutdown) and waits for the actor system to end. */

@@ -2,6 +2,7 @@ package io.framewire.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.framewire.tools.ParamSpec;
+import io.framewire.tools.Placement;
 import io.framewire.tools.Tool;
 import io.framewire.tools.ToolPlugin;
 import java.util.List;
@@ -73,6 +74,13 @@ public final class OnnxPlugin implements ToolPlugin {
       case "classify" -> OnnxClassifier.create(models, ClassifyParams.from(params));
       default -> throw new IllegalArgumentException("unknown tool '" + toolId + "' in plugin 'onnx'");
     };
+  }
+
+  @Override
+  public Placement defaultPlacement(String toolId) {
+    // Model runs are the heavy work a cluster spreads: on a front with workers they run there, where
+    // one loaded model batches the frames of every front's sessions. A single process runs them here.
+    return Placement.WORKER;
   }
 
   /** Frames are decoded in colour once for the whole pipeline. */

@@ -27,6 +27,11 @@ final class CompiledPipeline {
   final boolean[] blocking;
   /** Whether some node reads the frame's colour: JPEG frames are then decoded in colour, once. */
   final boolean anyColour;
+  /**
+   * Whether each node is placed on a worker ({@code "placement": "worker"}, or its tool's default):
+   * on a front without the worker role such a node runs through {@link RemoteNodes}.
+   */
+  final boolean[] onWorker;
 
   CompiledPipeline(
       PipelineDefinition definition,
@@ -36,7 +41,8 @@ final class CompiledPipeline {
       int[] outputs,
       boolean[] stateful,
       boolean[] blocking,
-      boolean anyColour) {
+      boolean anyColour,
+      boolean[] onWorker) {
     this.definition = definition;
     this.nodes = definition.nodes().toArray(NodeDefinition[]::new);
     this.topologicalOrder = topologicalOrder;
@@ -46,6 +52,7 @@ final class CompiledPipeline {
     this.stateful = stateful;
     this.blocking = blocking;
     this.anyColour = anyColour;
+    this.onWorker = onWorker;
     boolean any = false;
     for (boolean s : stateful) {
       any |= s;

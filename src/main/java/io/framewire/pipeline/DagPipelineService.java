@@ -33,6 +33,7 @@ public final class DagPipelineService implements AutoCloseable {
   private final PipelineRegistry registry;
   private final ToolRegistry tools;
   private final Executor blockingExecutor;
+  private final RemoteNodes remoteNodes;
   private final Map<String, PipelineRuntime> runtimes = new ConcurrentHashMap<>();
   private final AtomicInteger openStatefulTools = new AtomicInteger();
   private final java.util.Set<PipelineRuntime> retiredInUse = ConcurrentHashMap.newKeySet();
@@ -43,16 +44,33 @@ public final class DagPipelineService implements AutoCloseable {
    * @param blockingExecutor where tools run (they may block); never Pekko's default dispatcher
    */
   public DagPipelineService(PipelineRegistry registry, ToolRegistry tools, Executor blockingExecutor) {
-    this(registry, tools, blockingExecutor, NodeTimers.NONE);
+    this(registry, tools, blockingExecutor, NodeTimers.NONE, RemoteNodes.NONE);
+  }
+
+  public DagPipelineService(
+      PipelineRegistry registry, ToolRegistry tools, Executor blockingExecutor, NodeTimers timers) {
+    this(registry, tools, blockingExecutor, timers, RemoteNodes.NONE);
+  }
+
+  public DagPipelineService(
+      PipelineRegistry registry, ToolRegistry tools, Executor blockingExecutor, RemoteNodes remoteNodes) {
+    this(registry, tools, blockingExecutor, NodeTimers.NONE, remoteNodes);
   }
 
   /**
    * @param timers told how long each node of each run took (the {@code node_seconds} histogram)
+   * @param remoteNodes runs the nodes placed on workers elsewhere (a cluster front), or {@link
+   *     RemoteNodes#NONE} to run every node here
    * @throws IllegalArgumentException if {@code tools} is not the registry's (its pipelines were
    *     validated against those)
    */
   public DagPipelineService(
-      PipelineRegistry registry, ToolRegistry tools, Executor blockingExecutor, NodeTimers timers) {
+      PipelineRegistry registry,
+      ToolRegistry tools,
+      Executor blockingExecutor,
+      NodeTimers timers,
+      RemoteNodes remoteNodes) {
+    this.remoteNodes = Objects.requireNonNull(remoteNodes, "remoteNodes");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.tools = Objects.requireNonNull(tools, "tools");
     this.blockingExecutor = Objects.requireNonNull(blockingExecutor, "blockingExecutor");
@@ -342,7 +360,8 @@ public final class DagPipelineService implements AutoCloseable {
         for (int i = 0; i < created.length; i++) {
           if (!pipeline.stateful[i]) {
             NodeDefinition node = pipeline.nodes[i];
-            created[i] = tools.create(node.pluginId(), node.toolId(), node.params());
+            Tool remote = pipeline.onWorker[i] ? remoteNodes.remoteTool(node) : null;
+            created[i] = remote != null ? remote : tools.create(node.pluginId(), node.toolId(), node.params());
           }
         }
         shared = created;

@@ -18,7 +18,7 @@ import java.util.Map;
  * internally, such as a decoded image) are removed. At every level: values that are not JSON
  * (byte[], arbitrary objects, non-finite floats, non-string map keys) are dropped.
  */
-final class JsonSafe {
+public final class JsonSafe {
 
   static final String IMAGE_BYTES = "image_bytes";
 
@@ -39,6 +39,26 @@ final class JsonSafe {
         result.put(key, value);
       }
     }
+  }
+
+  /**
+   * A node's input or output as it may cross the network to or from a cluster worker: every
+   * JSON-safe entry, internal {@code _} keys included (downstream nodes see those), without
+   * {@code image_bytes} and the shared decoded frame (the frame travels as its JPEG bytes).
+   */
+  public static Map<String, Object> wireSafe(Map<String, Object> values) {
+    Map<String, Object> safe = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> entry : values.entrySet()) {
+      String key = entry.getKey();
+      if (key == null || key.equals(IMAGE_BYTES) || key.equals(io.framewire.tools.image.DecodedFrame.KEY)) {
+        continue;
+      }
+      Object value = sanitize(entry.getValue());
+      if (value != DROP) {
+        safe.put(key, value);
+      }
+    }
+    return safe;
   }
 
   private static Object sanitize(Object value) {

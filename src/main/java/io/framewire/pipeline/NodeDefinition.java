@@ -10,13 +10,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param params the JSON object handed to {@link io.framewire.tools.ToolRegistry#create}; null when
  *     absent (a JSON {@code null} counts as absent)
+ * @param placement optional {@code "local"} or {@code "worker"} (docs/scaling.md); null when absent:
+ *     the tool plugin's default placement applies
  */
-@JsonPropertyOrder({"id", "plugin_id", "tool_id", "params"})
+@JsonPropertyOrder({"id", "plugin_id", "tool_id", "params", "placement"})
 public record NodeDefinition(
     @JsonProperty("id") String id,
     @JsonProperty("plugin_id") String pluginId,
     @JsonProperty("tool_id") String toolId,
-    @JsonProperty("params") @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode params) {
+    @JsonProperty("params") @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode params,
+    @JsonProperty("placement") @JsonInclude(JsonInclude.Include.NON_NULL) String placement) {
 
   public NodeDefinition {
     // Jackson hands a JSON null to a JsonNode property as NullNode; normalise so "absent" has one form.
@@ -25,7 +28,11 @@ public record NodeDefinition(
     }
   }
 
+  public NodeDefinition(String id, String pluginId, String toolId, JsonNode params) {
+    this(id, pluginId, toolId, params, null);
+  }
+
   public NodeDefinition(String id, String pluginId, String toolId) {
-    this(id, pluginId, toolId, null);
+    this(id, pluginId, toolId, null, null);
   }
 }

@@ -3,6 +3,7 @@ package io.framewire.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.framewire.tools.ParamSpec;
 import io.framewire.tools.ParamValues;
+import io.framewire.tools.Placement;
 import io.framewire.tools.Suggestions;
 import io.framewire.tools.Tool;
 import io.framewire.tools.ToolPlugin;
@@ -27,8 +28,10 @@ import java.util.stream.Collectors;
  * entry_nodes and output_nodes non-empty and known; no cycle; every node reachable from the entry
  * nodes; every tool exists and accepts its params: against the tool's declared {@link
  * io.framewire.tools.ParamSpec schema} when it has one (unknown keys, types, ranges), then by creating
- * it once. Graph rules that depend on broken parts (a cycle among unknown nodes) are skipped rather
- * than reported twice.
+ * it once; a node's {@code placement} is absent, {@code "local"} or {@code "worker"}, and never
+ * {@code "worker"} for a stateful tool (its per-session state stays with the session, on the front).
+ * Graph rules that depend on broken parts (a cycle among unknown nodes) are skipped rather than
+ * reported twice.
  */
 public final class PipelineValidator {
 
@@ -109,8 +112,16 @@ public final class PipelineValidator {
       blocking[i] = tools.isBlocking(nodes.get(i).pluginId(), nodes.get(i).toolId());
     }
     boolean anyColour = nodes.stream().anyMatch(n -> tools.usesColour(n.pluginId(), n.toolId()));
-    return new CompiledPipeline(
-        pipeline, order, predecessors, sinks(predecessors), outputs, stateful, blocking, anyColour);
+    boolean[] onWorker = new boolean[nodes.size()];
+    for (int i = 0; i < onWorker.length; i++) {
+      NodeDefinition node = nodes.get(i);
+      Placement placement = node.placement() == null
+          ? tools.defaultPlacement(node.pluginId(), node.toolId())
+          : Placement.fromJson(node.placement());
+      onWorker[i] = placement == Placement.WORKER && !stateful[i];
+    }
+    return new CompiledPipeline(pipeline, order, predecessors, sinks(predecessors), outputs, stateful,
+        blocking, anyColour, onWorker);
   }
 
   private static Map<String, Integer> indexNodes(List<NodeDefinition> nodes, List<String> errors) {
@@ -356,6 +367,15 @@ public final class PipelineValidator {
         // The probe's close failing says nothing about the definition.
       }
       stateful[i] = tools.isStateful(node.pluginId(), node.toolId());
+      if (node.placement() != null) {
+        Placement placement = Placement.fromJson(node.placement());
+        if (placement == null) {
+          errors.add(where + "'placement' must be \"local\" or \"worker\", got \"" + node.placement() + "\"");
+        } else if (placement == Placement.WORKER && stateful[i]) {
+          errors.add(where + "tool '" + node.pluginId() + "/" + node.toolId()
+              + "' keeps per-session state and runs with its session: it cannot have placement \"worker\"");
+        }
+      }
     }
     return stateful;
   }

@@ -27,7 +27,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class SessionManager extends AbstractBehavior<SessionManager.Command> {
 
-  public sealed interface Command {}
+  /** Local only (never sent to another node): exempt from {@code pekko.actor.serialize-messages} checks. */
+  public sealed interface Command extends org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
   /** Asks for a session of {@code pipelineId}; with {@code timings}, each result carries the node timings. */
   public record Admit(String pipelineId, boolean timings, ActorRef<AdmitReply> replyTo)

@@ -82,4 +82,13 @@ public interface ToolPlugin {
   default boolean usesColour(String toolId) {
     return false;
   }
+
+  /**
+   * Where a node of this tool runs when the pipeline does not say ({@code "placement"}): heavy,
+   * stateless tools such as model inference may return {@link Placement#WORKER} so that a front in a
+   * cluster sends them to a worker. Ignored for stateful tools, which always run with their session.
+   */
+  default Placement defaultPlacement(String toolId) {
+    return Placement.LOCAL;
+  }
 }

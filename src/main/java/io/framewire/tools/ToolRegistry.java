@@ -100,6 +100,13 @@ public final class ToolRegistry {
     return plugin.params(toolId);
   }
 
+  /** The plugin's default placement for the tool; LOCAL for unknown tools. */
+  public Placement defaultPlacement(String pluginId, String toolId) {
+    ToolPlugin plugin = plugins.get(pluginId);
+    Placement placement = plugin == null ? null : plugin.defaultPlacement(toolId);
+    return placement == null ? Placement.LOCAL : placement;
+  }
+
   public Collection<ToolPlugin> plugins() {
     return List.copyOf(plugins.values());
   }

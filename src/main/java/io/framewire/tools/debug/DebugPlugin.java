@@ -15,7 +15,9 @@ import java.util.Set;
 
 /**
  * Tools for tests, benchmarks and graph experiments: {@code echo} (frame index and byte size, no
- * decode; for a decoded video frame its width and height), {@code sleep} ({@code params.ms}) and {@code fail} ({@code params.message}).
+ * decode; for a decoded video frame its width and height), {@code sleep} ({@code params.ms}),
+ * {@code spin} (burns {@code params.ms} of this thread's CPU time: a stand-in for a CPU-bound model in
+ * scaling benchmarks) and {@code fail} ({@code params.message}).
  */
 public final class DebugPlugin implements ToolPlugin {
 
@@ -26,11 +28,13 @@ public final class DebugPlugin implements ToolPlugin {
 
   @Override
   public Set<String> toolIds() {
-    return Set.of("echo", "sleep", "fail");
+    return Set.of("echo", "sleep", "spin", "fail");
   }
 
   static final List<ParamSpec> SLEEP_PARAMS = List.of(
       ParamSpec.integer("ms", "how long each frame sleeps, in milliseconds").min(0).asRequired());
+  static final List<ParamSpec> SPIN_PARAMS = List.of(
+      ParamSpec.integer("ms", "CPU time each frame burns on its thread, in milliseconds").min(0).asRequired());
   static final List<ParamSpec> FAIL_PARAMS = List.of(
       ParamSpec.string("message", "the failure message each frame reports").withDefault("failed on purpose"));
 
@@ -44,6 +48,7 @@ public final class DebugPlugin implements ToolPlugin {
     return switch (toolId) {
       case "echo" -> "Reports the frame index and byte size without decoding (frame_index, bytes). Non-blocking.";
       case "sleep" -> "Sleeps params.ms per frame, then reports slept_ms: a stand-in for a slow model.";
+      case "spin" -> "Burns params.ms of CPU time per frame, then reports spun_ms: a stand-in for a CPU-bound model.";
       case "fail" -> "Fails every frame with params.message: to see how failures look.";
       default -> "";
     };
@@ -54,6 +59,7 @@ public final class DebugPlugin implements ToolPlugin {
     return switch (toolId) {
       case "echo" -> Optional.of(List.of());
       case "sleep" -> Optional.of(SLEEP_PARAMS);
+      case "spin" -> Optional.of(SPIN_PARAMS);
       case "fail" -> Optional.of(FAIL_PARAMS);
       default -> Optional.empty();
     };
@@ -73,6 +79,7 @@ public final class DebugPlugin implements ToolPlugin {
         yield DebugPlugin::echo;
       }
       case "sleep" -> sleep(ParamValues.read(SLEEP_PARAMS, params).integer("ms"));
+      case "spin" -> spin(ParamValues.read(SPIN_PARAMS, params).integer("ms"));
       case "fail" -> fail(ParamValues.read(FAIL_PARAMS, params).string("message"));
       default -> throw new IllegalArgumentException("unknown tool '" + toolId + "' in plugin 'debug'");
     };
@@ -103,6 +110,25 @@ public final class DebugPlugin implements ToolPlugin {
     return input -> {
       Thread.sleep(ms);
       return Map.of("slept_ms", ms);
+    };
+  }
+
+  private static Tool spin(long ms) {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    boolean cpuClock = threads.isCurrentThreadCpuTimeSupported();
+    long budget = ms * 1_000_000L;
+    return input -> {
+      // CPU time, not wall time: on a shared machine each frame still costs the same work.
+      long start = cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+      long spins = 0;
+      double sink = 1;
+      while ((cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - start < budget) {
+        for (int i = 0; i < 1000; i++) {
+          sink = sink * 1.0000001 + 1e-9;
+        }
+        spins++;
+      }
+      return Map.of("spun_ms", ms, "spins", spins, "checksum", sink > 0 ? 1 : 0);
     };
   }
 
