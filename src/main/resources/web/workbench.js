@@ -63,6 +63,9 @@ async function showSelected() {
   const id = select.value;
   if (!id) return;
   const json = await loadPipeline(fetch, id).catch(() => null);
+  // Another pipeline was selected while this one loaded (a save, a hot reload): its own call draws
+  // it, and this late answer must not draw over it.
+  if (select.value !== id) return;
   if (json === null) {
     drawn = null;
     draw();
