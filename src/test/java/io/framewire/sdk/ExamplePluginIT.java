@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The plugin SDK end to end, as a plugin author uses it (docs/plugins.md): {@code examples/tool-plugin}
  * is built on its own by Maven, offline, against the {@code framewire-api} the build installed in
  * pre-integration-test (its own unit tests run in that build); the server jar is started with the
- * plugin jar beside it ({@code java -cp framewire.jar:quality-gate-plugin.jar}) and the example's
- * {@code pipelines/} directory; frames streamed over a real WebSocket come back judged by the tool.
+ * plugin jar beside it ({@code java -cp framewire.jar:quality-gate-plugin.jar}), which also brings the
+ * example's pipeline ({@code pipelines/quality_gate.json} in the plugin jar, loaded with the
+ * built-ins); frames streamed over a real WebSocket come back judged by the tool.
  */
 class ExamplePluginIT {
 
@@ -70,14 +71,12 @@ class ExamplePluginIT {
     Path pluginJar = example.resolve("target").resolve("quality-gate-plugin.jar");
     assertTrue(Files.isRegularFile(pluginJar), log);
 
-    // 2. Run the server with the plugin jar next to it and the example's pipelines.
+    // 2. Run the server with the plugin jar next to it; the jar's pipelines/ load with the built-ins.
     ProcessBuilder serverCmd = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", serverJar + File.pathSeparator + pluginJar, "io.framewire.http.App");
     serverCmd.environment().put("HTTP_HOST", "127.0.0.1");
     serverCmd.environment().put("HTTP_PORT", "0");
-    serverCmd.environment().put("PIPELINES_DIR", example.resolve("pipelines").toString());
-    serverCmd.environment().put("PIPELINES_WATCH", "false");
     serverCmd.redirectErrorStream(true);
     Process server = serverCmd.start();
     try {
