@@ -67,7 +67,7 @@ class ExamplePluginIT {
     assertTrue(build.waitFor(5, TimeUnit.MINUTES), "example build finished");
     String log = Files.readString(buildLog);
     assertEquals(0, build.exitValue(), "example build failed:\n" + log);
-    assertTrue(log.contains("Tests run: 4, Failures: 0, Errors: 0"), "the example's own tests ran:\n" + log);
+    assertTrue(log.contains("Tests run: 6, Failures: 0, Errors: 0"), "the example's own tests ran:\n" + log);
     Path pluginJar = example.resolve("target").resolve("quality-gate-plugin.jar");
     assertTrue(Files.isRegularFile(pluginJar), log);
 

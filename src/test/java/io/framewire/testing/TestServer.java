@@ -37,7 +37,19 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(settings);
   }
 
+  /**
+   * A server with {@code plugins} added to the ServiceLoader ones and {@code pipelines} added to the
+   * built-in and classpath ones (besides the test pipelines above).
+   */
+  public static TestServer start(Map<String, Object> settings, List<ToolPlugin> plugins, List<PipelineDefinition> pipelines) {
+    return new TestServer(settings, plugins, pipelines);
+  }
+
   private TestServer(Map<String, Object> settings) {
+    this(settings, List.of(), List.of());
+  }
+
+  private TestServer(Map<String, Object> settings, List<ToolPlugin> extraPlugins, List<PipelineDefinition> extraPipelines) {
     Map<String, Object> overrides = new java.util.HashMap<>(settings);
     overrides.putIfAbsent("framewire.http.host", "127.0.0.1");
     overrides.putIfAbsent("framewire.http.port", 0);
@@ -45,12 +57,14 @@ public final class TestServer implements AutoCloseable {
     List<ToolPlugin> plugins = new ArrayList<>();
     ServiceLoader.load(ToolPlugin.class).forEach(plugins::add);
     plugins.add(gate);
+    plugins.addAll(extraPlugins);
     ToolRegistry tools = ToolRegistry.of(plugins);
     List<PipelineDefinition> pipelines = new ArrayList<>(PipelineRegistry.load(tools, java.util.Optional.empty()).all());
     pipelines.add(single("gated", "test", "gate", "{}"));
     pipelines.add(single("failing", "debug", "fail", "{\"message\":\"camera lens cap is on\"}"));
     pipelines.add(single("hanging", "test", "hang", "{}"));
     pipelines.add(single("counting", "test", "count", "{}"));
+    pipelines.addAll(extraPipelines);
     String dir = config.getString("framewire.pipelines.dir");
     java.util.Optional<java.nio.file.Path> pipelinesDir =
         dir.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(dir));
