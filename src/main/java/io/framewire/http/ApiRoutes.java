@@ -3,9 +3,14 @@ package io.framewire.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineRegistry;
+import io.framewire.streaming.SessionManager;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -18,14 +23,35 @@ public final class ApiRoutes extends AllDirectives {
   private final PipelineRegistry pipelines;
   private final ObjectMapper mapper;
 
-  public ApiRoutes(PipelineRegistry pipelines, ObjectMapper mapper) {
+  private final ActorSystem<?> system;
+  private final ActorRef<SessionManager.Command> sessions;
+  private final Duration askTimeout;
+
+  public ApiRoutes(PipelineRegistry pipelines, ObjectMapper mapper, ActorSystem<?> system, ActorRef<SessionManager.Command> sessions) {
     this.pipelines = pipelines;
     this.mapper = mapper;
+    this.system = system;
+    this.sessions = sessions;
+    this.askTimeout = VideoStreamRoute.managerAskTimeout(system);
+  }
+
+  /**
+   * 200 {@code {"status":"ok"}} when the SessionManager answers within the ask timeout; 503 when it
+   * does not (then no connection can be admitted either, so a load balancer should look elsewhere).
+   */
+  private Route health() {
+    return onComplete(
+        AskPattern.<SessionManager.Command, Integer>ask(sessions, SessionManager.GetActiveCount::new, askTimeout, system.scheduler()),
+        count -> count.isSuccess()
+            ? complete(StatusCodes.OK, Map.of("status", "ok"), Jackson.marshaller(mapper))
+            : complete(StatusCodes.SERVICE_UNAVAILABLE,
+                Map.of("status", "unavailable", "detail", "the session manager did not answer within " + askTimeout.toMillis() + " ms"),
+                Jackson.marshaller(mapper)));
   }
 
   public Route route() {
     return get(() -> concat(
-        path("health", () -> complete(StatusCodes.OK, Map.of("status", "ok"), Jackson.marshaller(mapper))),
+        path("health", this::health),
         pathPrefix("pipelines", () -> concat(
             pathEndOrSingleSlash(() -> complete(StatusCodes.OK, summaries(), Jackson.marshaller(mapper))),
             path(PathMatchers.segment(), id -> pipelines.get(id)

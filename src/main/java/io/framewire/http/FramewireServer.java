@@ -106,7 +106,7 @@ public final class FramewireServer implements AutoCloseable {
       ObjectMapper mapper = new ObjectMapper();
       AdminAccess admin = new AdminAccess(config.getString("framewire.admin.token"));
       Route routes = Directives.concat(
-          new ApiRoutes(pipelines, mapper).route(),
+          new ApiRoutes(pipelines, mapper, ctx.getSystem(), sessions).route(),
           new WorkbenchRoutes(pipelines, tools, admin, watcher != null, mapper).route(),
           new MetricsRoute(metrics).route(),
           new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route(),
