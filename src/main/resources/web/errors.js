@@ -13,7 +13,8 @@ export const ERROR_MESSAGES = Object.freeze({
   unauthorized: 'You are not allowed to use this stream. Check your access token.',
   forbidden_origin: 'This page is not allowed to connect to the server from its current address.',
   idle_timeout: 'The stream was closed because no frames arrived for a while.',
-  stalled: 'The stream was closed because the connection stopped moving data.',
+  client_stalled: 'The stream was closed because this page stopped reading the server\'s answers.',
+  server_shutting_down: 'The server is restarting. Reconnect in a moment.',
 });
 
 /**

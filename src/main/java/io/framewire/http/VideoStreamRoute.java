@@ -147,9 +147,9 @@ public final class VideoStreamRoute extends AllDirectives {
 
   /** Counts and logs ({@code stream_error}) a connection that got no session. */
   private void recordRefusal(String pipelineId, StreamError error) {
-    metrics.errors.labels(error.code()).inc();
+    metrics.errors.labels(error.code().wire()).inc();
     StreamEvents.log(log, Level.WARN, "stream_error",
-        Map.of("session_id", UUID.randomUUID().toString(), "pipeline_id", pipelineId, "error", error.code()),
+        Map.of("session_id", UUID.randomUUID().toString(), "pipeline_id", pipelineId, "error", error.code().wire()),
         "connection refused {}: {}", error.code(), error.detail());
   }
 

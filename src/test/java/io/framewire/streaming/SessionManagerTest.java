@@ -212,7 +212,7 @@ class SessionManagerTest {
     assertTrue(admitted.tools().isClosed());
     assertEquals(0, pipelines.dag.openStatefulTools());
     awaitActive(manager, 0);
-    assertEquals(1.0, metrics.errors.labels(StreamError.INTERNAL_ERROR).get());
+    assertEquals(1.0, metrics.errors.labels(StreamError.INTERNAL_ERROR.wire()).get());
 
     admit(manager, "echo"); // the manager itself is unharmed
     assertEquals(1, activeCount(manager));
