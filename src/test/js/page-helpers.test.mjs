@@ -8,7 +8,7 @@ test('every protocol error code has its own sentence', () => {
   assert.equal(describeError('invalid_pipeline'), 'The selected pipeline is not available.');
   const codes = ['invalid_pipeline', 'invalid_frame', 'frame_too_large', 'invalid_message',
     'pipeline_failure', 'internal_error', 'too_many_sessions', 'unauthorized', 'forbidden_origin',
-    'idle_timeout', 'stalled'];
+    'idle_timeout', 'client_stalled', 'server_shutting_down'];
   const sentences = new Set(codes.map(describeError));
   assert.equal(sentences.size, codes.length);
   for (const code of codes) assert.ok(ERROR_MESSAGES[code]);

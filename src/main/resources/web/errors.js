@@ -14,7 +14,9 @@ export const ERROR_MESSAGES = Object.freeze({
   forbidden_origin: 'This page is not allowed to connect to the server from its current address.',
   server_shutting_down: 'The server is restarting.',
   idle_timeout: 'The stream was closed because no frames arrived for a while.',
-  stalled: 'The stream was closed because the connection stopped moving data.',
+  client_stalled: 'The stream was closed because this page stopped reading the server\'s answers.',
+  source_not_found: 'There is no live source with that id (it may have been deleted).',
+  source_stopped: 'The live source was deleted, or the server is stopping.',
 });
 
 /**

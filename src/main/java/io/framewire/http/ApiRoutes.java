@@ -3,10 +3,15 @@ package io.framewire.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineRegistry;
+import io.framewire.streaming.SessionManager;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -21,20 +26,49 @@ public final class ApiRoutes extends AllDirectives {
 
   private final PipelineRegistry pipelines;
   private final ObjectMapper mapper;
+  private final ActorSystem<?> system;
+  private final ActorRef<SessionManager.Command> sessions;
+  private final Duration askTimeout;
   private final Supplier<Map<String, Object>> clusterView;
 
-  public ApiRoutes(PipelineRegistry pipelines, ObjectMapper mapper) {
-    this(pipelines, mapper, null);
-  }
-
-  /** @param clusterView the node's cluster view for /health (null for a single process) */
-  public ApiRoutes(PipelineRegistry pipelines, ObjectMapper mapper, Supplier<Map<String, Object>> clusterView) {
+  /**
+   * @param sessions asked by {@code /health}: a server whose session manager does not answer admits
+   *     no connection either
+   * @param clusterView the node's cluster view for {@code /health} (null for a single process)
+   */
+  public ApiRoutes(
+      PipelineRegistry pipelines,
+      ObjectMapper mapper,
+      ActorSystem<?> system,
+      ActorRef<SessionManager.Command> sessions,
+      Supplier<Map<String, Object>> clusterView) {
     this.pipelines = pipelines;
     this.mapper = mapper;
+    this.system = system;
+    this.sessions = sessions;
+    this.askTimeout = VideoStreamRoute.managerAskTimeout(system);
     this.clusterView = clusterView;
   }
 
-  private Map<String, Object> health() {
+  /**
+   * {@code GET /health} alone (also served on the management port): 200 {@code {"status":"ok"}}
+   * (plus the cluster view on a cluster node) when the SessionManager answers within the ask timeout;
+   * 503 when it does not (then no connection can be admitted either, so a load balancer should look
+   * elsewhere).
+   */
+  public Route healthRoute() {
+    return get(() -> path("health", () -> onComplete(
+        AskPattern.<SessionManager.Command, Integer>ask(
+            sessions, SessionManager.GetActiveCount::new, askTimeout, system.scheduler()),
+        count -> count.isSuccess()
+            ? complete(StatusCodes.OK, healthy(), Jackson.marshaller(mapper))
+            : complete(StatusCodes.SERVICE_UNAVAILABLE,
+                Map.of("status", "unavailable",
+                    "detail", "the session manager did not answer within " + askTimeout.toMillis() + " ms"),
+                Jackson.marshaller(mapper)))));
+  }
+
+  private Map<String, Object> healthy() {
     if (clusterView == null) {
       return Map.of("status", "ok");
     }
@@ -44,20 +78,14 @@ public final class ApiRoutes extends AllDirectives {
     return health;
   }
 
-  /** {@code GET /health} alone (also served on the management port). */
-  public Route healthRoute() {
-    return get(() -> path("health", () -> complete(StatusCodes.OK, health(), Jackson.marshaller(mapper))));
-  }
-
   public Route route() {
-    return concat(healthRoute(), get(() -> concat(
-        pathPrefix("pipelines", () -> concat(
-            pathEndOrSingleSlash(() -> complete(StatusCodes.OK, summaries(), Jackson.marshaller(mapper))),
-            path(PathMatchers.segment(), id -> pipelines.get(id)
-                .map(p -> complete(StatusCodes.OK, p, Jackson.<PipelineDefinition>marshaller(mapper)))
-                .orElseGet(() -> complete(StatusCodes.NOT_FOUND,
-                    Map.of("error", "not_found", "detail", "no pipeline with id '" + id + "'"),
-                    Jackson.marshaller(mapper)))))))));
+    return concat(healthRoute(), get(() -> pathPrefix("pipelines", () -> concat(
+        pathEndOrSingleSlash(() -> complete(StatusCodes.OK, summaries(), Jackson.marshaller(mapper))),
+        path(PathMatchers.segment(), id -> pipelines.get(id)
+            .map(p -> complete(StatusCodes.OK, p, Jackson.<PipelineDefinition>marshaller(mapper)))
+            .orElseGet(() -> complete(StatusCodes.NOT_FOUND,
+                Map.of("error", "not_found", "detail", "no pipeline with id '" + id + "'"),
+                Jackson.marshaller(mapper))))))));
   }
 
   private List<Map<String, Object>> summaries() {

@@ -3,6 +3,7 @@ package io.framewire.http;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -17,6 +18,20 @@ import org.slf4j.LoggerFactory;
  * framewire.jar run PIPELINE_ID INPUT} runs a pipeline over a video file or stream (docs/sources.md).
  */
 public final class App {
+
+  static final String USAGE = """
+      Usage: java -jar framewire.jar                 start the server
+             java -jar framewire.jar run PIPELINE_ID INPUT [--stride N] [--max-frames N] [--output FILE]
+                                                     a pipeline over a video file or stream (docs/sources.md)
+             java -jar framewire.jar bench --help    the load tool (docs/benchmarks.md)
+             java -jar framewire.jar echo-server     bare WebSocket echo baseline
+             java -jar framewire.jar --help          this text
+
+      The server is configured by environment variables (or -D system properties; every setting
+      is in docs/configuration.md), e.g.:
+        HTTP_HOST=0.0.0.0 HTTP_PORT=9000 java -jar framewire.jar
+        PIPELINES_DIR=./pipelines java -cp framewire.jar:my-tools.jar io.framewire.http.App
+      """;
 
   private App() {}
 
@@ -33,6 +48,17 @@ public final class App {
     }
     if (args.length > 0 && args[0].equals("echo-server")) {
       io.framewire.bench.BareEchoServer.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0) {
+      // The server takes no arguments (configuration is application.conf and environment
+      // variables): anything else is a typo or a question, answered without binding a port.
+      boolean help = Set.of("--help", "-h", "help").contains(args[0]);
+      if (!help) {
+        System.err.println("framewire: unknown argument '" + args[0] + "'");
+      }
+      (help ? System.out : System.err).print(USAGE);
+      System.exit(help ? 0 : 2);
       return;
     }
     // Not a static field: `run` configures logging for itself before anything creates a logger.

@@ -164,7 +164,8 @@ public final class FramewireServer implements AutoCloseable {
       });
       ObjectMapper mapper = new ObjectMapper();
       AdminAccess admin = new AdminAccess(config.getString("framewire.admin.token"));
-      ApiRoutes api = cluster == null ? new ApiRoutes(pipelines, mapper) : new ApiRoutes(pipelines, mapper, cluster::health);
+      ApiRoutes api = new ApiRoutes(
+          pipelines, mapper, ctx.getSystem(), sessions, cluster == null ? null : cluster::health);
       // A worker-only node serves health and metrics (for its supervisor and Prometheus), no sessions.
       Route routes = clusterSettings.isFront()
           ? Directives.concat(

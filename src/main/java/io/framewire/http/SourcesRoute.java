@@ -165,7 +165,7 @@ public final class SourcesRoute extends AllDirectives {
    */
   private Flow<Message, Message, NotUsed> watcherFlow(String id, Optional<SourceManager.Watched> watched) {
     if (watched.isEmpty()) {
-      String error = AnswerEncoder.encode(new StreamError("source_not_found", "no live source with id '" + id + "'"));
+      String error = AnswerEncoder.encode(new StreamError(StreamError.Code.SOURCE_NOT_FOUND, "no live source with id '" + id + "'"));
       return Flow.fromSinkAndSource(Sink.ignore(), Source.single(TextMessage.create(error)));
     }
     SourceStats stats = watched.get().stats();
@@ -183,7 +183,7 @@ public final class SourcesRoute extends AllDirectives {
   }
 
   static final String SOURCE_STOPPED = AnswerEncoder.encode(
-      new StreamError("source_stopped", "the source was deleted or the server is stopping"));
+      new StreamError(StreamError.Code.SOURCE_STOPPED, "the source was deleted or the server is stopping"));
 
   private static Optional<String> header(HttpRequest request, String name) {
     return request.getHeader(name).map(HttpHeader::value);

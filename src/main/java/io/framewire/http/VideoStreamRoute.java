@@ -44,7 +44,6 @@ import org.slf4j.event.Level;
 public final class VideoStreamRoute extends AllDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(VideoStreamRoute.class);
-  private static final Duration ADMIT_TIMEOUT = Duration.ofSeconds(5);
 
   private final ActorSystem<?> system;
   private final ActorRef<SessionManager.Command> sessions;
@@ -53,6 +52,7 @@ public final class VideoStreamRoute extends AllDirectives {
   private final FrameValidator validator;
   private final StreamMetrics metrics;
   private final StreamAccess access;
+  private final Duration askTimeout;
 
   public VideoStreamRoute(
       ActorSystem<?> system,
@@ -67,6 +67,12 @@ public final class VideoStreamRoute extends AllDirectives {
     this.validator = FrameValidator.of(settings);
     this.metrics = metrics;
     this.access = new StreamAccess(settings);
+    this.askTimeout = managerAskTimeout(system);
+  }
+
+  /** {@code framewire.stream.manager-ask-timeout-ms}: how long a connection (or /health) waits for the SessionManager. */
+  static Duration managerAskTimeout(ActorSystem<?> system) {
+    return Duration.ofMillis(system.settings().config().getLong("framewire.stream.manager-ask-timeout-ms"));
   }
 
   public Route route() {
@@ -111,10 +117,13 @@ public final class VideoStreamRoute extends AllDirectives {
           "missing query parameter pipeline_id; connect to /ws/video/stream?pipeline_id=ID"))));
     }
     String id = pipelineId.get();
-    return onSuccess(
+    return onComplete(
         AskPattern.<SessionManager.Command, SessionManager.AdmitReply>ask(
-            sessions, replyTo -> new SessionManager.Admit(id, timings, replyTo), ADMIT_TIMEOUT, system.scheduler()),
-        reply -> complete(upgrade.handleMessagesWith(flowFor(id, reply))));
+            sessions, replyTo -> new SessionManager.Admit(id, timings, replyTo), askTimeout, system.scheduler()),
+        reply -> complete(upgrade.handleMessagesWith(reply.isSuccess()
+            ? flowFor(id, reply.get())
+            // The manager did not answer: the client still gets the protocol's error, not an HTTP 500.
+            : refuse(id, StreamError.internalError()))));
   }
 
   private Flow<Message, Message, NotUsed> flowFor(String pipelineId, SessionManager.AdmitReply reply) {
@@ -138,9 +147,9 @@ public final class VideoStreamRoute extends AllDirectives {
 
   /** Counts and logs ({@code stream_error}) a connection that got no session. */
   private void recordRefusal(String pipelineId, StreamError error) {
-    metrics.errors.labels(error.code()).inc();
+    metrics.errors.labels(error.code().wire()).inc();
     StreamEvents.log(log, Level.WARN, "stream_error",
-        Map.of("session_id", UUID.randomUUID().toString(), "pipeline_id", pipelineId, "error", error.code()),
+        Map.of("session_id", UUID.randomUUID().toString(), "pipeline_id", pipelineId, "error", error.code().wire()),
         "connection refused {}: {}", error.code(), error.detail());
   }
 

@@ -45,7 +45,7 @@ public final class AggregateStage {
         .limitWeighted(limit, chunk -> (long) chunk.size())
         .fold(ByteString.emptyByteString(), ByteString::concat)
         .<Inbound>map(all -> new Inbound.Bytes(all.toArrayUnsafe()))
-        .recover(StreamLimitReachedException.class, validator::fragmentedTooLarge)
+        .recover(StreamLimitReachedException.class, validator::streamedTooLarge)
         .recover(Throwable.class, () -> StreamError.invalidMessage("the message could not be read completely"));
   }
 }

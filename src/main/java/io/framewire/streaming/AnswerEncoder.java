@@ -36,7 +36,7 @@ public final class AnswerEncoder {
         json.writeNumberField("max_fps", s.maxFps());
         json.writeNumberField("drop_rate", s.dropRate());
       } else if (answer instanceof StreamError e) {
-        json.writeStringField("error", e.code());
+        json.writeStringField("error", e.code().wire());
         json.writeStringField("detail", e.detail());
       }
       json.writeEndObject();

@@ -57,9 +57,12 @@ public final class FrameValidator {
     return StreamError.frameTooLarge("frame of " + size + " bytes exceeds the limit of " + maxFrameBytes + " bytes");
   }
 
-  /** The error for a fragmented message that grew past the byte limit while it was assembled. */
-  public StreamError fragmentedTooLarge() {
-    return StreamError.frameTooLarge("fragmented frame exceeds the limit of " + maxFrameBytes + " bytes");
+  /**
+   * The error for a message that grew past the byte limit while it was read in parts. pekko-http
+   * streams both a fragmented message and one large unfragmented frame, so the wording fits both.
+   */
+  public StreamError streamedTooLarge() {
+    return StreamError.frameTooLarge("frame exceeds the limit of " + maxFrameBytes + " bytes; it was not read past the limit");
   }
 
   public int maxFrameBytes() {

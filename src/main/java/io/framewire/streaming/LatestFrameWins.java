@@ -16,24 +16,39 @@ public final class LatestFrameWins {
   private LatestFrameWins() {}
 
   /**
-   * What the pipeline stage gets: the frame to run (or the error that ends the session), after the
-   * {@code droppedCount} superseded frames numbered from {@code firstDropped}.
+   * What the pipeline stage gets, after the {@code droppedCount} superseded frames numbered from
+   * {@code firstDropped}: a frame to run ({@link Run}) or the error that ends the session ({@link End}).
    */
-  public record Batch(long firstDropped, int droppedCount, Frame latest, StreamError error) {
+  public sealed interface Batch permits Run, End {
+
+    long firstDropped();
+
+    int droppedCount();
 
     static Batch of(Inbound in) {
-      return in instanceof Frame frame ? new Batch(frame.index(), 0, frame, null) : new Batch(0, 0, null, (StreamError) in);
+      return in instanceof Frame frame ? new Run(frame.index(), 0, frame) : new End(0, 0, (StreamError) in);
     }
 
-    Batch supersededBy(Inbound in) {
-      if (error != null) {
-        return this; // the session is ending; nothing after the error matters
-      }
+    /** This batch after {@code in} arrived while the pipeline was busy. */
+    Batch supersededBy(Inbound in);
+  }
+
+  /** Run {@code latest}, answering the superseded frames {@code dropped} first. */
+  public record Run(long firstDropped, int droppedCount, Frame latest) implements Batch {
+    @Override
+    public Batch supersededBy(Inbound in) {
       long first = droppedCount == 0 ? latest.index() : firstDropped;
-      if (in instanceof Frame frame) {
-        return new Batch(first, droppedCount + 1, frame, null);
-      }
-      return new Batch(first, droppedCount + 1, null, (StreamError) in);
+      return in instanceof Frame frame
+          ? new Run(first, droppedCount + 1, frame)
+          : new End(first, droppedCount + 1, (StreamError) in);
+    }
+  }
+
+  /** Answer the superseded frames {@code dropped}, then {@code error}, which ends the session. */
+  public record End(long firstDropped, int droppedCount, StreamError error) implements Batch {
+    @Override
+    public Batch supersededBy(Inbound in) {
+      return this; // the session is ending; nothing after the error matters
     }
   }
 

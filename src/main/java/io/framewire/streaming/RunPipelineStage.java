@@ -36,7 +36,7 @@ public final class RunPipelineStage {
     return Flow.<LatestFrameWins.Batch>create()
         .mapAsync(1, batch -> run(batch, runner, frameTimeout, session))
         .mapConcat(answers -> answers)
-        .takeWhile(answer -> !(answer instanceof StreamError), true)
+        .via(StreamError.upToFirstError())
         .named("run-pipeline");
   }
 
@@ -46,15 +46,15 @@ public final class RunPipelineStage {
     for (int i = 0; i < batch.droppedCount(); i++) {
       answers.add(new Answer.Dropped(batch.firstDropped() + i));
     }
-    if (batch.latest() == null) {
-      if (batch.droppedCount() > 0) {
-        session.tell(new SessionActor.FramesDropped(batch.droppedCount()));
+    if (batch instanceof LatestFrameWins.End end) {
+      if (end.droppedCount() > 0) {
+        session.tell(new SessionActor.FramesDropped(end.droppedCount()));
       }
-      session.tell(new SessionActor.ErrorSent(batch.error()));
-      answers.add(batch.error());
+      session.tell(new SessionActor.ErrorSent(end.error()));
+      answers.add(end.error());
       return CompletableFuture.completedFuture(answers);
     }
-    Frame frame = batch.latest();
+    Frame frame = ((LatestFrameWins.Run) batch).latest();
     long start = System.nanoTime();
     CompletableFuture<Map<String, Object>> result;
     try {

@@ -185,9 +185,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   private Behavior<Command> onErrorSent(ErrorSent sent) {
     errorSent = true;
     StreamError error = sent.error();
-    metrics.errors.labels(error.code()).inc();
-    String eventType = StreamError.PIPELINE_FAILURE.equals(error.code()) ? "stream_pipeline_error" : "stream_error";
-    logEvent(Level.WARN, eventType, Map.of("error", error.code()), "session error {}: {}", error.code(), error.detail());
+    metrics.errors.labels(error.code().wire()).inc();
+    String eventType = error.code() == StreamError.Code.PIPELINE_FAILURE ? "stream_pipeline_error" : "stream_error";
+    logEvent(Level.WARN, eventType, Map.of("error", error.code().wire()), "session error {}: {}", error.code(), error.detail());
     return this;
   }
 
@@ -206,8 +206,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     if (control != null && !connectionClosed && !errorSent) {
       // Stopped by a failure or from outside while the client is still connected: end its stream too.
       StreamError error = StreamError.internalError();
-      metrics.errors.labels(error.code()).inc();
-      logEvent(Level.ERROR, "stream_error", Map.of("error", error.code()),
+      metrics.errors.labels(error.code().wire()).inc();
+      logEvent(Level.ERROR, "stream_error", Map.of("error", error.code().wire()),
           "session stopped unexpectedly; closing its connection");
       control.tell(error);
     }

@@ -40,7 +40,7 @@ public final class SessionFlow {
           session.tell(new SessionActor.StreamStarted(ref, shutdown));
           return NotUsed.getInstance();
         })
-        .takeWhile(answer -> !(answer instanceof StreamError), true);
+        .via(StreamError.<Answer>upToFirstError());
     return Flow.<Message>create()
         .via(AggregateStage.flow(validator))
         // No message from the client for the idle timeout: that error, answered like any other, ends the session.

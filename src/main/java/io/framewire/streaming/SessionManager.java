@@ -62,7 +62,12 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
   /** As {@link #create(VideoFilePipelineService, StreamSettings, StreamMetrics)} with another session start timeout (tests). */
   static Behavior<Command> create(
       VideoFilePipelineService pipelines, StreamSettings settings, StreamMetrics metrics, Duration sessionStartTimeout) {
-    return Behaviors.setup(ctx -> new SessionManager(ctx, pipelines, settings, metrics, sessionStartTimeout));
+    // Supervised: an unexpected exception while handling one message (one connection's admission)
+    // is logged and that message dropped; the manager keeps its state (the open sessions, its
+    // children) and goes on admitting. Stopping or restarting would lose every open session.
+    return Behaviors.supervise(
+            Behaviors.<Command>setup(ctx -> new SessionManager(ctx, pipelines, settings, metrics, sessionStartTimeout)))
+        .onFailure(SupervisorStrategy.resume());
   }
 
   private final VideoFilePipelineService pipelines;

@@ -5,25 +5,74 @@ package io.framewire.streaming;
  * before the server closes the session. {@code detail} is a short sentence for people; it never
  * holds a stack trace or an exception class name.
  */
-public record StreamError(String code, String detail) implements Answer, Inbound {
+public record StreamError(StreamError.Code code, String detail) implements Answer, Inbound {
 
-  public static final String INVALID_PIPELINE = "invalid_pipeline";
-  public static final String TOO_MANY_SESSIONS = "too_many_sessions";
-  public static final String INVALID_MESSAGE = "invalid_message";
-  public static final String INVALID_FRAME = "invalid_frame";
-  public static final String FRAME_TOO_LARGE = "frame_too_large";
-  public static final String PIPELINE_FAILURE = "pipeline_failure";
-  public static final String INTERNAL_ERROR = "internal_error";
-  /** Refused before the upgrade (HTTP 403): the browser origin is not allowed. */
-  public static final String FORBIDDEN_ORIGIN = "forbidden_origin";
-  /** Refused before the upgrade (HTTP 401): the auth token is missing or wrong. */
-  public static final String UNAUTHORIZED = "unauthorized";
-  /** The client stopped reading answers for longer than the stall timeout; it is disconnected (it would not read a message). */
-  public static final String CLIENT_STALLED = "client_stalled";
-  /** No message from the client for longer than the idle timeout. */
-  public static final String IDLE_TIMEOUT = "idle_timeout";
-  /** The server is stopping: in-flight frames were answered, the session closes. */
-  public static final String SERVER_SHUTTING_DOWN = "server_shutting_down";
+  /** Every error code of the protocol (docs/protocol.md), with the string sent on the wire. */
+  public enum Code {
+    INVALID_PIPELINE("invalid_pipeline"),
+    TOO_MANY_SESSIONS("too_many_sessions"),
+    INVALID_MESSAGE("invalid_message"),
+    INVALID_FRAME("invalid_frame"),
+    FRAME_TOO_LARGE("frame_too_large"),
+    PIPELINE_FAILURE("pipeline_failure"),
+    INTERNAL_ERROR("internal_error"),
+    /** Refused before the upgrade (HTTP 403): the browser origin is not allowed. */
+    FORBIDDEN_ORIGIN("forbidden_origin"),
+    /** Refused before the upgrade (HTTP 401): the auth token is missing or wrong. */
+    UNAUTHORIZED("unauthorized"),
+    /** The client stopped reading answers for longer than the stall timeout; it is disconnected (it would not read a message). */
+    CLIENT_STALLED("client_stalled"),
+    /** No message from the client for longer than the idle timeout. */
+    IDLE_TIMEOUT("idle_timeout"),
+    /** The server is stopping: in-flight frames were answered, the session closes. */
+    SERVER_SHUTTING_DOWN("server_shutting_down"),
+    /** A watcher of /ws/sources/{id} named no live source. */
+    SOURCE_NOT_FOUND("source_not_found"),
+    /** The live source a watcher follows was deleted, or the server is stopping. */
+    SOURCE_STOPPED("source_stopped");
+
+    private final String wire;
+
+    Code(String wire) {
+      this.wire = wire;
+    }
+
+    /** The code as clients see it in {@code {"error": …}}, and as the {@code error} metric label. */
+    public String wire() {
+      return wire;
+    }
+
+    @Override
+    public String toString() {
+      return wire;
+    }
+  }
+
+  public static final Code INVALID_PIPELINE = Code.INVALID_PIPELINE;
+  public static final Code TOO_MANY_SESSIONS = Code.TOO_MANY_SESSIONS;
+  public static final Code INVALID_MESSAGE = Code.INVALID_MESSAGE;
+  public static final Code INVALID_FRAME = Code.INVALID_FRAME;
+  public static final Code FRAME_TOO_LARGE = Code.FRAME_TOO_LARGE;
+  public static final Code PIPELINE_FAILURE = Code.PIPELINE_FAILURE;
+  public static final Code INTERNAL_ERROR = Code.INTERNAL_ERROR;
+  public static final Code FORBIDDEN_ORIGIN = Code.FORBIDDEN_ORIGIN;
+  public static final Code UNAUTHORIZED = Code.UNAUTHORIZED;
+  public static final Code CLIENT_STALLED = Code.CLIENT_STALLED;
+  public static final Code IDLE_TIMEOUT = Code.IDLE_TIMEOUT;
+  public static final Code SERVER_SHUTTING_DOWN = Code.SERVER_SHUTTING_DOWN;
+
+  public StreamError {
+    java.util.Objects.requireNonNull(code, "code");
+  }
+
+  /**
+   * The one "take while not an error" operator of the session's stream: passes elements up to and
+   * including the first {@code StreamError} (so the error is still answered), then completes and
+   * cancels upstream.
+   */
+  public static <T> org.apache.pekko.stream.javadsl.Flow<T, T, org.apache.pekko.NotUsed> upToFirstError() {
+    return org.apache.pekko.stream.javadsl.Flow.<T>create().takeWhile(e -> !(e instanceof StreamError), true);
+  }
 
   public static StreamError invalidPipeline(String detail) {
     return new StreamError(INVALID_PIPELINE, detail);
@@ -70,6 +119,6 @@ public record StreamError(String code, String detail) implements Answer, Inbound
 
   /** Errors caused by the server side (the pipeline or framewire itself) rather than by the client's input. */
   public boolean isServerSide() {
-    return PIPELINE_FAILURE.equals(code) || INTERNAL_ERROR.equals(code);
+    return code == Code.PIPELINE_FAILURE || code == Code.INTERNAL_ERROR;
   }
 }

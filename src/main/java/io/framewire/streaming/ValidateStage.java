@@ -16,7 +16,7 @@ public final class ValidateStage {
         .map(in -> in instanceof Frame frame
             ? validator.validate(frame.index(), frame.bytes()).<Inbound>map(e -> e).orElse(frame)
             : in)
-        .takeWhile(in -> !(in instanceof StreamError), true)
+        .via(StreamError.upToFirstError())
         .named("validate");
   }
 }

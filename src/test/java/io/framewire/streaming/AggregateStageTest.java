@@ -98,7 +98,7 @@ class AggregateStageTest extends StageTestSupport {
     data.expectCancellation(); // the rest of the message is never read or held
     StreamError error = assertInstanceOf(StreamError.class, probes.second().expectNext());
     assertEquals(StreamError.FRAME_TOO_LARGE, error.code());
-    assertEquals("fragmented frame exceeds the limit of 1000 bytes", error.detail());
+    assertEquals("frame exceeds the limit of 1000 bytes; it was not read past the limit", error.detail());
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.framewire.streaming;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,7 +47,7 @@ class LatestFrameWinsTest extends StageTestSupport {
     probes.second().request(1);
     Frame f0 = frame(0);
     probes.first().sendNext(f0);
-    assertEquals(new LatestFrameWins.Batch(0, 0, f0, null), probes.second().expectNext());
+    assertEquals(new LatestFrameWins.Run(0, 0, f0), probes.second().expectNext());
   }
 
   @Test
@@ -59,18 +58,18 @@ class LatestFrameWinsTest extends StageTestSupport {
       last = frame(i);
       probes.first().sendNext(last); // sendNext waits for demand: the stage keeps pulling while busy
     }
-    LatestFrameWins.Batch batch = probes.second().requestNext();
+    // A Run (never an End): the variants say which, no field is null.
+    LatestFrameWins.Run batch = assertInstanceOf(LatestFrameWins.Run.class, probes.second().requestNext());
     assertSame(last, batch.latest());
     assertEquals(9, batch.latest().index());
     assertEquals(0, batch.firstDropped());
     assertEquals(9, batch.droppedCount());
-    assertNull(batch.error());
 
     // The next burst starts a new batch: frames 10..12 → latest 12, dropped 10 and 11.
     for (int i = 10; i < 13; i++) {
       probes.first().sendNext(frame(i));
     }
-    LatestFrameWins.Batch next = probes.second().requestNext();
+    LatestFrameWins.Run next = assertInstanceOf(LatestFrameWins.Run.class, probes.second().requestNext());
     assertEquals(12, next.latest().index());
     assertEquals(10, next.firstDropped());
     assertEquals(2, next.droppedCount());
@@ -82,7 +81,7 @@ class LatestFrameWinsTest extends StageTestSupport {
     StreamError error = StreamError.invalidFrame(2, "empty message");
     probes.first().sendNext(frame(0)).sendNext(frame(1)).sendNext(error).sendNext(frame(3));
     LatestFrameWins.Batch batch = probes.second().requestNext();
-    assertEquals(new LatestFrameWins.Batch(0, 2, null, error), batch);
+    assertEquals(new LatestFrameWins.End(0, 2, error), batch);
   }
 
   @Test
@@ -91,6 +90,6 @@ class LatestFrameWinsTest extends StageTestSupport {
     StreamError error = StreamError.invalidMessage("text");
     probes.second().request(1);
     probes.first().sendNext(error);
-    assertEquals(new LatestFrameWins.Batch(0, 0, null, error), probes.second().expectNext());
+    assertEquals(new LatestFrameWins.End(0, 0, error), probes.second().expectNext());
   }
 }

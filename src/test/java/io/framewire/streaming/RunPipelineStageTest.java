@@ -73,7 +73,7 @@ class RunPipelineStageTest extends StageTestSupport {
   void droppedAnswersComeBeforeTheResultAndTheSessionHearsOnce() throws Exception {
     var probes = run(Duration.ofSeconds(5));
     probes.second().request(10);
-    probes.first().sendNext(new LatestFrameWins.Batch(3, 2, frame(5), null));
+    probes.first().sendNext(new LatestFrameWins.Run(3, 2, frame(5)));
     CompletableFuture<Map<String, Object>> running = runner.awaitCall(5);
     probes.second().expectNoMessage(Duration.ofMillis(50)); // nothing before the run ends
     running.complete(Map.of("objects", 2));
@@ -93,8 +93,8 @@ class RunPipelineStageTest extends StageTestSupport {
   void oneFrameRunsAtATime() throws Exception {
     var probes = run(Duration.ofSeconds(5));
     probes.second().request(10);
-    probes.first().sendNext(new LatestFrameWins.Batch(0, 0, frame(0), null));
-    probes.first().sendNext(new LatestFrameWins.Batch(1, 0, frame(1), null));
+    probes.first().sendNext(new LatestFrameWins.Run(0, 0, frame(0)));
+    probes.first().sendNext(new LatestFrameWins.Run(1, 0, frame(1)));
     CompletableFuture<Map<String, Object>> first = runner.awaitCall(0);
     assertNull(runner.calls.poll(100, TimeUnit.MILLISECONDS), "frame 1 must wait for frame 0");
     first.complete(Map.of());
@@ -107,7 +107,7 @@ class RunPipelineStageTest extends StageTestSupport {
   void aFailedRunIsAPipelineFailureThenCompletion() throws Exception {
     var probes = run(Duration.ofSeconds(5));
     probes.second().request(10);
-    probes.first().sendNext(new LatestFrameWins.Batch(0, 1, frame(1), null));
+    probes.first().sendNext(new LatestFrameWins.Run(0, 1, frame(1)));
     runner.awaitCall(1).completeExceptionally(
         new PipelineFailure("detector", new IllegalStateException("model not loaded")));
     assertEquals(new Answer.Dropped(0), probes.second().expectNext());
@@ -140,7 +140,7 @@ class RunPipelineStageTest extends StageTestSupport {
   void anUnexpectedFailureIsAnInternalErrorWithoutDetailsOfIt() throws Exception {
     var probes = run(Duration.ofSeconds(5));
     probes.second().request(10);
-    probes.first().sendNext(new LatestFrameWins.Batch(0, 0, frame(0), null));
+    probes.first().sendNext(new LatestFrameWins.Run(0, 0, frame(0)));
     runner.awaitCall(0).completeExceptionally(new NullPointerException("oops"));
     assertEquals(StreamError.internalError(), probes.second().expectNext());
     probes.second().expectComplete();
@@ -152,7 +152,7 @@ class RunPipelineStageTest extends StageTestSupport {
     var probes = probe(RunPipelineStage.flow((index, bytes) -> {
       throw new IllegalStateException("boom");
     }, Duration.ofSeconds(5), session.ref()));
-    probes.first().sendNext(new LatestFrameWins.Batch(0, 0, frame(0), null));
+    probes.first().sendNext(new LatestFrameWins.Run(0, 0, frame(0)));
     assertEquals(StreamError.internalError(), probes.second().requestNext());
     probes.second().expectComplete();
   }
@@ -161,7 +161,7 @@ class RunPipelineStageTest extends StageTestSupport {
   void aRunThatNeverEndsIsAPipelineFailureAfterTheTimeout() throws Exception {
     var probes = run(Duration.ofMillis(200));
     probes.second().request(10);
-    probes.first().sendNext(new LatestFrameWins.Batch(7, 0, frame(7), null));
+    probes.first().sendNext(new LatestFrameWins.Run(7, 0, frame(7)));
     runner.awaitCall(7); // and never completed
     StreamError error = assertInstanceOf(StreamError.class, probes.second().expectNext(Duration.ofSeconds(3)));
     assertEquals(StreamError.pipelineFailure(
@@ -175,7 +175,7 @@ class RunPipelineStageTest extends StageTestSupport {
     var probes = run(Duration.ofSeconds(5));
     StreamError error = StreamError.invalidFrame(2, "empty message");
     probes.second().request(10);
-    probes.first().sendNext(new LatestFrameWins.Batch(0, 2, null, error));
+    probes.first().sendNext(new LatestFrameWins.End(0, 2, error));
     assertEquals(new Answer.Dropped(0), probes.second().expectNext());
     assertEquals(new Answer.Dropped(1), probes.second().expectNext());
     assertEquals(error, probes.second().expectNext());

@@ -75,6 +75,17 @@ class SessionManagerTest {
   }
 
   @Test
+  void anExceptionWhileHandlingOneMessageNeitherStopsTheManagerNorLosesItsSessions() {
+    ActorRef<SessionManager.Command> manager = manager();
+    admit(manager, "echo");
+    // A message the handler throws on (a null reply-to: its tell fails), standing for any bug in it.
+    manager.tell(new SessionManager.Admit("no-such-pipeline", null));
+    assertEquals(1, activeCount(manager), "still answering, with its state");
+    admit(manager, "echo");
+    assertEquals(2, activeCount(manager));
+  }
+
+  @Test
   void admitsUpToTheLimitAndRejectsTheNextWithTooManySessions() {
     ActorRef<SessionManager.Command> manager = manager();
     assertEquals(0, activeCount(manager));
@@ -201,7 +212,7 @@ class SessionManagerTest {
     assertTrue(admitted.tools().isClosed());
     assertEquals(0, pipelines.dag.openStatefulTools());
     awaitActive(manager, 0);
-    assertEquals(1.0, metrics.errors.labels(StreamError.INTERNAL_ERROR).get());
+    assertEquals(1.0, metrics.errors.labels(StreamError.INTERNAL_ERROR.wire()).get());
 
     admit(manager, "echo"); // the manager itself is unharmed
     assertEquals(1, activeCount(manager));

@@ -34,7 +34,7 @@ public final class TestServer implements AutoCloseable {
 
   /** @param settings overrides of application.conf paths, e.g. {@code framewire.stream.max-sessions} */
   public static TestServer start(Map<String, Object> settings) {
-    return new TestServer(settings, List.of());
+    return new TestServer(settings, List.of(), List.of());
   }
 
   /**
@@ -42,10 +42,18 @@ public final class TestServer implements AutoCloseable {
    * models (the server then owns, starts and closes its model registry).
    */
   public static TestServer start(Map<String, Object> settings, List<ToolPlugin> extraPlugins) {
-    return new TestServer(settings, extraPlugins);
+    return new TestServer(settings, extraPlugins, List.of());
   }
 
-  private TestServer(Map<String, Object> settings, List<ToolPlugin> extraPlugins) {
+  /**
+   * A server with {@code plugins} added to the ServiceLoader ones and {@code pipelines} added to the
+   * built-in and classpath ones (besides the test pipelines above).
+   */
+  public static TestServer start(Map<String, Object> settings, List<ToolPlugin> plugins, List<PipelineDefinition> pipelines) {
+    return new TestServer(settings, plugins, pipelines);
+  }
+
+  private TestServer(Map<String, Object> settings, List<ToolPlugin> extraPlugins, List<PipelineDefinition> extraPipelines) {
     Map<String, Object> overrides = new java.util.HashMap<>(settings);
     overrides.putIfAbsent("framewire.http.host", "127.0.0.1");
     overrides.putIfAbsent("framewire.http.port", 0);
@@ -60,6 +68,7 @@ public final class TestServer implements AutoCloseable {
     pipelines.add(single("failing", "debug", "fail", "{\"message\":\"camera lens cap is on\"}"));
     pipelines.add(single("hanging", "test", "hang", "{}"));
     pipelines.add(single("counting", "test", "count", "{}"));
+    pipelines.addAll(extraPipelines);
     String dir = config.getString("framewire.pipelines.dir");
     java.util.Optional<java.nio.file.Path> pipelinesDir =
         dir.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(dir));

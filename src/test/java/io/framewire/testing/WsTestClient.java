@@ -86,6 +86,74 @@ public final class WsTestClient implements AutoCloseable {
     }
   }
 
+  /** The next message, typed: a result, a {@code dropped} notice, a {@code slow_down} warning or an error. */
+  public Answer nextAnswer() {
+    return new Answer(next());
+  }
+
+  /**
+   * One message of the streaming protocol (docs/protocol.md) with typed accessors. Exactly one of
+   * {@link #isResult}, {@link #isDropped}, {@link #isSlowDown}, {@link #isError} is true.
+   */
+  public record Answer(JsonNode json) {
+
+    /** The frame this answers, or -1 for messages about no frame ({@code slow_down}, most errors). */
+    public long frameIndex() {
+      return json.has("frame_index") ? json.get("frame_index").asLong() : -1;
+    }
+
+    public boolean isResult() {
+      return json.has("result");
+    }
+
+    public boolean isDropped() {
+      return json.path("dropped").asBoolean(false);
+    }
+
+    public boolean isSlowDown() {
+      return "slow_down".equals(json.path("warning").asText(null));
+    }
+
+    public boolean isError() {
+      return json.has("error");
+    }
+
+    /** The pipeline's result; fails the test (showing the message) if this is not a result. */
+    public JsonNode result() {
+      if (!isResult()) {
+        throw new AssertionError("expected a result, got " + json);
+      }
+      return json.get("result");
+    }
+
+    /** The {@code slow_down} warning's {@code max_fps}; fails the test if this is not one. */
+    public double slowDownMaxFps() {
+      if (!isSlowDown()) {
+        throw new AssertionError("expected slow_down, got " + json);
+      }
+      return json.get("max_fps").asDouble();
+    }
+
+    /** The error code ({@code invalid_frame}, {@code pipeline_failure}, …); fails the test if this is not an error. */
+    public String error() {
+      if (!isError()) {
+        throw new AssertionError("expected an error, got " + json);
+      }
+      return json.get("error").asText();
+    }
+
+    /** The error's detail, for people; fails the test if this is not an error. */
+    public String detail() {
+      error();
+      return json.path("detail").asText();
+    }
+
+    @Override
+    public String toString() {
+      return json.toString();
+    }
+  }
+
   /** The next {@code n} messages. */
   public List<JsonNode> next(int n) {
     List<JsonNode> out = new ArrayList<>();

@@ -1,0 +1,74 @@
+package io.framewire.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.framewire.testing.RawWsClient;
+import io.framewire.testing.TestJpegs;
+import io.framewire.testing.TestServer;
+import java.awt.Color;
+import java.io.IOException;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With framewire's default configuration, a client that never reads has its socket released soon
+ * after the stall is detected, not a minute later (pekko-http's default idle timeout, which was the
+ * only thing that released it: pekko-http cannot even write its close frame to a socket whose
+ * client does not read). StalledReaderTest shortens the idle timeout, so it cannot see this. It
+ * also checks that the setting leaves healthy connections alone: they are pinged more often.
+ */
+class StalledSocketReleaseTest {
+
+  static final byte[] JPEG = TestJpegs.solid(32, 24, Color.GREEN);
+  static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start(Map.of(
+        "framewire.stream.stall-timeout-ms", 500,
+        "pekko.http.server.socket-options.so-send-buffer-size", 4096));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void theSocketOfAStalledClientIsReleasedSecondsAfterTheStallNotAMinute() throws Exception {
+    double stalledBefore = server.server.metrics().errors.labels("client_stalled").get();
+    // The hog's writes block once the server stops reading, so another thread notes when the
+    // server detects the stall (the metric it counts then).
+    java.util.concurrent.CompletableFuture<Long> stalledAt = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      TestServer.await("the stall is detected", () -> server.server.metrics().errors.labels("client_stalled").get() > stalledBefore);
+      return System.nanoTime();
+    });
+    long sent = 0;
+    try (RawWsClient hog = RawWsClient.connect(server.port(), "/ws/video/stream?pipeline_id=echo", Map.of(), 2048)) {
+      assertEquals(101, hog.handshake.status());
+      long deadline = System.nanoTime() + 90_000_000_000L;
+      try {
+        while (true) {
+          hog.sendBinary(JPEG); // blocks once the server stops reading: then only a reset ends it
+          sent++;
+          assertTrue(System.nanoTime() < deadline, "the stalled connection was never dropped (" + sent + " frames)");
+        }
+      } catch (IOException dropped) {
+        // the server dropped the connection
+      }
+    }
+    long releasedAt = System.nanoTime();
+    long afterStallMs = (releasedAt - stalledAt.get(30, java.util.concurrent.TimeUnit.SECONDS)) / 1_000_000;
+    assertTrue(sent > 0);
+    assertEquals(stalledBefore + 1, server.server.metrics().errors.labels("client_stalled").get());
+    long idleTimeoutMs = server.server.system().settings().config().getDuration("pekko.http.server.idle-timeout").toMillis();
+    long pingMs = server.server.system().settings().config()
+        .getDuration("pekko.http.server.websocket.periodic-keep-alive-max-idle").toMillis();
+    assertTrue(idleTimeoutMs <= 20_000 && idleTimeoutMs >= pingMs + 3_000, "idle " + idleTimeoutMs + " ms, pings every " + pingMs + " ms");
+    assertTrue(afterStallMs < idleTimeoutMs + 5_000, "released " + afterStallMs + " ms after the stall was detected");
+    TestServer.await("sessions return to zero", () -> server.activeSessions() == 0);
+  }
+}

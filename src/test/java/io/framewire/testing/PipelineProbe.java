@@ -1,0 +1,81 @@
+package io.framewire.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewire.pipeline.DagPipelineService;
+import io.framewire.pipeline.PipelineDefinition;
+import io.framewire.pipeline.PipelineJson;
+import io.framewire.pipeline.PipelineRegistry;
+import io.framewire.pipeline.SessionTools;
+import io.framewire.tools.ToolPlugin;
+import io.framewire.tools.ToolRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs a pipeline on frames without a server or a socket: the same validation and DAG engine as the
+ * server, one session (so stateful tools keep their state from frame to frame), frames in order.
+ *
+ * <pre>{@code
+ * List<JsonNode> results = PipelineProbe.run(definitionJson, List.of(jpeg1, jpeg2));
+ * }</pre>
+ *
+ * <p>Tools come from the ServiceLoader (the built-ins and every plugin on the test classpath) plus
+ * the given ones. A tool failure fails the call with the pipeline's failure (node id and message).
+ */
+public final class PipelineProbe {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private PipelineProbe() {}
+
+  /** Runs {@code definition} (pipeline JSON) on each JPEG frame; one result per frame, in order. */
+  public static List<JsonNode> run(String definition, List<byte[]> frames, ToolPlugin... plugins) throws Exception {
+    return run(PipelineJson.read(definition), frames, plugins);
+  }
+
+  /** As {@link #run(String, List, ToolPlugin...)}, for a parsed definition. */
+  public static List<JsonNode> run(PipelineDefinition definition, List<byte[]> frames, ToolPlugin... plugins)
+      throws Exception {
+    List<ToolPlugin> all = new ArrayList<>();
+    ServiceLoader.load(ToolPlugin.class).forEach(all::add);
+    all.addAll(List.of(plugins));
+    ToolRegistry tools = ToolRegistry.of(all);
+    PipelineRegistry registry = PipelineRegistry.of(tools, List.of(definition)); // validates
+    ExecutorService pool = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "pipeline-probe");
+      t.setDaemon(true);
+      return t;
+    });
+    try (DagPipelineService service = new DagPipelineService(registry, tools, pool);
+        SessionTools session = service.openSession(definition.id())) {
+      List<JsonNode> results = new ArrayList<>();
+      for (int i = 0; i < frames.size(); i++) {
+        Map<String, Object> payload = new HashMap<>();
+        payload.put("frame_index", (long) i);
+        payload.put("image_bytes", frames.get(i));
+        Map<String, Object> result;
+        try {
+          result = service.runPipeline(session, payload).toCompletableFuture().get(WsTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+          throw new AssertionError("frame " + i + " took longer than " + WsTestClient.TIMEOUT, e);
+        }
+        DagPipelineService.timingsOf(result);
+        results.add(JSON.valueToTree(result));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
