@@ -5,7 +5,7 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.framewire.http.FramewireServer;
+import io.framewire.FramewireServer;
 import io.framewire.pipeline.DagPipelineService;
 import io.framewire.pipeline.FrameFailedException;
 import io.framewire.pipeline.FrameResult;

@@ -65,15 +65,15 @@ public final class SourcesRoute extends AllDirectives {
       SourceSettings settings,
       StreamSettings streamSettings,
       AdminAccess admin,
-      ObjectMapper mapper) {
+      ObjectMapper mapper,
+      java.util.concurrent.Executor encoder) {
     this.system = system;
     this.manager = manager;
     this.settings = settings;
     this.admin = admin;
     this.streamAccess = new StreamAccess(streamSettings);
     this.mapper = mapper;
-    this.encoder = system.dispatchers().lookup(
-        org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(FramewireServer.BLOCKING_DISPATCHER));
+    this.encoder = encoder;
   }
 
   public Route route() {

@@ -2,7 +2,7 @@ package io.framewire.cluster;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.framewire.http.FramewireServer;
+import io.framewire.FramewireServer;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.pipeline.PipelineRegistry;

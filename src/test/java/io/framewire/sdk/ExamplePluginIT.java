@@ -76,7 +76,7 @@ class ExamplePluginIT {
     // 2. Run the server with the plugin jar next to it; the jar's pipelines/ load with the built-ins.
     ProcessBuilder serverCmd = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", serverJar + File.pathSeparator + pluginJar, "io.framewire.http.App");
+        "-cp", serverJar + File.pathSeparator + pluginJar, "io.framewire.App");
     serverCmd.environment().put("HTTP_HOST", "127.0.0.1");
     serverCmd.environment().put("HTTP_PORT", "0");
     serverCmd.redirectErrorStream(true);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.framewire.http.FramewireServer;
+import io.framewire.FramewireServer;
 import io.framewire.pipeline.DagPipelineService;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.pipeline.PipelineRegistry;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.framewire.http.FramewireServer;
+import io.framewire.FramewireServer;
 import io.framewire.testing.TestCertificates;
 import java.io.File;
 import java.io.IOException;
@@ -37,7 +37,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * one is started on the same port (the page must come back by itself), and the page served over
  * HTTPS with a certificate the test makes (the page must stream over {@code wss://}).
  *
- * <p>The restarted servers are separate JVMs ({@code io.framewire.http.App} on this test's class
+ * <p>The restarted servers are separate JVMs ({@code io.framewire.App} on this test's class
  * path), so that the shutdown is the real signal path: CoordinatedShutdown's JVM hook drains the
  * session ({@code server_shutting_down}) and the process exits.
  */
@@ -142,7 +142,7 @@ class BrowserResilienceE2ETest {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // The production logging (JSON lines), not the test configuration that is also on this class path.
-        "-Xmx256m", "-Dlogback.configurationFile=logback.xml", "-cp", classPath, "io.framewire.http.App"));
+        "-Xmx256m", "-Dlogback.configurationFile=logback.xml", "-cp", classPath, "io.framewire.App"));
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.framewire.http.FramewireServer;
+import io.framewire.FramewireServer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.framewire.http.FramewireServer;
+import io.framewire.FramewireServer;
 import io.framewire.testing.StreamServers;
 import java.io.File;
 import java.nio.file.Files;

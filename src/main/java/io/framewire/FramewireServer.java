@@ -1,4 +1,16 @@
-package io.framewire.http;
+package io.framewire;
+
+import io.framewire.http.AdminAccess;
+import io.framewire.http.ApiRoutes;
+import io.framewire.http.ConnectionGuard;
+import io.framewire.http.ConnectionLimits;
+import io.framewire.http.PublicListener;
+import io.framewire.http.MetricsRoute;
+import io.framewire.http.SourcesRoute;
+import io.framewire.http.TlsFiles;
+import io.framewire.http.VideoStreamRoute;
+import io.framewire.http.WebClientRoute;
+import io.framewire.http.WorkbenchRoutes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
@@ -171,7 +183,7 @@ public final class FramewireServer implements AutoCloseable {
           ? Directives.concat(
               api.route(),
               new WorkbenchRoutes(pipelines, tools, admin, watcher != null, mapper).route(),
-              new SourcesRoute(ctx.getSystem(), liveSources, sourceSettings, settings, admin, mapper).route(),
+              new SourcesRoute(ctx.getSystem(), liveSources, sourceSettings, settings, admin, mapper, blocking).route(),
               new MetricsRoute(metrics).route(),
               new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route(),
               new WebClientRoute().route())

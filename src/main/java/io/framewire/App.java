@@ -1,4 +1,4 @@
-package io.framewire.http;
+package io.framewire;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -30,7 +30,7 @@ public final class App {
       The server is configured by environment variables (or -D system properties; every setting
       is in docs/configuration.md), e.g.:
         HTTP_HOST=0.0.0.0 HTTP_PORT=9000 java -jar framewire.jar
-        PIPELINES_DIR=./pipelines java -cp framewire.jar:my-tools.jar io.framewire.http.App
+        PIPELINES_DIR=./pipelines java -cp framewire.jar:my-tools.jar io.framewire.App
       """;
 
   private App() {}
