@@ -2,12 +2,12 @@ package io.framewire;
 
 import io.framewire.http.AdminAccess;
 import io.framewire.http.ApiRoutes;
-import io.framewire.http.ConnectionGuard;
-import io.framewire.http.ConnectionLimits;
-import io.framewire.http.PublicListener;
+import io.framewire.server.ConnectionGuard;
+import io.framewire.server.ConnectionLimits;
+import io.framewire.server.PublicListener;
 import io.framewire.http.MetricsRoute;
 import io.framewire.http.SourcesRoute;
-import io.framewire.http.TlsFiles;
+import io.framewire.server.TlsFiles;
 import io.framewire.http.VideoStreamRoute;
 import io.framewire.http.WebClientRoute;
 import io.framewire.http.WorkbenchRoutes;

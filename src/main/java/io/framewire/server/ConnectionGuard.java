@@ -1,4 +1,4 @@
-package io.framewire.http;
+package io.framewire.server;
 
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.streaming.StreamEvents;

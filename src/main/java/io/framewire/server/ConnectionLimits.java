@@ -1,4 +1,4 @@
-package io.framewire.http;
+package io.framewire.server;
 
 import com.typesafe.config.Config;
 import java.lang.management.ManagementFactory;

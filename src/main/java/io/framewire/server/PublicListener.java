@@ -1,4 +1,4 @@
-package io.framewire.http;
+package io.framewire.server;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

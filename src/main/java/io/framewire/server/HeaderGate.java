@@ -1,4 +1,4 @@
-package io.framewire.http;
+package io.framewire.server;
 
 import java.time.Duration;
 import java.util.ArrayList;
