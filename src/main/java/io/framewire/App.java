@@ -2,7 +2,10 @@ package io.framewire;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
@@ -33,21 +36,37 @@ public final class App {
         PIPELINES_DIR=./pipelines java -cp framewire.jar:my-tools.jar io.framewire.App
       """;
 
+  /**
+   * The subcommands that ship in the jar: name → the class whose {@code main} runs it. Named, not
+   * imported, so the entry point depends on none of them (a command is a main class of its own).
+   */
+  static final Map<String, String> COMMANDS = Map.of(
+      "run", "io.framewire.cli.RunCommand",          // a pipeline over a video file or stream
+      "bench", "io.framewire.bench.LoadTool",        // the load tool
+      "echo-server", "io.framewire.bench.BareEchoServer"); // bare WebSocket echo, the platform baseline
+
   private App() {}
 
+  /** Runs {@code mainClass.main(args)}; what it throws is thrown as if it had been called directly. */
+  static void runCommand(String mainClass, String[] args) throws Exception {
+    Method main = Class.forName(mainClass).getMethod("main", String[].class);
+    try {
+      main.invoke(null, (Object) args);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
+
   public static void main(String[] args) throws Exception {
-    // Tools that ship in the same jar: `run …` (a pipeline over a video file or stream),
-    // `bench …` (load tool), `echo-server …` (platform baseline).
-    if (args.length > 0 && args[0].equals("run")) {
-      io.framewire.cli.RunCommand.main(Arrays.copyOfRange(args, 1, args.length));
-      return;
-    }
-    if (args.length > 0 && args[0].equals("bench")) {
-      io.framewire.bench.LoadTool.main(Arrays.copyOfRange(args, 1, args.length));
-      return;
-    }
-    if (args.length > 0 && args[0].equals("echo-server")) {
-      io.framewire.bench.BareEchoServer.main(Arrays.copyOfRange(args, 1, args.length));
+    // Tools that ship in the same jar run instead of the server (COMMANDS).
+    if (args.length > 0 && COMMANDS.containsKey(args[0])) {
+      runCommand(COMMANDS.get(args[0]), Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length > 0) {

@@ -57,4 +57,25 @@ class AppUsageTest {
     assertTrue(run.err().contains("Usage:"), run.err());
     assertTrue(!run.out().contains("listening"), run.out());
   }
+
+  @Test
+  void benchRunsTheLoadToolWithTheRestOfTheArguments() throws Exception {
+    Run help = app("bench", "--help");
+    assertEquals(0, help.exit(), help.err());
+    assertTrue(help.out().startsWith("usage: bench [options]"), help.out());
+
+    Run typo = app("bench", "--sesions", "2");
+    assertEquals(2, typo.exit(), typo.out() + typo.err());
+    assertTrue(typo.err().contains("bench: unknown option '--sesions'"), typo.err());
+  }
+
+  @Test
+  void everyCommandNamesAPublicStaticMainTheUsageMentions() throws Exception {
+    assertEquals(java.util.Set.of("run", "bench", "echo-server"), App.COMMANDS.keySet());
+    for (var command : App.COMMANDS.entrySet()) {
+      java.lang.reflect.Method main = Class.forName(command.getValue()).getMethod("main", String[].class);
+      assertTrue(java.lang.reflect.Modifier.isStatic(main.getModifiers()), command.toString());
+      assertTrue(App.USAGE.contains("framewire.jar " + command.getKey()), command.getKey());
+    }
+  }
 }

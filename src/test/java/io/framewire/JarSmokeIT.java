@@ -1,4 +1,4 @@
-package io.framewire.http;
+package io.framewire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
