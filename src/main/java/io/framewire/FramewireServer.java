@@ -63,6 +63,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FramewireServer implements AutoCloseable {
 
+  /** After every session ended at shutdown: time for their last bytes to reach the socket. */
+  private static final Duration FLUSH_GRACE = Duration.ofMillis(500);
+
   public static final String BLOCKING_DISPATCHER = "framewire-blocking-dispatcher";
   private static final Logger log = LoggerFactory.getLogger(FramewireServer.class);
 
@@ -288,9 +291,16 @@ public final class FramewireServer implements AutoCloseable {
               log.warn("shutting down: sessions still open after {} ms; closing their connections",
                   drainBudget.toMillis());
             }
-            return Done.getInstance();
+            return timeout == null;
           })
-          .thenCompose(done -> binding.terminate());
+          // Every session ended: its last answers, server_shutting_down and the close frame may still
+          // be on their way to the socket, and cutting now would lose them (seen under load). Give
+          // them a short grace before closing what is left; past the budget, cut at once.
+          .thenCompose(drained -> drained
+              ? CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(
+                      FLUSH_GRACE.toMillis(), TimeUnit.MILLISECONDS))
+                  .thenCompose(v -> binding.terminate())
+              : binding.terminate());
     });
   }
 
