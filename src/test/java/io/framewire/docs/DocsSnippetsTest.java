@@ -34,7 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  *       {@code python3-websockets}), JavaScript with {@code node} as an ES module (with
  *       {@code --experimental-websocket} when this Node has no global {@code WebSocket} without it).
  *   <li>A block whose info string also says {@code fragment} (e.g. {@code ```js fragment}) is part of
- *       a program (it names things the reader supplies) and is not run.
+ *       a program (it names things the reader supplies) and is not run. It must still parse
+ *       ({@code node --check}, {@code python3 -m py_compile}), and a JavaScript fragment's
+ *       {@code import … from './X.js'} lines must link against the page's modules in {@code web/}
+ *       (so a renamed export breaks the build).
  *   <li>The program takes the server's URL from {@code FRAMEWIRE_URL}
  *       ({@code ws://127.0.0.1:PORT/ws/video/stream?pipeline_id=echo} here) and its frames from its
  *       arguments: Python gets the folder of {@code *.jpg} files, JavaScript the files.
@@ -88,7 +91,7 @@ class DocsSnippetsTest {
     }
   }
 
-  static List<Snippet> snippets() throws IOException {
+  static List<Snippet> snippets(boolean fragments) throws IOException {
     List<Snippet> found = new ArrayList<>();
     List<Path> docs;
     try (Stream<Path> listing = Files.list(Path.of("docs"))) {
@@ -101,7 +104,7 @@ class DocsSnippetsTest {
         String[] info = m.group(1).trim().split("\\s+");
         String language = info[0].toLowerCase();
         boolean fragment = List.of(info).contains("fragment");
-        if (RUN.contains(language) && !fragment) {
+        if (RUN.contains(language) && fragment == fragments) {
           int line = (int) text.substring(0, m.start()).lines().count() + 1;
           found.add(new Snippet(doc.getFileName().toString(), line, language, m.group(2)));
         }
@@ -112,11 +115,50 @@ class DocsSnippetsTest {
 
   @TestFactory
   Stream<DynamicTest> everyRunnableSnippetRunsAgainstARealServer() throws IOException {
-    List<Snippet> snippets = snippets();
+    List<Snippet> snippets = snippets(false);
     // docs/client.md's two clients at least; a parser that finds nothing must not pass quietly
     assertTrue(snippets.stream().anyMatch(Snippet::python), "no Python snippet found in docs/: " + snippets);
     assertTrue(snippets.stream().anyMatch(s -> !s.python()), "no JavaScript snippet found in docs/: " + snippets);
     return snippets.stream().map(s -> DynamicTest.dynamicTest(s.toString(), () -> run(s)));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyFragmentParsesAndItsImportsLink() throws IOException {
+    List<Snippet> fragments = snippets(true);
+    assertFalse(fragments.isEmpty(), "no fragment found in docs/ (docs/client.md has the StreamClient one)");
+    return fragments.stream().map(s -> DynamicTest.dynamicTest(s.toString(), () -> check(s)));
+  }
+
+  void check(Snippet snippet) throws Exception {
+    Path dir = Files.createTempDirectory(frameDir.getParent(), "fragment");
+    if (snippet.python()) {
+      Path program = Files.writeString(dir.resolve("fragment.py"), snippet.code());
+      expectExit0(snippet + " does not compile", dir, "/usr/bin/python3", "-m", "py_compile", program.toString());
+      return;
+    }
+    Path program = Files.writeString(dir.resolve("fragment.mjs"), snippet.code());
+    expectExit0(snippet + " does not parse", dir, "node", "--check", program.toString());
+    String imports = snippet.code().lines().filter(l -> l.matches("^import .* from '\\./[\\w-]+\\.js';\\s*$"))
+        .reduce("", (a, b) -> a + b + "\n");
+    if (!imports.isEmpty()) {
+      try (Stream<Path> web = Files.list(Path.of("src/main/resources/web"))) {
+        for (Path f : web.filter(f -> f.toString().endsWith(".js") || f.endsWith("package.json")).toList()) {
+          Files.copy(f, dir.resolve(f.getFileName().toString()));
+        }
+      }
+      Path linker = Files.writeString(dir.resolve("imports.mjs"), imports);
+      expectExit0(snippet + "'s imports do not link against web/", dir, "node", linker.toString());
+    }
+  }
+
+  static void expectExit0(String what, Path dir, String... command) throws Exception {
+    Path out = dir.resolve("check.txt");
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    boolean exited = p.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS);
+    if (!exited) {
+      p.destroyForcibly().waitFor();
+    }
+    assertTrue(exited && p.exitValue() == 0, what + ":\n" + Files.readString(out));
   }
 
   void run(Snippet snippet) throws Exception {
