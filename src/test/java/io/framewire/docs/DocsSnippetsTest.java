@@ -51,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DocsSnippetsTest {
 
   static final long LIMIT_SECONDS = 30;
-  static final Pattern BLOCK = Pattern.compile("^```([^\\n`]*)\\n(.*?)^```\\s*$", Pattern.DOTALL | Pattern.MULTILINE);
+  /** A fenced block, also inside a list item (indented; the indentation is removed from its lines). */
+  static final Pattern BLOCK = Pattern.compile("^( *)```([^\\n`]*)\\n(.*?)^\\1```\\s*$", Pattern.DOTALL | Pattern.MULTILINE);
   static final List<String> RUN = List.of("python", "py", "js", "javascript");
 
   static TestServer server;
@@ -101,12 +102,15 @@ class DocsSnippetsTest {
       String text = Files.readString(doc);
       Matcher m = BLOCK.matcher(text);
       while (m.find()) {
-        String[] info = m.group(1).trim().split("\\s+");
+        String[] info = m.group(2).trim().split("\\s+");
         String language = info[0].toLowerCase();
         boolean fragment = List.of(info).contains("fragment");
         if (RUN.contains(language) && fragment == fragments) {
           int line = (int) text.substring(0, m.start()).lines().count() + 1;
-          found.add(new Snippet(doc.getFileName().toString(), line, language, m.group(2)));
+          String indent = m.group(1);
+          String code = m.group(3).lines().map(l -> l.startsWith(indent) ? l.substring(indent.length()) : l)
+              .reduce("", (a, b) -> a + b + "\n");
+          found.add(new Snippet(doc.getFileName().toString(), line, language, code));
         }
       }
     }
