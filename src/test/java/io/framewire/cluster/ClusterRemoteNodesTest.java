@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewire.cluster.ClusterNodes.Node;
 import io.framewire.testing.TestJpegs;
-import io.framewire.testing.TestServer;
 import io.framewire.testing.WsTestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -217,10 +216,5 @@ class ClusterRemoteNodesTest {
   static int status(int port, String path) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode();
-  }
-
-  @SuppressWarnings("unused")
-  private static void await(String what, java.util.function.BooleanSupplier condition) {
-    TestServer.await(what, condition);
   }
 }

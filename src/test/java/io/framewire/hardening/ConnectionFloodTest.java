@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -79,8 +78,8 @@ class ConnectionFloodTest {
           channel.register(selector, SelectionKey.OP_READ);
         }
         ConnectionGuard guard = server.server.connections();
-        awaitTrue(() -> guard.openFrom(ATTACKER) == flood, Duration.ofSeconds(9),
-            () -> "server holds the flood: " + guard.openFrom(ATTACKER));
+        TestServer.await(() -> "server holds the flood: " + guard.openFrom(ATTACKER), Duration.ofSeconds(9),
+            () -> guard.openFrom(ATTACKER) == flood);
 
         // While all 2,000 are held: an honest client gets /health and a working session at once.
         long start = System.nanoTime();
@@ -104,7 +103,7 @@ class ConnectionFloodTest {
           int closed = awaitAllClosed(selector, flood, Duration.ofSeconds(30));
           assertEquals(flood, closed, "attacker sockets closed by the server");
           assertEquals(flood, refusedTotal(server, "header_timeout"), 0.0);
-          awaitTrue(() -> guard.openFrom(ATTACKER) == 0, Duration.ofSeconds(10), () -> "attacker slots released");
+          TestServer.await(() -> "attacker slots released", Duration.ofSeconds(10), () -> guard.openFrom(ATTACKER) == 0);
 
           // The honest session was upgraded before the deadline: it is not subject to it.
           client.sendBinary(TestJpegs.solid(64, 48, TestJpegs.DARK));
@@ -133,7 +132,7 @@ class ConnectionFloodTest {
           held.add(connectFrom(ATTACKER, server.port()));
         }
         ConnectionGuard guard = server.server.connections();
-        awaitTrue(() -> guard.openFrom(ATTACKER) == 3, Duration.ofSeconds(10), () -> "3 held");
+        TestServer.await(() -> "3 held", Duration.ofSeconds(10), () -> guard.openFrom(ATTACKER) == 3);
         try (Socket fourth = connectFrom(ATTACKER, server.port())) {
           fourth.setSoTimeout(10_000);
           assertEquals(-1, readOrEof(fourth.getInputStream()), "the 4th connection is closed without a byte");
@@ -145,7 +144,7 @@ class ConnectionFloodTest {
 
         // A slot frees when a connection ends.
         held.remove(0).close();
-        awaitTrue(() -> guard.openFrom(ATTACKER) == 2, Duration.ofSeconds(10), () -> "slot released");
+        TestServer.await(() -> "slot released", Duration.ofSeconds(10), () -> guard.openFrom(ATTACKER) == 2);
         try (Socket again = connectFrom(ATTACKER, server.port())) {
           again.setSoTimeout(10_000);
           again.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
@@ -167,7 +166,7 @@ class ConnectionFloodTest {
         Socket a = connectFrom(ATTACKER, server.port());
         Socket b = connectFrom(address("127.0.0.3"), server.port())) {
       ConnectionGuard guard = server.server.connections();
-      awaitTrue(() -> guard.openTotal() == 2, Duration.ofSeconds(10), () -> "2 held");
+      TestServer.await(() -> "2 held", Duration.ofSeconds(10), () -> guard.openTotal() == 2);
       try (Socket third = connectFrom(address("127.0.0.4"), server.port())) {
         third.setSoTimeout(10_000);
         assertEquals(-1, readOrEof(third.getInputStream()));
@@ -260,16 +259,6 @@ class ConnectionFloodTest {
     return closed;
   }
 
-  private static void awaitTrue(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out: " + what.get());
-      }
-      Thread.sleep(20);
-    }
-  }
 
   private static void assumeDescriptors(long needed) {
     var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();

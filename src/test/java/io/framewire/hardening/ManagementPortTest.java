@@ -30,10 +30,8 @@ class ManagementPortTest {
       int management = server.server.managementPort().orElseThrow();
       holder.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
       holder.connect(new InetSocketAddress("127.0.0.1", server.port()));
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (server.server.connections().openTotal() < 1 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      TestServer.await(() -> "the public port holds the connection", Duration.ofSeconds(10),
+          () -> server.server.connections().openTotal() >= 1);
       assertEquals(1, server.server.connections().openTotal(), "the public port is full");
       try (Socket refused = new Socket("127.0.0.1", server.port())) {
         refused.setSoTimeout(10_000);

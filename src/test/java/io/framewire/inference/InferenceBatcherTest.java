@@ -66,7 +66,7 @@ class InferenceBatcherTest {
     in.offer(request(2)); // while run 1 is in flight
     in.offer(request(3));
     in.offer(request(4));
-    ModelBatchingTest.await(() -> in.size() == 0, "the stage took the three requests");
+    io.framewire.testing.TestServer.await("the stage took the three requests", () -> in.size() == 0);
     first.done().complete(1);
     assertEquals(1, out.expectNext());
     Run second = runs.poll(10, TimeUnit.SECONDS);

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.time.Duration;
+import io.framewire.testing.TestServer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.pekko.Done;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -76,15 +74,6 @@ class ModelBatchingTest {
     return (float) (e / (e + 2));
   }
 
-  static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting until " + what);
-      }
-      Thread.sleep(2);
-    }
-  }
 
   static ModelOutput get(CompletableFuture<ModelOutput> f) throws Exception {
     return f.get(20, TimeUnit.SECONDS);
@@ -100,7 +89,7 @@ class ModelBatchingTest {
     for (int i = 1; i <= 5; i++) {
       later.add(model.infer(input(i)).toCompletableFuture());
     }
-    await(() -> model.queued() == 0, "the batching stage holds the 5 requests");
+    TestServer.await("the batching stage holds the 5 requests", () -> model.queued() == 0);
     gate.permits.release(1);
     assertEquals(expectedRedScore(0.5f), get(first).values()[0], 1e-5);
     gate.awaitTaskWaiting(); // run 2
@@ -128,7 +117,7 @@ class ModelBatchingTest {
       all.add(model.infer(input(i)).toCompletableFuture());
     }
     // The batch stage holds a full batch of 2 and the next request; the last one stays queued.
-    await(() -> model.queued() == 1, "the stage holds a full batch of 2 and one more");
+    TestServer.await("the stage holds a full batch of 2 and one more", () -> model.queued() == 1);
     assertEquals(4, model.waiting());
     gate.permits.release(1000);
     for (int i = 0; i <= 4; i++) {
@@ -192,7 +181,7 @@ class ModelBatchingTest {
     CompletableFuture<ModelOutput> inFlight = model.infer(input(1)).toCompletableFuture();
     gate.awaitTaskWaiting();
     CompletableFuture<ModelOutput> queued = model.infer(input(2)).toCompletableFuture();
-    await(() -> model.queued() == 0, "the stage holds the second request");
+    TestServer.await("the stage holds the second request", () -> model.queued() == 0);
 
     CompletableFuture<Done> closed = models.models.shutdown().toCompletableFuture();
     assertFalse(closed.isDone(), "closed while a run was in flight");

@@ -153,11 +153,7 @@ class ToolLifetimeTest {
       assertTrue(answer.path("detail").asText().contains("STREAM_FRAME_TIMEOUT_MS"), answer.toString());
       client.awaitClose();
       // The session actor has stopped (its PostStop asked its tools to close)...
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (activeSessions(server) > 0) {
-        assertTrue(System.nanoTime() < deadline, "session never ended");
-        Thread.sleep(5);
-      }
+      io.framewire.testing.TestServer.await("the session ended", () -> activeSessions(server) == 0);
       // ...but the frame is still inside the tool, so the tool is still open.
       assertEquals(1, plugin.inside.get());
       assertEquals(1, plugin.closed.getCount(), "tool closed while the timed-out frame was still inside it");

@@ -117,10 +117,15 @@ public final class TestServer implements AutoCloseable {
 
   /** Polls a condition that another thread makes true (never a fixed sleep); fails after 20 s. */
   public static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    await(() -> what, Duration.ofSeconds(20), condition);
+  }
+
+  /** Waits up to {@code timeout} until {@code condition} holds; {@code what} (read on failure) says what for. */
+  public static void await(java.util.function.Supplier<String> what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
+        throw new AssertionError("timed out waiting until " + what.get());
       }
       java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
     }
