@@ -65,10 +65,12 @@ start_framewire() {
 }
 
 # start_bare_echo PORT LOGFILE [JVM options...]: the bare pekko-http echo server; sets SERVER_PID.
+# BARE_TUNED=1 starts it with framewire's thread layout (--tuned) instead of Pekko's defaults.
 start_bare_echo() {
-  local port="$1" log="$2"
+  local port="$1" log="$2" tuned=()
   shift 2
-  LOG_LEVEL="${LOG_LEVEL:-WARN}" java "$@" -cp "$JAR" io.framewire.bench.BareEchoServer 127.0.0.1 "$port" >"$log" 2>&1 &
+  if [[ "${BARE_TUNED:-0}" == 1 ]]; then tuned=(--tuned); fi
+  LOG_LEVEL="${LOG_LEVEL:-WARN}" java "$@" -cp "$JAR" io.framewire.bench.BareEchoServer "${tuned[@]}" 127.0.0.1 "$port" >"$log" 2>&1 &
   SERVER_PID=$!
   SERVER_PIDS+=("$SERVER_PID")
   wait_port "$port" 60 || { tail -20 "$log" >&2; exit 1; }

@@ -2,7 +2,10 @@ package io.framewire.bench;
 
 import static org.apache.pekko.http.javadsl.server.Directives.handleWebSocketMessages;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorSystem;
@@ -20,8 +23,13 @@ import org.apache.pekko.stream.javadsl.Source;
  * decoding, so framewire's overhead over pekko-http is a measured ratio, not a guess. Any path is
  * accepted, so the load tool's framewire URL works unchanged.
  *
- * <p>{@code java -cp framewire.jar io.framewire.bench.BareEchoServer [host] [port]} (defaults
- * 127.0.0.1 and a free port); prints {@code listening on HOST:PORT} once bound.
+ * <p>Two configurations, so both ratios are visible in one benchmark run: by default Pekko's own
+ * thread layout ({@link #PLATFORM_TUNING} taken from Pekko's reference.conf: the fixed reference,
+ * "pekko-http as configured out of the box"), or with {@code --tuned} framewire's layout from
+ * application.conf (the same threads and pools framewire itself runs on).
+ *
+ * <p>{@code java -cp framewire.jar io.framewire.bench.BareEchoServer [--tuned] [host] [port]}
+ * (defaults 127.0.0.1 and a free port); prints {@code listening on HOST:PORT} once bound.
  */
 public final class BareEchoServer implements AutoCloseable {
 
@@ -33,8 +41,17 @@ public final class BareEchoServer implements AutoCloseable {
     this.binding = binding;
   }
 
+  /** The settings framewire's application.conf tunes for few cores (its "Thread layout" block). */
+  static final List<String> PLATFORM_TUNING =
+      List.of("pekko.actor.default-dispatcher", "pekko.io.tcp.worker-dispatcher");
+
+  /** The fixed reference: Pekko's defaults for {@link #PLATFORM_TUNING}. */
   public static BareEchoServer start(String host, int port) {
-    ActorSystem system = ActorSystem.create("bare-echo");
+    return start(host, port, false);
+  }
+
+  public static BareEchoServer start(String host, int port, boolean tuned) {
+    ActorSystem system = ActorSystem.create("bare-echo", config(tuned));
     try {
       ServerBinding binding = Http.get(system)
           .newServerAt(host, port)
@@ -46,6 +63,20 @@ public final class BareEchoServer implements AutoCloseable {
       system.terminate();
       throw new IllegalStateException("cannot bind " + host + ":" + port, e);
     }
+  }
+
+  /** application.conf as loaded, or (untuned) with Pekko's reference values for {@link #PLATFORM_TUNING}. */
+  static Config config(boolean tuned) {
+    Config loaded = ConfigFactory.load();
+    if (tuned) {
+      return loaded;
+    }
+    Config reference = ConfigFactory.defaultReference();
+    Config defaults = ConfigFactory.empty();
+    for (String path : PLATFORM_TUNING) {
+      defaults = defaults.withValue(path, reference.getValue(path));
+    }
+    return defaults.withFallback(loaded);
   }
 
   /**
@@ -102,11 +133,13 @@ public final class BareEchoServer implements AutoCloseable {
   }
 
   public static void main(String[] args) throws Exception {
-    String host = args.length > 0 ? args[0] : "127.0.0.1";
-    int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
-    BareEchoServer server = start(host, port);
+    boolean tuned = args.length > 0 && args[0].equals("--tuned");
+    int first = tuned ? 1 : 0;
+    String host = args.length > first ? args[first] : "127.0.0.1";
+    int port = args.length > first + 1 ? Integer.parseInt(args[first + 1]) : 0;
+    BareEchoServer server = start(host, port, tuned);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bare-echo-shutdown"));
-    System.out.println("listening on " + server.host() + ":" + server.port());
+    System.out.println("listening on " + server.host() + ":" + server.port() + (tuned ? " (tuned)" : ""));
     System.out.flush();
     server.system.getWhenTerminated().toCompletableFuture().get();
   }
