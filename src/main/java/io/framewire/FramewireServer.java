@@ -150,7 +150,7 @@ public final class FramewireServer implements AutoCloseable {
     Config systemConfig = ConfigFactory.parseString(
             "pekko.coordinated-shutdown.phases.service-requests-done.timeout = " + (deadline.toMillis() + 1000) + " ms")
         .withFallback(clusterSettings.pekkoConfig(settings.maxFrameBytes()))
-        .withFallback(config);
+        .withFallback(withPekkoLogLevel(config));
 
     // The guardian wires everything, as in the pekko-http quickstart: one actor for sessions, routes, bind.
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
@@ -348,5 +348,16 @@ public final class FramewireServer implements AutoCloseable {
   public void close() {
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  /**
+   * {@code LOG_LEVEL} sets both Logback's level and {@code pekko.loglevel}; Logback spells warnings
+   * {@code WARN}, Pekko {@code WARNING} (and refuses {@code WARN} with an error at startup), so
+   * Logback's spelling is accepted for Pekko too.
+   */
+  public static Config withPekkoLogLevel(Config config) {
+    return config.hasPath("pekko.loglevel") && config.getString("pekko.loglevel").equalsIgnoreCase("WARN")
+        ? ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(config)
+        : config;
   }
 }
