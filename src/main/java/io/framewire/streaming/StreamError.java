@@ -78,6 +78,11 @@ public record StreamError(StreamError.Code code, String detail) implements Answe
     return new StreamError(INVALID_PIPELINE, detail);
   }
 
+  /** {@code invalid_pipeline} for an id that names no pipeline (at admission, or deleted before its session opened). */
+  public static StreamError unknownPipeline(String pipelineId) {
+    return invalidPipeline("unknown pipeline_id '" + pipelineId + "'; GET /pipelines lists the available ones");
+  }
+
   public static StreamError tooManySessions(int limit) {
     return new StreamError(TOO_MANY_SESSIONS, "the server already has " + limit + " open sessions; try again later");
   }
