@@ -35,11 +35,7 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
 
   /** Asks for a session of {@code pipelineId}; with {@code timings}, each result carries the node timings. */
   public record Admit(String pipelineId, boolean timings, ActorRef<AdmitReply> replyTo)
-      implements Command {
-    public Admit(String pipelineId, ActorRef<AdmitReply> replyTo) {
-      this(pipelineId, false, replyTo);
-    }
-  }
+      implements Command {}
 
   /**
    * The server is shutting down: admit no more sessions, and reply once none is left (the sessions

@@ -112,7 +112,7 @@ class RunPipelineStageTest extends StageTestSupport {
         StreamError.pipelineFailure("node 'detector' failed: model not loaded"), new IllegalStateException("model not loaded")));
     assertEquals(new Answer.Dropped(0), probes.second().expectNext());
     StreamError error = assertInstanceOf(StreamError.class, probes.second().expectNext());
-    assertEquals(StreamError.PIPELINE_FAILURE, error.code());
+    assertEquals(StreamError.Code.PIPELINE_FAILURE, error.code());
     assertTrue(error.detail().contains("detector"), error.detail());
     probes.second().expectComplete();
     probes.first().expectCancellation();

@@ -64,7 +64,7 @@ class SessionManagerTest {
   }
 
   SessionManager.Admitted admitOnly(ActorRef<SessionManager.Command> manager, String pipelineId) {
-    manager.tell(new SessionManager.Admit(pipelineId, replies.ref()));
+    manager.tell(new SessionManager.Admit(pipelineId, false, replies.ref()));
     return assertInstanceOf(SessionManager.Admitted.class, replies.receiveMessage());
   }
 
@@ -89,7 +89,7 @@ class SessionManagerTest {
   }
 
   StreamError reject(ActorRef<SessionManager.Command> manager, String pipelineId) {
-    manager.tell(new SessionManager.Admit(pipelineId, replies.ref()));
+    manager.tell(new SessionManager.Admit(pipelineId, false, replies.ref()));
     return assertInstanceOf(SessionManager.Rejected.class, replies.receiveMessage()).error();
   }
 
@@ -112,7 +112,7 @@ class SessionManagerTest {
     ActorRef<SessionManager.Command> manager = manager();
     admit(manager, "echo");
     // A message the handler throws on (a null reply-to: its tell fails), standing for any bug in it.
-    manager.tell(new SessionManager.Admit("no-such-pipeline", null));
+    manager.tell(new SessionManager.Admit("no-such-pipeline", false, null));
     assertEquals(1, activeCount(manager), "still answering, with its state");
     admit(manager, "echo");
     assertEquals(2, activeCount(manager));
@@ -139,12 +139,12 @@ class SessionManagerTest {
   void rejectsAnUnknownOrMissingPipelineWithInvalidPipeline() {
     ActorRef<SessionManager.Command> manager = manager();
     StreamError unknown = reject(manager, "no-such-pipeline");
-    assertEquals(StreamError.INVALID_PIPELINE, unknown.code());
+    assertEquals(StreamError.Code.INVALID_PIPELINE, unknown.code());
     assertTrue(unknown.detail().contains("'no-such-pipeline'"), unknown.detail());
     assertTrue(unknown.detail().contains("pipeline_id"), unknown.detail());
 
     StreamError missing = reject(manager, null);
-    assertEquals(StreamError.INVALID_PIPELINE, missing.code());
+    assertEquals(StreamError.Code.INVALID_PIPELINE, missing.code());
     assertTrue(missing.detail().contains("pipeline_id"), missing.detail());
     assertEquals(0, activeCount(manager));
     assertEquals(0.0, metrics.sessionsActive.get());
@@ -155,7 +155,7 @@ class SessionManagerTest {
     ActorRef<SessionManager.Command> manager = manager();
     admit(manager, "echo");
     admit(manager, "echo");
-    assertEquals(StreamError.INVALID_PIPELINE, reject(manager, "nope").code());
+    assertEquals(StreamError.Code.INVALID_PIPELINE, reject(manager, "nope").code());
   }
 
   @Test
@@ -261,7 +261,7 @@ class SessionManagerTest {
     SessionManager.Admitted first = admit(manager, "stateful");
     admit(manager, "echo");
     assertEquals(1, pipelines.dag.openStatefulTools());
-    assertEquals(StreamError.TOO_MANY_SESSIONS, reject(manager, "echo").code());
+    assertEquals(StreamError.Code.TOO_MANY_SESSIONS, reject(manager, "echo").code());
 
     first.session().tell(SessionActor.ConnectionClosed.INSTANCE);
     replies.expectTerminated(first.session());
@@ -311,7 +311,7 @@ class SessionManagerTest {
         new SessionActor.StreamStarted(testKit.createTestProbe(Answer.class).ref(), lateShutdown));
     assertEquals(StreamError.serverShuttingDown(), lateShutdown.orTimeout(5, TimeUnit.SECONDS).join());
 
-    manager.tell(new SessionManager.Admit("echo", replies.ref()));
+    manager.tell(new SessionManager.Admit("echo", false, replies.ref()));
     assertEquals(StreamError.serverShuttingDown(),
         assertInstanceOf(SessionManager.Rejected.class, replies.receiveMessage()).error());
 
@@ -337,7 +337,7 @@ class SessionManagerTest {
     control.expectTerminated(admitted.session());
     assertEquals(0, pipelines.dag.openStatefulTools());
     awaitActive(manager, 0);
-    assertEquals(1.0, metrics.errors.labels(StreamError.INTERNAL_ERROR.wire()).get());
+    assertEquals(1.0, metrics.errors.labels(StreamError.Code.INTERNAL_ERROR.wire()).get());
 
     admit(manager, "echo"); // the manager itself is unharmed
     assertEquals(1, activeCount(manager));
@@ -383,7 +383,7 @@ class SessionManagerTest {
         BehaviorTestKit.create(SessionManager.create(pipelines.sessions, Runnable::run, settings, metrics));
     TestInbox<SessionManager.AdmitReply> inbox = TestInbox.create();
 
-    kit.run(new SessionManager.Admit("echo", inbox.getRef()));
+    kit.run(new SessionManager.Admit("echo", false, inbox.getRef()));
     SessionManager.Admitted admitted = assertInstanceOf(SessionManager.Admitted.class, inbox.receiveMessage());
     Effect.Spawned<?> spawned = kit.expectEffectClass(Effect.Spawned.class);
     assertEquals("session-" + admitted.sessionId(), spawned.childName());
@@ -392,8 +392,8 @@ class SessionManagerTest {
     assertEquals(admitted.session(), watched.other());
     assertEquals(1.0, metrics.sessionsActive.get());
 
-    kit.run(new SessionManager.Admit("nope", inbox.getRef()));
-    assertEquals(StreamError.INVALID_PIPELINE,
+    kit.run(new SessionManager.Admit("nope", false, inbox.getRef()));
+    assertEquals(StreamError.Code.INVALID_PIPELINE,
         assertInstanceOf(SessionManager.Rejected.class, inbox.receiveMessage()).error().code());
     assertFalse(kit.hasEffects(), "a rejection spawns nothing");
 
