@@ -33,6 +33,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
   public sealed interface Command {}
 
+  /** For the close that may run after the actor is gone (on the thread that finished the open). */
+  private static final Logger CLOSE_LOG = org.slf4j.LoggerFactory.getLogger(SessionActor.class);
+
   /** One pipeline run finished for {@code frameIndex}, after {@code droppedBefore} superseded frames. */
   public record FramesDone(long frameIndex, int droppedBefore, long processingNanos, long endMillis)
       implements Command {}
@@ -267,8 +270,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       try {
         pipeline.close();
       } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(SessionActor.class)
-            .warn("closing the tools of a session of pipeline '{}' failed", pipelineId, e);
+        CLOSE_LOG.warn("closing the tools of a session of pipeline '{}' failed", pipelineId, e);
       }
     });
     logEvent("stream_disconnect",
