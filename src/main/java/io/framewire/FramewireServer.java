@@ -167,7 +167,7 @@ public final class FramewireServer implements AutoCloseable {
       VideoFilePipelineService video =
           new VideoFilePipelineService(dag, Materializer.createMaterializer(ctx.getSystem()));
       ActorRef<SessionManager.Command> sessions =
-          ctx.spawn(SessionManager.create(video, settings, metrics), "sessions");
+          ctx.spawn(SessionManager.create(new PipelineSessions(video), blocking, settings, metrics), "sessions");
       ActorRef<SourceManager.Command> liveSources =
           ctx.spawn(SourceManager.create(sourceSettings, video, metrics), "sources");
       PipelineDirectoryWatcher watcher = startWatcher(config, pipelines);
@@ -188,7 +188,7 @@ public final class FramewireServer implements AutoCloseable {
               new WorkbenchRoutes(pipelines, tools, admin, watcher != null, mapper).route(),
               new SourcesRoute(ctx.getSystem(), liveSources, sourceSettings, settings, admin, mapper, blocking).route(),
               new MetricsRoute(metrics).route(),
-              new VideoStreamRoute(ctx.getSystem(), sessions, video, settings, metrics).route(),
+              new VideoStreamRoute(ctx.getSystem(), sessions, settings, metrics).route(),
               new WebClientRoute().route())
           : Directives.concat(api.route(), new MetricsRoute(metrics).route());
       String host = config.getString("framewire.http.host");

@@ -40,7 +40,7 @@ public final class StreamAccess {
   public Optional<Refusal> check(
       Optional<String> origin, Optional<String> host, Optional<String> tokenParam, Optional<String> authorization) {
     if (origin.isPresent() && !originAllowed(origin.get(), host)) {
-      return Optional.of(new Refusal(403, new StreamError(StreamError.FORBIDDEN_ORIGIN,
+      return Optional.of(new Refusal(403, new StreamError(StreamError.Code.FORBIDDEN_ORIGIN,
           "origin '" + origin.get() + "' may not open streams; allowed: "
               + (allowedOrigins.isEmpty() ? "this server's own origin" : String.join(", ", allowedOrigins))
               + " (STREAM_ALLOWED_ORIGINS)")));
@@ -50,12 +50,12 @@ public final class StreamAccess {
           .filter(a -> a.regionMatches(true, 0, "Bearer ", 0, 7))
           .map(a -> a.substring(7).trim()));
       if (presented.isEmpty()) {
-        return Optional.of(new Refusal(401, new StreamError(StreamError.UNAUTHORIZED,
+        return Optional.of(new Refusal(401, new StreamError(StreamError.Code.UNAUTHORIZED,
             "this server needs a token: add ?token=… or an 'Authorization: Bearer …' header")));
       }
       // Digests of equal length, compared without an early exit: the time taken says nothing about the token.
       if (!MessageDigest.isEqual(tokenDigest.get(), digest(presented.get()))) {
-        return Optional.of(new Refusal(401, new StreamError(StreamError.UNAUTHORIZED, "the token is not valid")));
+        return Optional.of(new Refusal(401, new StreamError(StreamError.Code.UNAUTHORIZED, "the token is not valid")));
       }
     }
     return Optional.empty();

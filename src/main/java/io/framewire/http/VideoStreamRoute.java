@@ -1,13 +1,13 @@
 package io.framewire.http;
 
 import io.framewire.metrics.StreamMetrics;
-import io.framewire.pipeline.VideoFilePipelineService;
 import io.framewire.streaming.AnswerEncoder;
 import io.framewire.streaming.FrameValidator;
 import io.framewire.streaming.SessionFlow;
 import io.framewire.streaming.SessionManager;
 import io.framewire.streaming.StreamError;
 import io.framewire.streaming.StreamEvents;
+import io.framewire.streaming.StreamFailure;
 import io.framewire.streaming.StreamSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -47,7 +47,6 @@ public final class VideoStreamRoute extends AllDirectives {
 
   private final ActorSystem<?> system;
   private final ActorRef<SessionManager.Command> sessions;
-  private final VideoFilePipelineService pipelines;
   private final StreamSettings settings;
   private final FrameValidator validator;
   private final StreamMetrics metrics;
@@ -57,12 +56,10 @@ public final class VideoStreamRoute extends AllDirectives {
   public VideoStreamRoute(
       ActorSystem<?> system,
       ActorRef<SessionManager.Command> sessions,
-      VideoFilePipelineService pipelines,
       StreamSettings settings,
       StreamMetrics metrics) {
     this.system = system;
     this.sessions = sessions;
-    this.pipelines = pipelines;
     this.settings = settings;
     this.validator = FrameValidator.of(settings);
     this.metrics = metrics;
@@ -120,23 +117,29 @@ public final class VideoStreamRoute extends AllDirectives {
     return onComplete(
         AskPattern.<SessionManager.Command, SessionManager.AdmitReply>ask(
             sessions, replyTo -> new SessionManager.Admit(id, timings, replyTo), askTimeout, system.scheduler()),
-        reply -> complete(upgrade.handleMessagesWith(reply.isSuccess()
-            ? flowFor(id, reply.get())
+        reply -> {
+          if (reply.isFailure()) {
             // The manager did not answer: the client still gets the protocol's error, not an HTTP 500.
-            : refuse(id, StreamError.internalError()))));
+            return complete(upgrade.handleMessagesWith(refuse(id, StreamError.internalError())));
+          }
+          if (reply.get() instanceof SessionManager.Rejected rejected) {
+            return complete(upgrade.handleMessagesWith(refuse(id, rejected.error())));
+          }
+          SessionManager.Admitted admitted = (SessionManager.Admitted) reply.get();
+          // Wait once, before upgrading, for the session actor to open the tools (off the admission
+          // path). Not in the stream: the frame timeout must not count a slow open, the run stage then
+          // needs no per-frame check, and a failed open is refused exactly like a rejected admission.
+          return onComplete(admitted.runner(), runner -> complete(upgrade.handleMessagesWith(runner.isSuccess()
+              ? SessionFlow.create(settings, validator, runner.get(), admitted.session(), metrics)
+              : refuse(id, openFailure(runner.failed().get())))));
+        });
   }
 
-  private Flow<Message, Message, NotUsed> flowFor(String pipelineId, SessionManager.AdmitReply reply) {
-    if (reply instanceof SessionManager.Rejected rejected) {
-      return refuse(pipelineId, rejected.error());
-    }
-    SessionManager.Admitted admitted = (SessionManager.Admitted) reply;
-    return SessionFlow.create(
-        settings,
-        validator,
-        (frameIndex, bytes) -> pipelines.runOnFrame(admitted.tools(), frameIndex, bytes),
-        admitted.session(),
-        metrics);
+  /** The error the client gets for a session whose tools did not open (the actor logged why). */
+  private static StreamError openFailure(Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    return cause instanceof StreamFailure known ? known.error() : StreamError.internalError();
   }
 
   /** Accept, send the one error, close: the client learns why instead of seeing a failed handshake. */

@@ -1,5 +1,7 @@
 package io.framewire.pipeline;
 
+import java.util.regex.Pattern;
+
 /**
  * A tool failed while a pipeline ran. The message is short and safe to send to a client:
  * {@code node '<id>' failed: <message>}; the original exception is kept as the cause for logs.
@@ -18,6 +20,30 @@ public class PipelineFailure extends RuntimeException {
 
   public String nodeId() {
     return nodeId;
+  }
+
+  /** A leading "some.package.SomeException: " as a wrapping exception's message starts. */
+  private static final Pattern CLASS_NAME_PREFIX =
+      Pattern.compile("^(?:[a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error|Throwable)(?::\\s*|$)");
+
+  /**
+   * The failure's detail for a client: {@code node '<id>' failed: <message>}, without the exception
+   * class names this failure's message may carry (its cause had no message, or wraps another
+   * exception); those stay in the log.
+   */
+  public String clientDetail() {
+    String message = getCause() == null ? null : getCause().getMessage();
+    String stripped = message == null ? "" : message.strip().lines().findFirst().orElse("").strip();
+    String previous;
+    do {
+      previous = stripped;
+      stripped = CLASS_NAME_PREFIX.matcher(stripped).replaceFirst("").strip();
+    } while (!stripped.equals(previous));
+    String node = "node '" + nodeId + "' failed";
+    if (stripped.isEmpty()) {
+      return node;
+    }
+    return node + ": " + (stripped.length() <= MAX_DETAIL_CHARS ? stripped : stripped.substring(0, MAX_DETAIL_CHARS) + "…");
   }
 
   /** The exception's message (first line, at most ~200 chars), or its class name if it has none. */

@@ -3,8 +3,26 @@ package io.framewire.streaming;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
-/** Runs a session's pipeline on one frame (in production: {@code VideoFilePipelineService.runOnFrame}). */
+/**
+ * Runs a session's pipeline on one frame: {@link RunPipelineStage} calls it once per run, one run at
+ * a time per session. In production this is the session's {@link SessionPipeline}.
+ *
+ * <p>Failures: a run that fails with a {@link StreamFailure} is answered with that failure's error as
+ * it is (a tool failed: {@code pipeline_failure} naming the node); a run over the frame timeout is
+ * answered {@code pipeline_failure}; any other failure is a bug, answered {@code internal_error}
+ * without details (they go to the log).
+ */
 @FunctionalInterface
 public interface FrameRunner {
+
+  /** The pipeline's output for this frame: a mutable, JSON-safe map the answer is encoded from. */
   CompletionStage<Map<String, Object>> run(long frameIndex, byte[] frameBytes);
+
+  /**
+   * The per-node timings (milliseconds by node id, then {@code total}) a result of this runner
+   * carries, taken out of it; null if it carries none (the default: runners that do not time nodes).
+   */
+  default Map<String, Double> takeTimings(Map<String, Object> result) {
+    return null;
+  }
 }

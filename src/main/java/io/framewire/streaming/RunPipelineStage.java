@@ -1,7 +1,5 @@
 package io.framewire.streaming;
 
-import io.framewire.pipeline.DagPipelineService;
-import io.framewire.pipeline.PipelineFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +9,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -69,7 +66,7 @@ public final class RunPipelineStage {
             long elapsed = System.nanoTime() - start;
             session.tell(new SessionActor.FramesDone(frame.index(), batch.droppedCount(), elapsed,
                 System.currentTimeMillis()));
-            Map<String, Double> timings = output == null ? null : DagPipelineService.timingsOf(output);
+            Map<String, Double> timings = output == null ? null : runner.takeTimings(output);
             answers.add(new Answer.Result(frame.index(), output, timings));
           } else {
             if (batch.droppedCount() > 0) {
@@ -83,36 +80,13 @@ public final class RunPipelineStage {
         });
   }
 
-  /** A leading "some.package.SomeException: " as a wrapping exception's message starts. */
-  private static final Pattern CLASS_NAME_PREFIX =
-      Pattern.compile("^(?:[a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error|Throwable)(?::\\s*|$)");
-
-  /**
-   * The failure's detail for the client: {@code node '<id>' failed: <message>}, without the
-   * exception class names a {@link PipelineFailure} message may carry (its cause had no message, or
-   * wraps another exception); those stay in the log.
-   */
-  public static String clientDetail(PipelineFailure failure) {
-    String message = failure.getCause() == null ? null : failure.getCause().getMessage();
-    String stripped = message == null ? "" : message.strip().lines().findFirst().orElse("").strip();
-    String previous;
-    do {
-      previous = stripped;
-      stripped = CLASS_NAME_PREFIX.matcher(stripped).replaceFirst("").strip();
-    } while (!stripped.equals(previous));
-    String node = "node '" + failure.nodeId() + "' failed";
-    if (stripped.isEmpty()) {
-      return node;
-    }
-    return node + ": " + (stripped.length() <= 200 ? stripped : stripped.substring(0, 200) + "…");
-  }
-
   static StreamError toStreamError(long frameIndex, Throwable failure, Duration frameTimeout) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof PipelineFailure pipelineFailure) {
-      // The session logs the stream_pipeline_error event; the tool's own stack trace is for debugging.
-      log.debug("frame {}: pipeline failure", frameIndex, pipelineFailure.getCause());
-      return StreamError.pipelineFailure(clientDetail(pipelineFailure));
+    if (cause instanceof StreamFailure known) {
+      // A tool failed (the runner put the client's words in it). The session logs the
+      // stream_pipeline_error event; the tool's own stack trace is for debugging.
+      log.debug("frame {}: {}", frameIndex, known.getMessage(), known.getCause());
+      return known.error();
     }
     if (cause instanceof TimeoutException) {
       return StreamError.pipelineFailure(

@@ -1,10 +1,10 @@
 package io.framewire.streaming;
 
 import io.framewire.metrics.StreamMetrics;
-import io.framewire.pipeline.SessionTools;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -19,12 +19,22 @@ import org.slf4j.event.Level;
  * One streaming session: its counters, throttle state ({@link BackpressurePolicy}), per-session tool
  * instances, slow-down decisions, and its logs and metrics. Frames never pass through it: the
  * connection's stream tells it what happened, once per pipeline run, and it may answer on the
- * session's control channel. It stops when the connection ends, however it ends, and closes its
- * tools when it stops.
+ * session's control channel. It stops when the connection ends, however it ends.
+ *
+ * <p>It is the one owner of the session's tools ({@link SessionPipeline}). It opens them itself, off
+ * the admission path: {@link SessionPipelines#open} runs on the blocking executor and its result comes
+ * back as a message ({@code pipeToSelf}), so a tool that is slow to open delays only its own
+ * connection. The opened pipeline is handed to the connection through {@code ready} (the route waits
+ * for it once, before the WebSocket upgrade). It closes the tools when it stops; the pipeline then
+ * closes them once the last run has settled. If it stops while they are still opening, they are
+ * closed as soon as the open completes.
  */
 public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
   public sealed interface Command {}
+
+  /** For the close that may run after the actor is gone (on the thread that finished the open). */
+  private static final Logger CLOSE_LOG = org.slf4j.LoggerFactory.getLogger(SessionActor.class);
 
   /** One pipeline run finished for {@code frameIndex}, after {@code droppedBefore} superseded frames. */
   public record FramesDone(long frameIndex, int droppedBefore, long processingNanos, long endMillis)
@@ -58,8 +68,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   /** The connection never started its stream (the client left during the upgrade): stop. */
   private enum StartTimeout implements Command { INSTANCE }
 
-  /** How long an admitted session may wait for its WebSocket stream to start. */
-  static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+  /** The session's pipeline has opened ({@code pipeline} set) or could not be opened ({@code failure} set). */
+  private record Opened(SessionPipeline pipeline, Throwable failure) implements Command {}
 
   /** Asks for a snapshot of the session's state (for tests and diagnostics, never per frame). */
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
@@ -75,33 +85,43 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       BackpressurePolicy.State state,
       long lastProcessedMillis) {}
 
+  /**
+   * @param pipelines opens the session's pipeline ({@code pipelineId}, with {@code timings})
+   * @param openExecutor where the open runs: it may block (the server's blocking dispatcher)
+   * @param ready completed by the actor with the opened pipeline, as the connection's runner, or
+   *     exceptionally with a {@link StreamFailure} carrying the error the client gets
+   * @param startTimeout how long the opened session waits for its stream to start
+   */
   public static Behavior<Command> create(
       String sessionId,
       String pipelineId,
-      SessionTools tools,
-      BackpressurePolicy policy,
-      StreamMetrics metrics) {
-    return create(sessionId, pipelineId, tools, policy, metrics, START_TIMEOUT);
-  }
-
-  /** As {@link #create(String, String, SessionTools, BackpressurePolicy, StreamMetrics)} with another start timeout (tests). */
-  static Behavior<Command> create(
-      String sessionId,
-      String pipelineId,
-      SessionTools tools,
+      boolean timings,
+      SessionPipelines pipelines,
+      Executor openExecutor,
+      CompletableFuture<FrameRunner> ready,
       BackpressurePolicy policy,
       StreamMetrics metrics,
       Duration startTimeout) {
     Map<String, String> mdc = Map.of("session_id", sessionId, "pipeline_id", pipelineId);
     return Behaviors.withMdc(Command.class, mdc, Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startSingleTimer(StartTimeout.INSTANCE, startTimeout);
-      return new SessionActor(ctx, sessionId, pipelineId, tools, policy, metrics);
+      CompletableFuture<SessionPipeline> opening;
+      try {
+        opening = CompletableFuture.supplyAsync(() -> pipelines.open(pipelineId, timings), openExecutor);
+      } catch (RuntimeException rejected) { // the executor refused the task (shutting down)
+        opening = CompletableFuture.failedFuture(rejected);
+      }
+      ctx.pipeToSelf(opening, Opened::new);
+      return new SessionActor(ctx, sessionId, pipelineId, opening, ready, policy, metrics,
+          () -> timers.startSingleTimer(StartTimeout.INSTANCE, startTimeout));
     })));
   }
 
   private final String sessionId;
   private final String pipelineId;
-  private final SessionTools tools;
+  /** The open in progress or done; PostStop closes what it yields, whenever it yields it. */
+  private final CompletableFuture<SessionPipeline> opening;
+  private final CompletableFuture<FrameRunner> ready;
+  private final Runnable startTimer;
   private final BackpressurePolicy policy;
   private final StreamMetrics metrics;
   private final Logger log;
@@ -116,13 +136,17 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
       ActorContext<Command> ctx,
       String sessionId,
       String pipelineId,
-      SessionTools tools,
+      CompletableFuture<SessionPipeline> opening,
+      CompletableFuture<FrameRunner> ready,
       BackpressurePolicy policy,
-      StreamMetrics metrics) {
+      StreamMetrics metrics,
+      Runnable startTimer) {
     super(ctx);
     this.sessionId = sessionId;
     this.pipelineId = pipelineId;
-    this.tools = tools;
+    this.opening = opening;
+    this.ready = ready;
+    this.startTimer = startTimer;
     this.policy = policy;
     this.metrics = metrics;
     this.log = ctx.getLog();
@@ -133,6 +157,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(FramesDone.class, this::onFramesDone)
+        .onMessage(Opened.class, this::onOpened)
         .onMessage(FramesDropped.class, this::onFramesDropped)
         .onMessage(ErrorSent.class, this::onErrorSent)
         .onMessage(GetStatus.class, this::onGetStatus)
@@ -149,6 +174,32 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         .onMessageEquals(ConnectionClosed.INSTANCE, this::onConnectionClosed)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
+  }
+
+  private Behavior<Command> onOpened(Opened opened) {
+    if (opened.failure() != null) {
+      Throwable cause = opened.failure() instanceof java.util.concurrent.CompletionException
+          && opened.failure().getCause() != null ? opened.failure().getCause() : opened.failure();
+      StreamError error;
+      if (cause instanceof StreamFailure known) {
+        error = known.error();
+      } else {
+        // A stateful tool that cannot be created fails this connection only.
+        log.error("cannot open the tools of pipeline '{}' for a new session", pipelineId, cause);
+        error = StreamError.internalError();
+      }
+      ready.completeExceptionally(new StreamFailure(error, cause));
+      return Behaviors.stopped();
+    }
+    if (shuttingDown) {
+      // Drained while opening: the connection is refused, like any connection after the drain began.
+      ready.completeExceptionally(new StreamFailure(StreamError.serverShuttingDown()));
+      return Behaviors.stopped();
+    }
+    // Only now: a slow open must not count against the time the client has to start its stream.
+    startTimer.run();
+    ready.complete(opened.pipeline());
+    return this;
   }
 
   /** Once the server is shutting down and the stream has started, the stream gets its last inbound message. */
@@ -211,7 +262,17 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
           "session stopped unexpectedly; closing its connection");
       control.tell(error);
     }
-    tools.close();
+    // Stopped before the open completed: the connection waiting for it is refused.
+    ready.completeExceptionally(new StreamFailure(StreamError.internalError()));
+    // Closes the tools now, or when the open completes if it still runs (nothing leaks); the pipeline
+    // itself defers the close until its last run has settled.
+    opening.thenAccept(pipeline -> {
+      try {
+        pipeline.close();
+      } catch (RuntimeException e) {
+        CLOSE_LOG.warn("closing the tools of a session of pipeline '{}' failed", pipelineId, e);
+      }
+    });
     logEvent("stream_disconnect",
         Map.of("frames_processed", String.valueOf(policy.processed()),
             "frames_dropped", String.valueOf(policy.dropped()),

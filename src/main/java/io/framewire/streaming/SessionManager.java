@@ -1,15 +1,14 @@
 package io.framewire.streaming;
 
 import io.framewire.metrics.StreamMetrics;
-import io.framewire.pipeline.SessionTools;
-import io.framewire.pipeline.UnknownPipelineException;
-import io.framewire.pipeline.VideoFilePipelineService;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -24,6 +23,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * Admits streaming sessions up to the configured limit and owns them: each admitted connection gets
  * a {@link SessionActor} child, watched so that its slot frees (and the active-sessions gauge drops)
  * whenever it stops, however it stops. One ask per connection; nothing per frame.
+ *
+ * <p>It only admits (the pipeline exists, the server is not draining, a slot is free) and spawns the
+ * session; it never opens tools, so a tool that is slow to open never delays another connection's
+ * admission. The session actor opens them (see {@link SessionActor}).
  */
 public final class SessionManager extends AbstractBehavior<SessionManager.Command> {
 
@@ -32,11 +35,7 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
 
   /** Asks for a session of {@code pipelineId}; with {@code timings}, each result carries the node timings. */
   public record Admit(String pipelineId, boolean timings, ActorRef<AdmitReply> replyTo)
-      implements Command {
-    public Admit(String pipelineId, ActorRef<AdmitReply> replyTo) {
-      this(pipelineId, false, replyTo);
-    }
-  }
+      implements Command {}
 
   /**
    * The server is shutting down: admit no more sessions, and reply once none is left (the sessions
@@ -49,31 +48,34 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
 
   public sealed interface AdmitReply {}
 
-  public record Admitted(String sessionId, ActorRef<SessionActor.Command> session, SessionTools tools)
+  /**
+   * A slot is the connection's. {@code runner} completes once the session's tools are open (the route
+   * waits for it, once, before upgrading), or fails with a {@link StreamFailure} carrying the error the
+   * client gets (a tool that cannot be opened: {@code internal_error}).
+   */
+  public record Admitted(String sessionId, ActorRef<SessionActor.Command> session, CompletionStage<FrameRunner> runner)
       implements AdmitReply {}
 
   public record Rejected(StreamError error) implements AdmitReply {}
 
+  /**
+   * @param pipelines what sessions run (the pipeline package, through the composition root's adapter)
+   * @param openExecutor where sessions open their tools, which may block: the server's blocking dispatcher
+   */
   public static Behavior<Command> create(
-      VideoFilePipelineService pipelines, StreamSettings settings, StreamMetrics metrics) {
-    return create(pipelines, settings, metrics, SessionActor.START_TIMEOUT);
-  }
-
-  /** As {@link #create(VideoFilePipelineService, StreamSettings, StreamMetrics)} with another session start timeout (tests). */
-  static Behavior<Command> create(
-      VideoFilePipelineService pipelines, StreamSettings settings, StreamMetrics metrics, Duration sessionStartTimeout) {
+      SessionPipelines pipelines, Executor openExecutor, StreamSettings settings, StreamMetrics metrics) {
     // Supervised: an unexpected exception while handling one message (one connection's admission)
     // is logged and that message dropped; the manager keeps its state (the open sessions, its
     // children) and goes on admitting. Stopping or restarting would lose every open session.
     return Behaviors.supervise(
-            Behaviors.<Command>setup(ctx -> new SessionManager(ctx, pipelines, settings, metrics, sessionStartTimeout)))
+            Behaviors.<Command>setup(ctx -> new SessionManager(ctx, pipelines, openExecutor, settings, metrics)))
         .onFailure(SupervisorStrategy.resume());
   }
 
-  private final VideoFilePipelineService pipelines;
+  private final SessionPipelines pipelines;
+  private final Executor openExecutor;
   private final StreamSettings settings;
   private final StreamMetrics metrics;
-  private final Duration sessionStartTimeout;
   private int active;
   /** The open sessions, to tell them when the server shuts down. */
   private final Set<ActorRef<SessionActor.Command>> sessions = new HashSet<>();
@@ -82,13 +84,13 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
 
   private SessionManager(
       ActorContext<Command> ctx,
-      VideoFilePipelineService pipelines,
+      SessionPipelines pipelines,
+      Executor openExecutor,
       StreamSettings settings,
-      StreamMetrics metrics,
-      Duration sessionStartTimeout) {
+      StreamMetrics metrics) {
     super(ctx);
-    this.sessionStartTimeout = sessionStartTimeout;
     this.pipelines = pipelines;
+    this.openExecutor = openExecutor;
     this.settings = settings;
     this.metrics = metrics;
     metrics.sessionsActive.set(0);
@@ -108,9 +110,8 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
   }
 
   private Behavior<Command> onAdmit(Admit admit) {
-    if (!pipelines.isValidPipeline(admit.pipelineId())) {
-      admit.replyTo().tell(new Rejected(StreamError.invalidPipeline(
-          "unknown pipeline_id '" + admit.pipelineId() + "'; GET /pipelines lists the available ones")));
+    if (!pipelines.exists(admit.pipelineId())) {
+      admit.replyTo().tell(new Rejected(StreamError.unknownPipeline(admit.pipelineId())));
       return this;
     }
     if (draining) {
@@ -122,37 +123,17 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
       return this;
     }
     String sessionId = UUID.randomUUID().toString();
-    SessionTools tools;
-    try {
-      tools = pipelines.openSession(admit.pipelineId(), admit.timings());
-    } catch (UnknownPipelineException e) {
-      // Deleted between the check above and now.
-      admit.replyTo().tell(new Rejected(StreamError.invalidPipeline(
-          "unknown pipeline_id '" + admit.pipelineId() + "'; GET /pipelines lists the available ones")));
-      return this;
-    } catch (RuntimeException e) {
-      // A stateful tool that cannot be created fails this connection, never the manager (and with
-      // it every open session, its children).
-      getContext().getLog().error("cannot open the tools of pipeline '{}' for a new session", admit.pipelineId(), e);
-      admit.replyTo().tell(new Rejected(StreamError.internalError()));
-      return this;
-    }
-    ActorRef<SessionActor.Command> session;
-    try {
-      session = getContext().spawn(
-          Behaviors.supervise(SessionActor.create(sessionId, admit.pipelineId(), tools,
-                  BackpressurePolicy.of(settings), metrics, sessionStartTimeout))
-              .onFailure(SupervisorStrategy.stop()),
-          "session-" + sessionId);
-    } catch (RuntimeException e) {
-      tools.close();
-      throw e;
-    }
+    CompletableFuture<FrameRunner> ready = new CompletableFuture<>();
+    ActorRef<SessionActor.Command> session = getContext().spawn(
+        Behaviors.supervise(SessionActor.create(sessionId, admit.pipelineId(), admit.timings(), pipelines,
+                openExecutor, ready, BackpressurePolicy.of(settings), metrics, settings.sessionStartTimeout()))
+            .onFailure(SupervisorStrategy.stop()),
+        "session-" + sessionId);
     getContext().watch(session);
     sessions.add(session);
     active++;
     metrics.sessionsActive.set(active);
-    admit.replyTo().tell(new Admitted(sessionId, session, tools));
+    admit.replyTo().tell(new Admitted(sessionId, session, ready.minimalCompletionStage()));
     return this;
   }
 

@@ -48,18 +48,6 @@ public record StreamError(StreamError.Code code, String detail) implements Answe
     }
   }
 
-  public static final Code INVALID_PIPELINE = Code.INVALID_PIPELINE;
-  public static final Code TOO_MANY_SESSIONS = Code.TOO_MANY_SESSIONS;
-  public static final Code INVALID_MESSAGE = Code.INVALID_MESSAGE;
-  public static final Code INVALID_FRAME = Code.INVALID_FRAME;
-  public static final Code FRAME_TOO_LARGE = Code.FRAME_TOO_LARGE;
-  public static final Code PIPELINE_FAILURE = Code.PIPELINE_FAILURE;
-  public static final Code INTERNAL_ERROR = Code.INTERNAL_ERROR;
-  public static final Code FORBIDDEN_ORIGIN = Code.FORBIDDEN_ORIGIN;
-  public static final Code UNAUTHORIZED = Code.UNAUTHORIZED;
-  public static final Code CLIENT_STALLED = Code.CLIENT_STALLED;
-  public static final Code IDLE_TIMEOUT = Code.IDLE_TIMEOUT;
-  public static final Code SERVER_SHUTTING_DOWN = Code.SERVER_SHUTTING_DOWN;
 
   public StreamError {
     java.util.Objects.requireNonNull(code, "code");
@@ -75,50 +63,50 @@ public record StreamError(StreamError.Code code, String detail) implements Answe
   }
 
   public static StreamError invalidPipeline(String detail) {
-    return new StreamError(INVALID_PIPELINE, detail);
+    return new StreamError(Code.INVALID_PIPELINE, detail);
+  }
+
+  /** {@code invalid_pipeline} for an id that names no pipeline (at admission, or deleted before its session opened). */
+  public static StreamError unknownPipeline(String pipelineId) {
+    return invalidPipeline("unknown pipeline_id '" + pipelineId + "'; GET /pipelines lists the available ones");
   }
 
   public static StreamError tooManySessions(int limit) {
-    return new StreamError(TOO_MANY_SESSIONS, "the server already has " + limit + " open sessions; try again later");
+    return new StreamError(Code.TOO_MANY_SESSIONS, "the server already has " + limit + " open sessions; try again later");
   }
 
   public static StreamError invalidMessage(String detail) {
-    return new StreamError(INVALID_MESSAGE, detail);
+    return new StreamError(Code.INVALID_MESSAGE, detail);
   }
 
   public static StreamError invalidFrame(long frameIndex, String detail) {
-    return new StreamError(INVALID_FRAME, "frame " + frameIndex + ": " + detail);
+    return new StreamError(Code.INVALID_FRAME, "frame " + frameIndex + ": " + detail);
   }
 
   public static StreamError frameTooLarge(String detail) {
-    return new StreamError(FRAME_TOO_LARGE, detail);
+    return new StreamError(Code.FRAME_TOO_LARGE, detail);
   }
 
   public static StreamError pipelineFailure(String detail) {
-    return new StreamError(PIPELINE_FAILURE, detail);
+    return new StreamError(Code.PIPELINE_FAILURE, detail);
   }
 
   public static StreamError clientStalled(java.time.Duration stallTimeout) {
-    return new StreamError(CLIENT_STALLED,
+    return new StreamError(Code.CLIENT_STALLED,
         "the client read no answer for " + stallTimeout.toMillis() + " ms (STREAM_STALL_TIMEOUT_MS); disconnected");
   }
 
   public static StreamError idleTimeout(java.time.Duration idleTimeout) {
-    return new StreamError(IDLE_TIMEOUT,
+    return new StreamError(Code.IDLE_TIMEOUT,
         "no frame from the client for " + idleTimeout.toMillis() + " ms (STREAM_IDLE_TIMEOUT_MS); session closed");
   }
 
   public static StreamError serverShuttingDown() {
-    return new StreamError(SERVER_SHUTTING_DOWN,
+    return new StreamError(Code.SERVER_SHUTTING_DOWN,
         "the server is shutting down; frames in flight were answered; reconnect to another instance or later");
   }
 
   public static StreamError internalError() {
-    return new StreamError(INTERNAL_ERROR, "the server hit an unexpected error and closed the session");
-  }
-
-  /** Errors caused by the server side (the pipeline or framewire itself) rather than by the client's input. */
-  public boolean isServerSide() {
-    return code == Code.PIPELINE_FAILURE || code == Code.INTERNAL_ERROR;
+    return new StreamError(Code.INTERNAL_ERROR, "the server hit an unexpected error and closed the session");
   }
 }

@@ -18,7 +18,8 @@ public record StreamSettings(
     List<String> allowedOrigins,
     Optional<String> authToken,
     Duration stallTimeout,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    Duration sessionStartTimeout) {
 
   public StreamSettings {
     if (!(dropThreshold >= 0 && dropThreshold <= 1) || !(slowdownThreshold >= 0 && slowdownThreshold <= 1)) {
@@ -30,8 +31,9 @@ public record StreamSettings(
     if (frameTimeout.isNegative() || frameTimeout.isZero()) {
       throw new IllegalArgumentException("frame timeout must be positive");
     }
-    if (stallTimeout.isNegative() || stallTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
-      throw new IllegalArgumentException("stall and idle timeouts must be positive");
+    if (stallTimeout.isNegative() || stallTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()
+        || sessionStartTimeout.isNegative() || sessionStartTimeout.isZero()) {
+      throw new IllegalArgumentException("stall, idle and session start timeouts must be positive");
     }
     allowedOrigins = List.copyOf(allowedOrigins);
   }
@@ -54,6 +56,7 @@ public record StreamSettings(
             .map(String::trim).filter(o -> !o.isEmpty()).toList(),
         Optional.of(c.getString("auth-token")).filter(t -> !t.isBlank()),
         Duration.ofMillis(c.getLong("stall-timeout-ms")),
-        Duration.ofMillis(c.getLong("idle-timeout-ms")));
+        Duration.ofMillis(c.getLong("idle-timeout-ms")),
+        Duration.ofMillis(c.getLong("session-start-timeout-ms")));
   }
 }

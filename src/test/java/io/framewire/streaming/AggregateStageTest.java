@@ -59,7 +59,7 @@ class AggregateStageTest extends StageTestSupport {
     var probes = probe(flow);
     probes.first().sendNext(BinaryMessage.create(ByteString.fromArray(new byte[1001])));
     StreamError error = assertInstanceOf(StreamError.class, probes.second().requestNext());
-    assertEquals(StreamError.FRAME_TOO_LARGE, error.code());
+    assertEquals(StreamError.Code.FRAME_TOO_LARGE, error.code());
     assertEquals("frame of 1001 bytes exceeds the limit of 1000 bytes", error.detail());
   }
 
@@ -97,7 +97,7 @@ class AggregateStageTest extends StageTestSupport {
     data.sendNext(ByteString.fromArray(new byte[400]));     // 1200 > 1000: give up
     data.expectCancellation(); // the rest of the message is never read or held
     StreamError error = assertInstanceOf(StreamError.class, probes.second().expectNext());
-    assertEquals(StreamError.FRAME_TOO_LARGE, error.code());
+    assertEquals(StreamError.Code.FRAME_TOO_LARGE, error.code());
     assertEquals("frame exceeds the limit of 1000 bytes; it was not read past the limit", error.detail());
   }
 
@@ -106,7 +106,7 @@ class AggregateStageTest extends StageTestSupport {
     var probes = probe(flow);
     probes.first().sendNext(TextMessage.create("{\"hello\":1}"));
     StreamError error = assertInstanceOf(StreamError.class, probes.second().requestNext());
-    assertEquals(StreamError.INVALID_MESSAGE, error.code());
+    assertEquals(StreamError.Code.INVALID_MESSAGE, error.code());
     assertTrue(error.detail().contains("binary"), error.detail());
   }
 
@@ -116,7 +116,7 @@ class AggregateStageTest extends StageTestSupport {
     Pair<TestPublisher.Probe<String>, Source<String, org.apache.pekko.NotUsed>> text =
         TestSource.<String>create(system).preMaterialize(system);
     probes.first().sendNext(TextMessage.create(text.second()));
-    assertEquals(StreamError.INVALID_MESSAGE,
+    assertEquals(StreamError.Code.INVALID_MESSAGE,
         assertInstanceOf(StreamError.class, probes.second().requestNext()).code());
     text.first().expectCancellation();
   }
@@ -126,7 +126,7 @@ class AggregateStageTest extends StageTestSupport {
     var probes = probe(flow);
     probes.first().sendNext(BinaryMessage.create(Source.failed(new IllegalStateException("connection reset"))));
     StreamError error = assertInstanceOf(StreamError.class, probes.second().requestNext());
-    assertEquals(StreamError.INVALID_MESSAGE, error.code());
+    assertEquals(StreamError.Code.INVALID_MESSAGE, error.code());
     assertEquals("the message could not be read completely", error.detail());
   }
 }

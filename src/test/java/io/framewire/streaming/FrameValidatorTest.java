@@ -36,7 +36,7 @@ class FrameValidatorTest {
   @Test
   void emptyMessageIsAnInvalidFrame() {
     StreamError e = refused(0, new byte[0]);
-    assertEquals(StreamError.INVALID_FRAME, e.code());
+    assertEquals(StreamError.Code.INVALID_FRAME, e.code());
     assertEquals("frame 0: empty message", e.detail());
   }
 
@@ -45,7 +45,7 @@ class FrameValidatorTest {
     byte[] jpeg = TestJpegs.solid(32, 32, Color.RED);
     byte[] noSoi = Arrays.copyOfRange(jpeg, 2, jpeg.length); // still ends with FF D9
     StreamError e = refused(7, noSoi);
-    assertEquals(StreamError.INVALID_FRAME, e.code());
+    assertEquals(StreamError.Code.INVALID_FRAME, e.code());
     assertTrue(e.detail().startsWith("frame 7: "), e.detail());
     assertTrue(e.detail().contains("FF D8"), e.detail());
   }
@@ -53,7 +53,7 @@ class FrameValidatorTest {
   @Test
   void tooShortToBeAJpegIsAnInvalidFrame() {
     StreamError e = refused(1, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
-    assertEquals(StreamError.INVALID_FRAME, e.code());
+    assertEquals(StreamError.Code.INVALID_FRAME, e.code());
   }
 
   @Test
@@ -61,7 +61,7 @@ class FrameValidatorTest {
     byte[] jpeg = TestJpegs.noise(64, 64, 3);
     byte[] truncated = Arrays.copyOf(jpeg, jpeg.length / 2);
     StreamError e = refused(12, truncated);
-    assertEquals(StreamError.INVALID_FRAME, e.code());
+    assertEquals(StreamError.Code.INVALID_FRAME, e.code());
     assertTrue(e.detail().startsWith("frame 12: "), e.detail());
     assertTrue(e.detail().contains("FF D9"), e.detail());
   }
@@ -71,12 +71,12 @@ class FrameValidatorTest {
     byte[] big = TestJpegs.noise(400, 400, 1);
     assertTrue(big.length > MAX_BYTES, "test frame must exceed the limit, is " + big.length);
     StreamError e = refused(0, big);
-    assertEquals(StreamError.FRAME_TOO_LARGE, e.code());
+    assertEquals(StreamError.Code.FRAME_TOO_LARGE, e.code());
     assertTrue(e.detail().contains(String.valueOf(big.length)), e.detail());
     assertTrue(e.detail().contains(String.valueOf(MAX_BYTES)), e.detail());
 
     byte[] garbage = new byte[MAX_BYTES + 1]; // not even a JPEG: the size is checked first
-    assertEquals(StreamError.FRAME_TOO_LARGE, refused(0, garbage).code());
+    assertEquals(StreamError.Code.FRAME_TOO_LARGE, refused(0, garbage).code());
   }
 
   @Test
@@ -84,7 +84,7 @@ class FrameValidatorTest {
     byte[] jpeg = TestJpegs.solid(16, 16, Color.BLUE);
     FrameValidator exact = new FrameValidator(jpeg.length, MAX_PIXELS);
     assertEquals(Optional.empty(), exact.validate(0, jpeg));
-    assertEquals(StreamError.FRAME_TOO_LARGE, new FrameValidator(jpeg.length - 1, MAX_PIXELS)
+    assertEquals(StreamError.Code.FRAME_TOO_LARGE, new FrameValidator(jpeg.length - 1, MAX_PIXELS)
         .validate(0, jpeg).orElseThrow().code());
   }
 
@@ -94,7 +94,7 @@ class FrameValidatorTest {
     byte[] bomb = TestJpegs.withDeclaredSize(small, 60000, 60000);
     assertTrue(bomb.length < 2000, "a few bytes declare 3.6 gigapixels");
     StreamError e = refused(5, bomb);
-    assertEquals(StreamError.FRAME_TOO_LARGE, e.code());
+    assertEquals(StreamError.Code.FRAME_TOO_LARGE, e.code());
     assertTrue(e.detail().contains("frame 5"), e.detail());
     assertTrue(e.detail().contains("60000x60000"), e.detail());
   }
@@ -104,7 +104,7 @@ class FrameValidatorTest {
     byte[] declared = TestJpegs.withDeclaredSize(TestJpegs.solid(16, 16, Color.GREEN), 1920, 1080);
     assertEquals(Optional.empty(), validator.validate(0, declared));
     byte[] onePixelMore = TestJpegs.withDeclaredSize(TestJpegs.solid(16, 16, Color.GREEN), 1921, 1080);
-    assertEquals(StreamError.FRAME_TOO_LARGE, refused(0, onePixelMore).code());
+    assertEquals(StreamError.Code.FRAME_TOO_LARGE, refused(0, onePixelMore).code());
   }
 
   @Test
@@ -118,7 +118,7 @@ class FrameValidatorTest {
       bytes[bytes.length - 2] = (byte) 0xFF;
       bytes[bytes.length - 1] = (byte) 0xD9;
       StreamError e = refused(round, bytes);
-      assertEquals(StreamError.INVALID_FRAME, e.code(), e.detail());
+      assertEquals(StreamError.Code.INVALID_FRAME, e.code(), e.detail());
       assertTrue(e.detail().startsWith("frame " + round + ": "), e.detail());
     }
   }
@@ -129,7 +129,7 @@ class FrameValidatorTest {
     byte[] noHeader = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0x00, 0x04, 0x01, 0x02,
         (byte) 0xFF, (byte) 0xD9};
     StreamError e = refused(3, noHeader);
-    assertEquals(StreamError.INVALID_FRAME, e.code());
+    assertEquals(StreamError.Code.INVALID_FRAME, e.code());
     assertEquals("frame 3: no frame header before the image data", e.detail());
   }
 
@@ -138,7 +138,7 @@ class FrameValidatorTest {
     byte[] lying = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0x7F, 0x00, 0x01, 0x02,
         (byte) 0xFF, (byte) 0xD9};
     StreamError e = refused(0, lying);
-    assertEquals(StreamError.INVALID_FRAME, e.code());
+    assertEquals(StreamError.Code.INVALID_FRAME, e.code());
     assertTrue(e.detail().contains("truncated marker segment"), e.detail());
   }
 
@@ -179,7 +179,7 @@ class FrameValidatorTest {
     byte[] bomb = TestJpegs.withDeclaredSize(TestJpegs.progressive(40, 30), 60000, 60000);
     assertEquals(new JpegHeader.Dimensions(60000, 60000), JpegHeader.dimensions(bomb));
     assertEquals(3_600_000_000L, JpegHeader.dimensions(bomb).pixels()); // no int overflow
-    assertEquals(StreamError.FRAME_TOO_LARGE, refused(0, bomb).code());
+    assertEquals(StreamError.Code.FRAME_TOO_LARGE, refused(0, bomb).code());
   }
 
   @Test
@@ -191,7 +191,7 @@ class FrameValidatorTest {
     JpegHeader.MalformedJpegException e =
         assertThrows(JpegHeader.MalformedJpegException.class, () -> JpegHeader.dimensions(jpeg));
     assertEquals("frame header declares an empty image", e.getMessage());
-    assertEquals(StreamError.INVALID_FRAME, refused(0, jpeg).code());
+    assertEquals(StreamError.Code.INVALID_FRAME, refused(0, jpeg).code());
   }
 
   private static boolean hasMarker(byte[] jpeg, int marker) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.framewire.pipeline.PipelineFailure;
 import io.framewire.testing.TestJpegs;
 import java.awt.Color;
 import java.time.Duration;
@@ -108,11 +107,12 @@ class RunPipelineStageTest extends StageTestSupport {
     var probes = run(Duration.ofSeconds(5));
     probes.second().request(10);
     probes.first().sendNext(new LatestFrameWins.Run(0, 1, frame(1)));
-    runner.awaitCall(1).completeExceptionally(
-        new PipelineFailure("detector", new IllegalStateException("model not loaded")));
+    // How a SessionPipeline reports a tool's failure: the client's words, ready.
+    runner.awaitCall(1).completeExceptionally(new StreamFailure(
+        StreamError.pipelineFailure("node 'detector' failed: model not loaded"), new IllegalStateException("model not loaded")));
     assertEquals(new Answer.Dropped(0), probes.second().expectNext());
     StreamError error = assertInstanceOf(StreamError.class, probes.second().expectNext());
-    assertEquals(StreamError.PIPELINE_FAILURE, error.code());
+    assertEquals(StreamError.Code.PIPELINE_FAILURE, error.code());
     assertTrue(error.detail().contains("detector"), error.detail());
     probes.second().expectComplete();
     probes.first().expectCancellation();
@@ -123,17 +123,30 @@ class RunPipelineStageTest extends StageTestSupport {
   }
 
   @Test
-  void aPipelineFailureDetailNeverNamesAnExceptionClass() {
-    // What tools really throw: no message at all, or a wrapper whose message is "class: message".
-    assertEquals("node 'detector' failed",
-        RunPipelineStage.toStreamError(0, new PipelineFailure("detector", new NullPointerException()),
-            Duration.ofSeconds(1)).detail());
-    assertEquals("node 'reader' failed: disk gone",
-        RunPipelineStage.toStreamError(0, new PipelineFailure("reader",
-            new RuntimeException(new java.io.IOException("disk gone"))), Duration.ofSeconds(1)).detail());
-    assertEquals("node 'n' failed: model not loaded",
-        RunPipelineStage.toStreamError(0, new java.util.concurrent.CompletionException(
-            new PipelineFailure("n", new IllegalStateException("model not loaded"))), Duration.ofSeconds(1)).detail());
+  void aStreamFailureIsAnsweredWithItsErrorAsItIsEvenWhenWrapped() {
+    StreamError error = StreamError.pipelineFailure("node 'n' failed: model not loaded");
+    assertEquals(error, RunPipelineStage.toStreamError(0, new StreamFailure(error), Duration.ofSeconds(1)));
+    assertEquals(error, RunPipelineStage.toStreamError(0,
+        new java.util.concurrent.CompletionException(new StreamFailure(error, new IllegalStateException())),
+        Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void timingsComeFromTheRunnerThatMadeTheResult() throws Exception {
+    FrameRunner timed = new FrameRunner() {
+      @Override
+      public CompletableFuture<Map<String, Object>> run(long frameIndex, byte[] frameBytes) {
+        return CompletableFuture.completedFuture(new LinkedHashMap<>(Map.of("ok", true, "_t", 3.0)));
+      }
+
+      @Override
+      public Map<String, Double> takeTimings(Map<String, Object> result) {
+        return Map.of("total", (Double) result.remove("_t"));
+      }
+    };
+    var probes = probe(RunPipelineStage.flow(timed, Duration.ofSeconds(5), session.ref()));
+    probes.first().sendNext(new LatestFrameWins.Run(0, 0, frame(0)));
+    assertEquals(new Answer.Result(0, Map.of("ok", true), Map.of("total", 3.0)), probes.second().requestNext());
   }
 
   @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewire.metrics.StreamMetrics;
+import io.framewire.testing.TestServer;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import java.util.concurrent.TimeUnit;
@@ -47,16 +48,48 @@ class SessionManagerTest {
   final TestProbe<Integer> counts = testKit.createTestProbe(Integer.class);
 
   ActorRef<SessionManager.Command> manager() {
-    return testKit.spawn(SessionManager.create(pipelines.service, settings, metrics));
+    return manager(settings);
   }
 
+  /** Tools open on the actor's own thread here (an executor that runs at once), except where a test says. */
+  ActorRef<SessionManager.Command> manager(StreamSettings settings) {
+    return testKit.spawn(SessionManager.create(pipelines.sessions, Runnable::run, settings, metrics));
+  }
+
+  /** Admits a session and waits until its tools are open (its runner is ready). */
   SessionManager.Admitted admit(ActorRef<SessionManager.Command> manager, String pipelineId) {
-    manager.tell(new SessionManager.Admit(pipelineId, replies.ref()));
+    SessionManager.Admitted admitted = admitOnly(manager, pipelineId);
+    runner(admitted);
+    return admitted;
+  }
+
+  SessionManager.Admitted admitOnly(ActorRef<SessionManager.Command> manager, String pipelineId) {
+    manager.tell(new SessionManager.Admit(pipelineId, false, replies.ref()));
     return assertInstanceOf(SessionManager.Admitted.class, replies.receiveMessage());
   }
 
+  static FrameRunner runner(SessionManager.Admitted admitted) {
+    try {
+      return admitted.runner().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the session's tools did not open", e);
+    }
+  }
+
+  /** The error a session whose tools did not open hands its connection. */
+  static StreamError openFailure(SessionManager.Admitted admitted) {
+    CompletableFuture<FrameRunner> runner = admitted.runner().toCompletableFuture();
+    java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+        java.util.concurrent.ExecutionException.class, () -> runner.get(5, TimeUnit.SECONDS));
+    return assertInstanceOf(StreamFailure.class, failed.getCause()).error();
+  }
+
+  static StreamSettings settings(Map<String, Object> overrides) {
+    return StreamSettings.fromConfig(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()));
+  }
+
   StreamError reject(ActorRef<SessionManager.Command> manager, String pipelineId) {
-    manager.tell(new SessionManager.Admit(pipelineId, replies.ref()));
+    manager.tell(new SessionManager.Admit(pipelineId, false, replies.ref()));
     return assertInstanceOf(SessionManager.Rejected.class, replies.receiveMessage()).error();
   }
 
@@ -79,7 +112,7 @@ class SessionManagerTest {
     ActorRef<SessionManager.Command> manager = manager();
     admit(manager, "echo");
     // A message the handler throws on (a null reply-to: its tell fails), standing for any bug in it.
-    manager.tell(new SessionManager.Admit("no-such-pipeline", null));
+    manager.tell(new SessionManager.Admit("no-such-pipeline", false, null));
     assertEquals(1, activeCount(manager), "still answering, with its state");
     admit(manager, "echo");
     assertEquals(2, activeCount(manager));
@@ -93,7 +126,6 @@ class SessionManagerTest {
     SessionManager.Admitted second = admit(manager, "echo");
     assertNotEquals(first.sessionId(), second.sessionId());
     assertNotEquals(first.session(), second.session());
-    assertEquals("echo", first.tools().pipelineId());
     assertEquals(2, activeCount(manager));
     assertEquals(2.0, metrics.sessionsActive.get());
 
@@ -107,12 +139,12 @@ class SessionManagerTest {
   void rejectsAnUnknownOrMissingPipelineWithInvalidPipeline() {
     ActorRef<SessionManager.Command> manager = manager();
     StreamError unknown = reject(manager, "no-such-pipeline");
-    assertEquals(StreamError.INVALID_PIPELINE, unknown.code());
+    assertEquals(StreamError.Code.INVALID_PIPELINE, unknown.code());
     assertTrue(unknown.detail().contains("'no-such-pipeline'"), unknown.detail());
     assertTrue(unknown.detail().contains("pipeline_id"), unknown.detail());
 
     StreamError missing = reject(manager, null);
-    assertEquals(StreamError.INVALID_PIPELINE, missing.code());
+    assertEquals(StreamError.Code.INVALID_PIPELINE, missing.code());
     assertTrue(missing.detail().contains("pipeline_id"), missing.detail());
     assertEquals(0, activeCount(manager));
     assertEquals(0.0, metrics.sessionsActive.get());
@@ -123,7 +155,104 @@ class SessionManagerTest {
     ActorRef<SessionManager.Command> manager = manager();
     admit(manager, "echo");
     admit(manager, "echo");
-    assertEquals(StreamError.INVALID_PIPELINE, reject(manager, "nope").code());
+    assertEquals(StreamError.Code.INVALID_PIPELINE, reject(manager, "nope").code());
+  }
+
+  @Test
+  void eachSessionRunsOnToolsOfItsOwn() {
+    ActorRef<SessionManager.Command> manager = manager();
+    FrameRunner first = runner(admit(manager, "stateful"));
+    FrameRunner second = runner(admit(manager, "stateful"));
+    assertEquals(2, pipelines.dag.openStatefulTools());
+    assertEquals(Map.of("count", 1L), first.run(0, new byte[0]).toCompletableFuture().join());
+    assertEquals(Map.of("count", 2L), first.run(1, new byte[0]).toCompletableFuture().join());
+    assertEquals(Map.of("count", 1L), second.run(0, new byte[0]).toCompletableFuture().join());
+  }
+
+  // ------------------------------------------- tools open in the session, off the admission path
+
+  /** Sessions open their tools on these threads, as on the server's blocking dispatcher. */
+  static final java.util.concurrent.ExecutorService openPool = java.util.concurrent.Executors.newCachedThreadPool();
+
+  @AfterAll
+  static void stopOpenPool() {
+    openPool.shutdownNow();
+  }
+
+  ActorRef<SessionManager.Command> managerOpeningOnPool(StreamSettings settings) {
+    return testKit.spawn(SessionManager.create(pipelines.sessions, openPool, settings, metrics));
+  }
+
+  /** Admits a session of {@code slow} and waits until its tool is stuck in its creation. */
+  SessionManager.Admitted admitStuckInOpen(ActorRef<SessionManager.Command> manager) throws InterruptedException {
+    pipelines.plugin.holdSlow.set(true);
+    SessionManager.Admitted slow = admitOnly(manager, "slow"); // answered while the tool cannot open
+    assertTrue(pipelines.plugin.slowOpening.await(5, TimeUnit.SECONDS), "the session never began opening");
+    assertFalse(slow.runner().toCompletableFuture().isDone());
+    return slow;
+  }
+
+  @Test
+  void aToolStuckInItsOpenDelaysNoOtherConnection() throws Exception {
+    ActorRef<SessionManager.Command> manager = managerOpeningOnPool(settings);
+    SessionManager.Admitted slow = admitStuckInOpen(manager);
+
+    // Another connection is admitted, opened and answered while the first one's tool still opens.
+    FrameRunner other = runner(admit(manager, "stateful"));
+    assertEquals(Map.of("count", 1L), other.run(0, new byte[0]).toCompletableFuture().get(5, TimeUnit.SECONDS));
+    assertEquals(2, activeCount(manager));
+    assertFalse(slow.runner().toCompletableFuture().isDone());
+
+    pipelines.plugin.releaseSlow.countDown();
+    assertEquals(Map.of("slow", true), runner(slow).run(0, new byte[0]).toCompletableFuture().get(5, TimeUnit.SECONDS));
+    assertEquals(1, pipelines.plugin.slowOpen.get());
+    slow.session().tell(SessionActor.ConnectionClosed.INSTANCE);
+    replies.expectTerminated(slow.session());
+    assertEquals(0, pipelines.plugin.slowOpen.get(), "tools not closed when the session ended");
+  }
+
+  @Test
+  void aClientThatLeavesWhileItsToolsOpenLeavesNothingOpen() throws Exception {
+    // The client left during the handshake: the stream never starts. The tools, once open, are
+    // closed by the start timeout, which counts from the open (a slow open is not held against it).
+    ActorRef<SessionManager.Command> manager = managerOpeningOnPool(settings(Map.of(
+        "framewire.stream.max-sessions", MAX_SESSIONS, "framewire.stream.session-start-timeout-ms", 300)));
+    SessionManager.Admitted slow = admitStuckInOpen(manager);
+    pipelines.plugin.releaseSlow.countDown();
+    runner(slow); // opened...
+    replies.expectTerminated(slow.session(), Duration.ofSeconds(5)); // ...no stream came...
+    assertEquals(0, pipelines.plugin.slowOpen.get()); // ...and closed
+    assertEquals(0, pipelines.dag.openStatefulTools());
+    awaitActive(manager, 0);
+  }
+
+  @Test
+  void aSessionStoppedWhileItsToolsOpenClosesThemOnceTheyAreOpen() throws Exception {
+    ActorRef<SessionManager.Command> manager = managerOpeningOnPool(settings);
+    SessionManager.Admitted slow = admitStuckInOpen(manager);
+    // A bug in the session actor while its tools open: supervision stops it at once.
+    slow.session().tell(new SessionActor.FramesDropped(-1));
+    replies.expectTerminated(slow.session());
+    assertEquals(StreamError.internalError(), openFailure(slow)); // the waiting connection is refused
+    awaitActive(manager, 0);
+
+    pipelines.plugin.releaseSlow.countDown(); // the open completes after its session is gone
+    TestServer.await("the late-opened tool is closed", () -> pipelines.plugin.slowOpen.get() == 0
+        && pipelines.dag.openStatefulTools() == 0);
+  }
+
+  @Test
+  void aDrainWhileToolsOpenRefusesThatConnectionWithServerShuttingDownAndClosesTheTools() throws Exception {
+    ActorRef<SessionManager.Command> manager = managerOpeningOnPool(settings);
+    SessionManager.Admitted slow = admitStuckInOpen(manager);
+    TestProbe<Done> drained = testKit.createTestProbe(Done.class);
+    manager.tell(new SessionManager.Drain(drained.ref()));
+    drained.expectNoMessage(Duration.ofMillis(50)); // the opening session still counts
+
+    pipelines.plugin.releaseSlow.countDown();
+    assertEquals(StreamError.serverShuttingDown(), openFailure(slow));
+    drained.expectMessage(Done.getInstance());
+    TestServer.await("the tool is closed", () -> pipelines.plugin.slowOpen.get() == 0);
   }
 
   @Test
@@ -132,12 +261,11 @@ class SessionManagerTest {
     SessionManager.Admitted first = admit(manager, "stateful");
     admit(manager, "echo");
     assertEquals(1, pipelines.dag.openStatefulTools());
-    assertEquals(StreamError.TOO_MANY_SESSIONS, reject(manager, "echo").code());
+    assertEquals(StreamError.Code.TOO_MANY_SESSIONS, reject(manager, "echo").code());
 
     first.session().tell(SessionActor.ConnectionClosed.INSTANCE);
     replies.expectTerminated(first.session());
     awaitActive(manager, 1);
-    assertTrue(first.tools().isClosed());
     assertEquals(0, pipelines.dag.openStatefulTools());
 
     admit(manager, "echo"); // the freed slot is usable again
@@ -147,15 +275,14 @@ class SessionManagerTest {
 
   @Test
   void aSessionWhoseStreamNeverStartsStopsByItselfAfterTheStartTimeout() {
-    ActorRef<SessionManager.Command> manager = testKit.spawn(
-        SessionManager.create(pipelines.service, settings, metrics, Duration.ofMillis(300)));
+    ActorRef<SessionManager.Command> manager = manager(settings(Map.of(
+        "framewire.stream.max-sessions", MAX_SESSIONS, "framewire.stream.session-start-timeout-ms", 300)));
     SessionManager.Admitted never = admit(manager, "stateful");
     SessionManager.Admitted started = admit(manager, "echo");
     TestProbe<Answer> control = testKit.createTestProbe(Answer.class);
     started.session().tell(new SessionActor.StreamStarted(control.ref(), new CompletableFuture<>()));
 
     replies.expectTerminated(never.session(), Duration.ofSeconds(5));
-    assertTrue(never.tools().isClosed());
     assertEquals(0, pipelines.dag.openStatefulTools());
     awaitActive(manager, 1);
 
@@ -163,7 +290,6 @@ class SessionManagerTest {
     TestProbe<SessionActor.Status> status = testKit.createTestProbe(SessionActor.Status.class);
     started.session().tell(new SessionActor.GetStatus(status.ref()));
     assertEquals(started.sessionId(), status.receiveMessage().sessionId());
-    assertFalse(started.tools().isClosed());
     control.expectNoMessage(Duration.ofMillis(50));
   }
 
@@ -185,7 +311,7 @@ class SessionManagerTest {
         new SessionActor.StreamStarted(testKit.createTestProbe(Answer.class).ref(), lateShutdown));
     assertEquals(StreamError.serverShuttingDown(), lateShutdown.orTimeout(5, TimeUnit.SECONDS).join());
 
-    manager.tell(new SessionManager.Admit("echo", replies.ref()));
+    manager.tell(new SessionManager.Admit("echo", false, replies.ref()));
     assertEquals(StreamError.serverShuttingDown(),
         assertInstanceOf(SessionManager.Rejected.class, replies.receiveMessage()).error());
 
@@ -209,10 +335,9 @@ class SessionManagerTest {
 
     control.expectMessage(StreamError.internalError()); // the client's stream is ended with an error
     control.expectTerminated(admitted.session());
-    assertTrue(admitted.tools().isClosed());
     assertEquals(0, pipelines.dag.openStatefulTools());
     awaitActive(manager, 0);
-    assertEquals(1.0, metrics.errors.labels(StreamError.INTERNAL_ERROR.wire()).get());
+    assertEquals(1.0, metrics.errors.labels(StreamError.Code.INTERNAL_ERROR.wire()).get());
 
     admit(manager, "echo"); // the manager itself is unharmed
     assertEquals(1, activeCount(manager));
@@ -224,9 +349,12 @@ class SessionManagerTest {
     SessionManager.Admitted before = admit(manager, "echo");
     pipelines.plugin.breakFragile.set(true);
 
-    assertEquals(StreamError.internalError(), reject(manager, "fragile"));
-    assertEquals(1, activeCount(manager), "no slot taken by the refused session");
-    assertEquals(1.0, metrics.sessionsActive.get());
+    // Admitted (the manager opens nothing), then the session's open fails: the connection gets
+    // internal_error, the session stops and its slot is freed.
+    SessionManager.Admitted fragile = admitOnly(manager, "fragile");
+    assertEquals(StreamError.internalError(), openFailure(fragile));
+    replies.expectTerminated(fragile.session());
+    awaitActive(manager, 1);
     // The sessions already open, children of the manager, are untouched; new ones are admitted.
     TestProbe<SessionActor.Status> status = testKit.createTestProbe(SessionActor.Status.class);
     before.session().tell(new SessionActor.GetStatus(status.ref()));
@@ -252,10 +380,10 @@ class SessionManagerTest {
   @Test
   void behaviorTestKitShowsTheSpawnedWatchedChildAndTheReply() {
     BehaviorTestKit<SessionManager.Command> kit =
-        BehaviorTestKit.create(SessionManager.create(pipelines.service, settings, metrics));
+        BehaviorTestKit.create(SessionManager.create(pipelines.sessions, Runnable::run, settings, metrics));
     TestInbox<SessionManager.AdmitReply> inbox = TestInbox.create();
 
-    kit.run(new SessionManager.Admit("echo", inbox.getRef()));
+    kit.run(new SessionManager.Admit("echo", false, inbox.getRef()));
     SessionManager.Admitted admitted = assertInstanceOf(SessionManager.Admitted.class, inbox.receiveMessage());
     Effect.Spawned<?> spawned = kit.expectEffectClass(Effect.Spawned.class);
     assertEquals("session-" + admitted.sessionId(), spawned.childName());
@@ -264,8 +392,8 @@ class SessionManagerTest {
     assertEquals(admitted.session(), watched.other());
     assertEquals(1.0, metrics.sessionsActive.get());
 
-    kit.run(new SessionManager.Admit("nope", inbox.getRef()));
-    assertEquals(StreamError.INVALID_PIPELINE,
+    kit.run(new SessionManager.Admit("nope", false, inbox.getRef()));
+    assertEquals(StreamError.Code.INVALID_PIPELINE,
         assertInstanceOf(SessionManager.Rejected.class, inbox.receiveMessage()).error().code());
     assertFalse(kit.hasEffects(), "a rejection spawns nothing");
 

@@ -8,6 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.framewire.FramewireServer;
+import io.framewire.PipelineSessions;
+import io.framewire.metrics.StreamMetrics;
+import io.framewire.pipeline.VideoFilePipelineService;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 import io.framewire.pipeline.DagPipelineService;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.pipeline.PipelineRegistry;
@@ -167,6 +173,48 @@ class ToolLifetimeTest {
     } finally {
       plugin.release.countDown();
       server.close();
+    }
+  }
+
+  /**
+   * The session actor is the tools' one owner: it opened them, and once its connection has ended it
+   * asks them to close; they close only when the last run has settled.
+   */
+  @Test
+  void theSessionActorClosesItsToolsAfterTheConnectionEndedAndTheLastRunSettled() throws Exception {
+    HeldPlugin plugin = new HeldPlugin();
+    ToolRegistry tools = ToolRegistry.of(plugin);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    ActorTestKit kit = ActorTestKit.create();
+    try {
+      DagPipelineService dag = new DagPipelineService(
+          PipelineRegistry.of(tools, List.of(PipelineJson.read(PIPELINE))), tools, pool);
+      CompletableFuture<FrameRunner> ready = new CompletableFuture<>();
+      ActorRef<SessionActor.Command> session = kit.spawn(SessionActor.create("s-1", "held", false,
+          new PipelineSessions(new VideoFilePipelineService(dag)), pool, ready,
+          new BackpressurePolicy(0.1, 0.3, 10), new StreamMetrics(false), Duration.ofSeconds(10)));
+      FrameRunner runner = ready.get(20, TimeUnit.SECONDS);
+      assertEquals(1, dag.openStatefulTools());
+      CompletableFuture<Map<String, Object>> run =
+          runner.run(0, TestJpegs.solid(16, 16, java.awt.Color.GRAY)).toCompletableFuture();
+      assertTrue(plugin.entered.await(20, TimeUnit.SECONDS));
+
+      TestProbe<Answer> control = kit.createTestProbe(Answer.class);
+      session.tell(new SessionActor.StreamStarted(control.ref(), new CompletableFuture<>()));
+      session.tell(SessionActor.ConnectionClosed.INSTANCE);
+      control.expectTerminated(session);
+      assertEquals(1, plugin.closed.getCount(), "tool closed while a frame was inside it");
+      assertEquals(1, dag.openStatefulTools());
+
+      plugin.release.countDown();
+      assertEquals(Map.of("done", true), run.get(20, TimeUnit.SECONDS));
+      assertTrue(plugin.closed.await(20, TimeUnit.SECONDS), "tool never closed after its last run settled");
+      assertFalse(plugin.closedWhileInside.get());
+      io.framewire.testing.TestServer.await("stateful tools counted closed", () -> dag.openStatefulTools() == 0);
+    } finally {
+      plugin.release.countDown();
+      kit.shutdownTestKit();
+      pool.shutdownNow();
     }
   }
 

@@ -61,7 +61,7 @@ class ValidateStageTest extends StageTestSupport {
     probes.first().sendNext(frame(0)).sendNext(new Frame(1, new byte[0]));
     assertEquals(0L, assertInstanceOf(Frame.class, probes.second().expectNext()).index());
     StreamError error = assertInstanceOf(StreamError.class, probes.second().expectNext());
-    assertEquals(new StreamError(StreamError.INVALID_FRAME, "frame 1: empty message"), error);
+    assertEquals(new StreamError(StreamError.Code.INVALID_FRAME, "frame 1: empty message"), error);
     probes.second().expectComplete();
     probes.first().expectCancellation(); // nothing after the error is read
   }

@@ -11,7 +11,6 @@ import io.framewire.sources.SourceFrame;
 import io.framewire.sources.VideoInfo;
 import io.framewire.streaming.Answer;
 import io.framewire.streaming.AnswerEncoder;
-import io.framewire.streaming.RunPipelineStage;
 import io.framewire.streaming.StreamError;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,10 +169,10 @@ final class SourceStream {
       cause = cause.getCause();
     }
     if (cause instanceof FrameFailedException failed && failed.getCause() instanceof PipelineFailure pipeline) {
-      return StreamError.pipelineFailure("frame " + frameIndex + ": " + RunPipelineStage.clientDetail(pipeline));
+      return StreamError.pipelineFailure("frame " + frameIndex + ": " + pipeline.clientDetail());
     }
     if (cause instanceof PipelineFailure pipeline) {
-      return StreamError.pipelineFailure("frame " + frameIndex + ": " + RunPipelineStage.clientDetail(pipeline));
+      return StreamError.pipelineFailure("frame " + frameIndex + ": " + pipeline.clientDetail());
     }
     if (cause instanceof TimeoutException) {
       return StreamError.pipelineFailure("frame " + frameIndex + " took longer than "

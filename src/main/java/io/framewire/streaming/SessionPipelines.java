@@ -1,0 +1,23 @@
+package io.framewire.streaming;
+
+/**
+ * What the streaming side needs from the pipelines: whether an id names one, and a pipeline opened for
+ * one session. Owned here so that {@code streaming} names no pipeline class; the implementation is
+ * the composition root's adapter over the pipeline package ({@code io.framewire.PipelineSessions}).
+ */
+public interface SessionPipelines {
+
+  /** Whether {@code pipelineId} names a pipeline now (cheap: called on every admission). */
+  boolean exists(String pipelineId);
+
+  /**
+   * Opens {@code pipelineId} for one session: creates its stateful tools, which may block (a model
+   * loads). {@link SessionActor} calls it off the admission path, on the blocking dispatcher.
+   *
+   * @param timings each result carries the node timings ({@link FrameRunner#takeTimings})
+   * @throws StreamFailure with the error the client gets when the refusal is expected (the pipeline
+   *     was deleted meanwhile: {@code invalid_pipeline}); any other exception is answered
+   *     {@code internal_error}
+   */
+  SessionPipeline open(String pipelineId, boolean timings);
+}
