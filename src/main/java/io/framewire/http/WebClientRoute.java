@@ -12,7 +12,6 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.server.directives.ContentTypeResolver;
 
 /**
  * Serves the browser client: {@code GET /} is {@code web/index.html} and {@code GET /web/*} any file
@@ -87,10 +86,5 @@ public final class WebClientRoute extends AllDirectives {
     int dot = fileName.lastIndexOf('.');
     String ext = dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
     return TYPES.getOrDefault(ext, ContentTypes.APPLICATION_OCTET_STREAM);
-  }
-
-  /** The resolver used for {@code /web/*}, exposed for callers that serve more files the same way. */
-  public static ContentTypeResolver contentTypeResolver() {
-    return WebClientRoute::contentType;
   }
 }

@@ -2,7 +2,6 @@ package io.framewire.pipeline;
 
 import io.framewire.tools.Tool;
 import io.framewire.tools.ToolRegistry;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -230,11 +229,6 @@ public final class DagPipelineService implements AutoCloseable {
   /** Stateful tool instances created and not yet closed: 0 once every session is closed. */
   public int openStatefulTools() {
     return openStatefulTools.get();
-  }
-
-  /** The order in which the pipeline's nodes are started (predecessors first). */
-  public List<String> executionOrder(String pipelineId) {
-    return runtime(pipelineId).pipeline.topologicalNodeIds();
   }
 
   /** Stops following the registry and closes the shared stateless tool instances. Close sessions first. */

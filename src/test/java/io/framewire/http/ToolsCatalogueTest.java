@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.framewire.inference.InferenceSettings;
 import io.framewire.inference.ModelRegistry;
 import io.framewire.inference.OnnxPlugin;
 import io.framewire.inference.TestModels;
@@ -37,7 +36,7 @@ class ToolsCatalogueTest extends JupiterRouteTest {
       "onnx/detect/model", Http.JSON.valueToTree("yolov8_const.onnx"),
       "onnx/classify/model", Http.JSON.valueToTree("classify_means.onnx"));
 
-  static final ModelRegistry models = ModelRegistry.create(InferenceSettings.defaults(TestModels.dir()));
+  static final ModelRegistry models = ModelRegistry.create(TestModels.settings(TestModels.dir()));
   static final ToolRegistry tools = serversTools();
 
   /** The routes over the tools a test server has, plus the onnx plugin over the committed test models. */

@@ -129,7 +129,7 @@ class WebClientRouteTest extends JupiterRouteTest {
   }
 
   @Test
-  void contentTypeResolverFallsBackToOctetStream() {
+  void contentTypesFallBackToOctetStream() {
     assertEquals("application/octet-stream", WebClientRoute.contentType("blob.bin").toString());
     assertEquals("text/javascript; charset=UTF-8", WebClientRoute.contentType("X.JS").toString());
   }
