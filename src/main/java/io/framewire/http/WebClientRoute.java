@@ -50,16 +50,7 @@ public final class WebClientRoute extends AllDirectives {
           CacheControl.create(CacheDirectives.NO_CACHE),
           RawHeader.create("X-Content-Type-Options", "nosniff"));
 
-  private final ClassLoader classLoader;
-
-  public WebClientRoute() {
-    this(WebClientRoute.class.getClassLoader());
-  }
-
-  /** @param classLoader where {@code web/} is looked up (tests may pass their own) */
-  public WebClientRoute(ClassLoader classLoader) {
-    this.classLoader = classLoader;
-  }
+  private final ClassLoader classLoader = WebClientRoute.class.getClassLoader();
 
   public Route route() {
     return get(

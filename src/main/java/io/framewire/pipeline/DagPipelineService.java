@@ -51,11 +51,6 @@ public final class DagPipelineService implements AutoCloseable {
     this(registry, tools, blockingExecutor, timers, RemoteNodes.NONE);
   }
 
-  public DagPipelineService(
-      PipelineRegistry registry, ToolRegistry tools, Executor blockingExecutor, RemoteNodes remoteNodes) {
-    this(registry, tools, blockingExecutor, NodeTimers.NONE, remoteNodes);
-  }
-
   /**
    * @param timers told how long each node of each run took (the {@code node_seconds} histogram)
    * @param remoteNodes runs the nodes placed on workers elsewhere (a cluster front), or {@link
