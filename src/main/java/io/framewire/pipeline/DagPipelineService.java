@@ -221,7 +221,10 @@ public final class DagPipelineService implements AutoCloseable {
     return run.whenComplete((result, error) -> session.runEnded()).copy();
   }
 
-  /** Stateful tool instances created and not yet closed: 0 once every session is closed. */
+  /**
+   * Stateful tool instances created and not yet closed: 0 once every session is closed. Read by the
+   * leak tests (the count is this service's private state; nothing else shows it).
+   */
   public int openStatefulTools() {
     return openStatefulTools.get();
   }
