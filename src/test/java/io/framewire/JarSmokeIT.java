@@ -6,19 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.framewire.testing.TestJpegs;
 import io.framewire.testing.WsTestClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,8 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class JarSmokeIT {
 
-  private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/");
-
   @Test
   void theJarServesBuiltInPipelinesAndStopsOnSigterm() throws Exception {
     Path jar = Path.of("target", "framewire.jar");
@@ -40,33 +32,11 @@ class JarSmokeIT {
     builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
     builder.environment().put("HTTP_HOST", "127.0.0.1");
     builder.environment().put("HTTP_PORT", "0");
-    builder.redirectErrorStream(true);
-    Process server = builder.start();
-    try {
-      CompletableFuture<Integer> port = new CompletableFuture<>();
-      StringBuilder output = new StringBuilder();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader lines = new BufferedReader(
-            new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = lines.readLine()) != null) {
-            synchronized (output) {
-              output.append(line).append('\n');
-            }
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-              assertTrue(line.startsWith("{\""), "logs are JSON lines: " + line);
-              port.complete(Integer.parseInt(m.group(1)));
-            }
-          }
-        } catch (Exception e) {
-          port.completeExceptionally(e);
-        }
-      });
-      reader.setDaemon(true);
-      reader.start();
-      int p = port.get(60, TimeUnit.SECONDS);
-      String commandLine = Files.readString(Path.of("/proc", Long.toString(server.pid()), "cmdline")).replace('\0', ' ');
+    try (ServerProcess server = ServerProcess.start(builder)) {
+      String listening = server.listeningLine(Duration.ofSeconds(60));
+      assertTrue(listening.startsWith("{\""), "logs are JSON lines: " + listening);
+      int p = server.port(Duration.ZERO);
+      String commandLine = Files.readString(Path.of("/proc", Long.toString(server.process().pid()), "cmdline")).replace('\0', ' ');
       assertTrue(commandLine.contains("-Xmx736m") && commandLine.contains("-XX:G1HeapRegionSize=16m"),
           "the launcher exec'd java with the bounded heap: " + commandLine);
 
@@ -83,20 +53,12 @@ class JarSmokeIT {
         assertTrue(answer.at("/result/motion").has("regions"), answer.toString());
       }
 
-      io.framewire.testing.TestServer.await("the disconnect is logged", () -> {
-        synchronized (output) {
-          return output.toString().contains("\"event_type\":\"stream_disconnect\"");
-        }
-      });
+      io.framewire.testing.TestServer.await("the disconnect is logged",
+          () -> server.output().contains("\"event_type\":\"stream_disconnect\""));
 
-      server.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its stdout)
-      assertTrue(server.waitFor(30, TimeUnit.SECONDS), "exits after SIGTERM");
-      reader.join(10_000); // the rest of its output
-      synchronized (output) {
-        assertTrue(output.toString().contains("framewire shutting down"), "coordinated shutdown ran (exit " + server.exitValue() + "):\n" + output);
-      }
-    } finally {
-      server.destroyForcibly();
+      assertTrue(server.terminate(Duration.ofSeconds(30)), "exits after SIGTERM");
+      assertTrue(server.output().contains("framewire shutting down"),
+          "coordinated shutdown ran (exit " + server.process().exitValue() + "):\n" + server.output());
     }
   }
 }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -136,13 +135,5 @@ public final class FramewireCluster {
     view.put("members", members);
     view.put("workers_reachable", workersReachable());
     return view;
-  }
-
-  /** Completes when this node is Up in the cluster (tests, tools). */
-  public CompletableFuture<Void> whenUp() {
-    CompletableFuture<Void> up = new CompletableFuture<>();
-    org.apache.pekko.cluster.Cluster.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
-        .registerOnMemberUp(() -> up.complete(null));
-    return up;
   }
 }

@@ -68,11 +68,6 @@ public final class WorkerNodeRunner implements AutoCloseable {
     }
   }
 
-  /** Calls running now. */
-  public int inFlight() {
-    return inFlight.get();
-  }
-
   private Map<String, Object> input(NodeWorker.RunNode call) {
     if (call.jpeg() == null) {
       throw new IllegalArgumentException("the node call carries no frame");

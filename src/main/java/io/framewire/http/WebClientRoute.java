@@ -12,7 +12,6 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.server.directives.ContentTypeResolver;
 
 /**
  * Serves the browser client: {@code GET /} is {@code web/index.html} and {@code GET /web/*} any file
@@ -51,16 +50,7 @@ public final class WebClientRoute extends AllDirectives {
           CacheControl.create(CacheDirectives.NO_CACHE),
           RawHeader.create("X-Content-Type-Options", "nosniff"));
 
-  private final ClassLoader classLoader;
-
-  public WebClientRoute() {
-    this(WebClientRoute.class.getClassLoader());
-  }
-
-  /** @param classLoader where {@code web/} is looked up (tests may pass their own) */
-  public WebClientRoute(ClassLoader classLoader) {
-    this.classLoader = classLoader;
-  }
+  private final ClassLoader classLoader = WebClientRoute.class.getClassLoader();
 
   public Route route() {
     return get(
@@ -87,10 +77,5 @@ public final class WebClientRoute extends AllDirectives {
     int dot = fileName.lastIndexOf('.');
     String ext = dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
     return TYPES.getOrDefault(ext, ContentTypes.APPLICATION_OCTET_STREAM);
-  }
-
-  /** The resolver used for {@code /web/*}, exposed for callers that serve more files the same way. */
-  public static ContentTypeResolver contentTypeResolver() {
-    return WebClientRoute::contentType;
   }
 }

@@ -39,19 +39,6 @@ public record InferenceSettings(
     modelsDir = modelsDir.toAbsolutePath().normalize();
   }
 
-  /** Defaults with another models folder (tests, embedding). */
-  public static InferenceSettings defaults(Path modelsDir) {
-    return new InferenceSettings(modelsDir, Provider.CPU, 8, 64, 1, 0);
-  }
-
-  public InferenceSettings withMaxBatch(int maxBatch) {
-    return new InferenceSettings(modelsDir, provider, maxBatch, queueSize, concurrentRuns, intraOpThreads);
-  }
-
-  public InferenceSettings withQueueSize(int queueSize) {
-    return new InferenceSettings(modelsDir, provider, maxBatch, queueSize, concurrentRuns, intraOpThreads);
-  }
-
   public static InferenceSettings fromConfig(Config config) {
     Config c = config.getConfig("framewire.inference");
     String provider = c.getString("provider").trim().toLowerCase(Locale.ROOT);

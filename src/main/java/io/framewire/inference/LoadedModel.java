@@ -320,7 +320,10 @@ public final class LoadedModel {
     return q == null ? 0 : q.size();
   }
 
-  /** Requests accepted and not yet in a run (queued, or in the batch being gathered). */
+  /**
+   * Requests accepted and not yet in a run (queued, or in the batch being gathered): for the
+   * batching tests and diagnostics (the queue is private; the metrics show only its depth).
+   */
   public int waiting() {
     return waiting.size();
   }

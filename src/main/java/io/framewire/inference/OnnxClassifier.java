@@ -1,15 +1,12 @@
 package io.framewire.inference;
 
 import io.framewire.tools.AsyncTool;
-import io.framewire.tools.image.DecodedFrame;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.stream.IntStream;
 
 /**
@@ -50,20 +47,12 @@ final class OnnxClassifier implements AsyncTool {
 
   @Override
   public CompletionStage<Map<String, Object>> applyAsync(Map<String, Object> input) {
-    DecodedFrame frame;
-    Executor cpu;
-    try {
-      frame = DecodedFrame.of(input);
-      cpu = models.cpuExecutor();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
     ModelInfo info = model.info();
     float[] mean = params.normalize() ? IMAGENET_MEAN : null;
     float[] std = params.normalize() ? IMAGENET_STD : null;
-    return CompletableFuture.supplyAsync(
-            () -> Resize.resizeCenterCrop(frame.rgb(), info.width(), info.height(), mean, std), cpu)
-        .thenCompose(chw -> model.infer(chw).thenApplyAsync(this::classes, cpu));
+    return ModelCall.onFrame(models, model, input,
+        rgb -> Resize.resizeCenterCrop(rgb, info.width(), info.height(), mean, std), chw -> chw,
+        (output, chw) -> classes(output));
   }
 
   Map<String, Object> classes(ModelOutput output) {

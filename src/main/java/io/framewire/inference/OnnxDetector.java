@@ -1,14 +1,11 @@
 package io.framewire.inference;
 
 import io.framewire.tools.AsyncTool;
-import io.framewire.tools.image.DecodedFrame;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 
 /**
  * Tool {@code onnx/detect}: a YOLO detector. Letterbox on the tool pool, the model run batched with
@@ -92,18 +89,9 @@ final class OnnxDetector implements AsyncTool {
 
   @Override
   public CompletionStage<Map<String, Object>> applyAsync(Map<String, Object> input) {
-    DecodedFrame frame;
-    Executor cpu;
-    try {
-      frame = DecodedFrame.of(input);
-      cpu = models.cpuExecutor();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
     ModelInfo info = model.info();
-    return CompletableFuture.supplyAsync(() -> Letterbox.of(frame.rgb(), info.width(), info.height()), cpu)
-        .thenCompose(letterbox -> model.infer(letterbox.chw())
-            .thenApplyAsync(output -> detections(output, letterbox), cpu));
+    return ModelCall.onFrame(models, model, input,
+        rgb -> Letterbox.of(rgb, info.width(), info.height()), Letterbox::chw, this::detections);
   }
 
   Map<String, Object> detections(ModelOutput output, Letterbox letterbox) {

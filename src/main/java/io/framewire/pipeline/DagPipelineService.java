@@ -2,7 +2,6 @@ package io.framewire.pipeline;
 
 import io.framewire.tools.Tool;
 import io.framewire.tools.ToolRegistry;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -50,11 +49,6 @@ public final class DagPipelineService implements AutoCloseable {
   public DagPipelineService(
       PipelineRegistry registry, ToolRegistry tools, Executor blockingExecutor, NodeTimers timers) {
     this(registry, tools, blockingExecutor, timers, RemoteNodes.NONE);
-  }
-
-  public DagPipelineService(
-      PipelineRegistry registry, ToolRegistry tools, Executor blockingExecutor, RemoteNodes remoteNodes) {
-    this(registry, tools, blockingExecutor, NodeTimers.NONE, remoteNodes);
   }
 
   /**
@@ -227,14 +221,12 @@ public final class DagPipelineService implements AutoCloseable {
     return run.whenComplete((result, error) -> session.runEnded()).copy();
   }
 
-  /** Stateful tool instances created and not yet closed: 0 once every session is closed. */
+  /**
+   * Stateful tool instances created and not yet closed: 0 once every session is closed. Read by the
+   * leak tests (the count is this service's private state; nothing else shows it).
+   */
   public int openStatefulTools() {
     return openStatefulTools.get();
-  }
-
-  /** The order in which the pipeline's nodes are started (predecessors first). */
-  public List<String> executionOrder(String pipelineId) {
-    return runtime(pipelineId).pipeline.topologicalNodeIds();
   }
 
   /** Stops following the registry and closes the shared stateless tool instances. Close sessions first. */

@@ -28,15 +28,7 @@ public record DecodeOptions(int stride, Duration ioTimeout, String rtspTransport
     }
   }
 
-  public static DecodeOptions everyFrame() {
-    return new DecodeOptions(1, DEFAULT_IO_TIMEOUT, "tcp");
-  }
-
   public static DecodeOptions withStride(int stride) {
     return new DecodeOptions(stride, DEFAULT_IO_TIMEOUT, "tcp");
-  }
-
-  public DecodeOptions withIoTimeout(Duration timeout) {
-    return new DecodeOptions(stride, timeout, rtspTransport);
   }
 }

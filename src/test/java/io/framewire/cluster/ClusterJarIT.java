@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewire.ServerProcess;
 import io.framewire.testing.TestJpegs;
 import io.framewire.testing.TestServer;
 import io.framewire.testing.WsTestClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,48 +29,25 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterJarIT {
 
-  private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One framewire process and its log. */
+  /** One framewire process of the cluster and its log. */
   private static final class Proc implements AutoCloseable {
+    final ServerProcess server;
     final Process process;
-    final CompletableFuture<Integer> httpPort = new CompletableFuture<>();
-    final StringBuffer output = new StringBuffer();
 
     Proc(Map<String, String> env) throws Exception {
-      ProcessBuilder builder = new ProcessBuilder(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
-          Path.of("target", "framewire.jar").toString());
+      ProcessBuilder builder = ServerProcess.java("-Xmx256m", "-jar", Path.of("target", "framewire.jar").toString());
       builder.environment().putAll(env);
-      builder.environment().put("HTTP_HOST", "127.0.0.1");
-      builder.environment().put("HTTP_PORT", "0");
       builder.environment().put("CLUSTER_HOST", "127.0.0.1");
       builder.environment().put("CLUSTER_HEARTBEAT_PAUSE", "2s");
       builder.environment().put("CLUSTER_DOWN_AFTER", "3s");
-      builder.redirectErrorStream(true);
-      process = builder.start();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = lines.readLine()) != null) {
-            output.append(line).append('\n');
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-              httpPort.complete(Integer.parseInt(m.group(1)));
-            }
-          }
-        } catch (Exception e) {
-          httpPort.completeExceptionally(e);
-        }
-        httpPort.completeExceptionally(new IllegalStateException("exited before listening:\n" + output));
-      });
-      reader.setDaemon(true);
-      reader.start();
+      server = ServerProcess.start(builder);
+      process = server.process();
     }
 
     int port() throws Exception {
-      return httpPort.get(90, TimeUnit.SECONDS);
+      return server.port(Duration.ofSeconds(90));
     }
 
     JsonNode health() throws Exception {
@@ -91,7 +65,7 @@ class ClusterJarIT {
 
     @Override
     public void close() {
-      process.destroyForcibly();
+      server.close();
     }
   }
 
@@ -184,11 +158,9 @@ class ClusterJarIT {
 
       phase.accept("sessions checked");
       // SIGTERM: the worker leaves gracefully and exits; so does the front.
-      w1.process.toHandle().destroy();
-      assertTrue(w1.process.waitFor(30, TimeUnit.SECONDS), "the worker exits after SIGTERM");
+      assertTrue(w1.server.terminate(Duration.ofSeconds(30)), "the worker exits after SIGTERM");
       phase.accept("worker exited");
-      front.process.toHandle().destroy();
-      assertTrue(front.process.waitFor(30, TimeUnit.SECONDS), "the front exits after SIGTERM");
+      assertTrue(front.server.terminate(Duration.ofSeconds(30)), "the front exits after SIGTERM");
       phase.accept("front exited");
     } finally {
       procs.forEach(Proc::close);

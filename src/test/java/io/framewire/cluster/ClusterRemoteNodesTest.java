@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.Cluster;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -191,7 +193,9 @@ class ClusterRemoteNodesTest {
   void aFrontWithoutWorkersAnswersClearly() throws Exception {
     try (ClusterNodes cluster = new ClusterNodes(0)) {
       Node front = cluster.front();
-      front.cluster().whenUp().get(20, TimeUnit.SECONDS);
+      CompletableFuture<Void> up = new CompletableFuture<>();
+      Cluster.get(Adapter.toClassic(front.server().system())).registerOnMemberUp(() -> up.complete(null));
+      up.get(20, TimeUnit.SECONDS);
       try (WsTestClient client = WsTestClient.stream(front.server().port(), "remote")) {
         client.sendBinary(JPEG);
         JsonNode answer = client.next();

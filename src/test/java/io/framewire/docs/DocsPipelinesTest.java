@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import io.framewire.inference.InferenceSettings;
 import io.framewire.inference.ModelRegistry;
 import io.framewire.inference.OnnxPlugin;
 import io.framewire.inference.TestModels;
@@ -45,7 +44,7 @@ class DocsPipelinesTest {
   static void tools(@TempDir Path modelsDir) throws Exception {
     Files.copy(TestModels.dir().resolve("yolov8_const.onnx"), modelsDir.resolve("yolov8n.onnx"));
     Files.copy(TestModels.dir().resolve("classify_means.onnx"), modelsDir.resolve("yolov8n-cls.onnx"));
-    models = ModelRegistry.create(InferenceSettings.defaults(modelsDir));
+    models = ModelRegistry.create(TestModels.settings(modelsDir));
     TOOLS = ToolRegistry.fromClasspath(List.of(new OnnxPlugin(models)));
   }
 

@@ -5,50 +5,51 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.framewire.testing.TestServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import com.typesafe.config.ConfigFactory;
+import io.framewire.pipeline.PipelineRegistry;
+import io.framewire.streaming.SessionManager;
+import io.framewire.tools.ToolRegistry;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.testkit.TestRoute;
+import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The HTTP endpoints against the real server on a free port. */
-class ApiRoutesTest {
+/**
+ * {@code GET /pipelines} and {@code GET /pipelines/{id}} of {@link ApiRoutes} over the server's
+ * built-in and classpath pipelines, with pekko-http's route testkit (no port). {@code /health} is
+ * {@link HealthTest}'s.
+ */
+class ApiRoutesTest extends JupiterRouteTest {
 
-  static TestServer server;
-  static final HttpClient http = HttpClient.newHttpClient();
+  static final ActorTestKit testKit = ActorTestKit.create(ConfigFactory.load()); // application.conf: framewire.*
   static final ObjectMapper json = new ObjectMapper();
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  private final TestRoute route = testRoute(new ApiRoutes(
+      PipelineRegistry.load(ToolRegistry.fromClasspath(), Optional.empty()), json, testKit.system(),
+      testKit.createTestProbe(SessionManager.Command.class).ref(), null).route());
+
+  ApiRoutesTest() {
+    super(testKit.system());
   }
 
   @AfterAll
   static void stop() {
-    server.close();
+    testKit.shutdownTestKit();
   }
 
-  private static HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  @Test
-  void healthIsOk() throws Exception {
-    HttpResponse<String> response = get("/health");
-    assertEquals(200, response.statusCode());
-    assertEquals("application/json", response.headers().firstValue("content-type").orElseThrow());
-    assertEquals(json.readTree("{\"status\":\"ok\"}"), json.readTree(response.body()));
+  private JsonNode body(TestRouteResult response) throws Exception {
+    assertEquals("application/json", response.contentTypeString());
+    return json.readTree(response.entityString());
   }
 
   @Test
   void pipelinesListsIdNameDescriptionAndNodes() throws Exception {
-    HttpResponse<String> response = get("/pipelines");
+    TestRouteResult response = route.run(HttpRequest.GET("/pipelines"));
     assertEquals(200, response.statusCode());
-    JsonNode list = json.readTree(response.body());
+    JsonNode list = body(response);
     assertTrue(list.isArray());
     JsonNode echo = null;
     for (JsonNode p : list) {
@@ -64,18 +65,18 @@ class ApiRoutesTest {
 
   @Test
   void onePipelineIsItsDefinition() throws Exception {
-    HttpResponse<String> response = get("/pipelines/echo");
+    TestRouteResult response = route.run(HttpRequest.GET("/pipelines/echo"));
     assertEquals(200, response.statusCode());
-    JsonNode echo = json.readTree(response.body());
+    JsonNode echo = body(response);
     assertEquals("echo", echo.get("id").asText());
     assertTrue(echo.has("edges") && echo.has("entry_nodes") && echo.has("output_nodes"), echo.toString());
   }
 
   @Test
   void unknownPipelineIs404WithTheErrorShape() throws Exception {
-    HttpResponse<String> response = get("/pipelines/nope");
+    TestRouteResult response = route.run(HttpRequest.GET("/pipelines/nope"));
     assertEquals(404, response.statusCode());
-    JsonNode body = json.readTree(response.body());
+    JsonNode body = body(response);
     assertEquals("not_found", body.get("error").asText());
     assertTrue(body.get("detail").asText().contains("nope"));
   }

@@ -6,47 +6,54 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.framewire.inference.InferenceSettings;
 import io.framewire.inference.ModelRegistry;
 import io.framewire.inference.OnnxPlugin;
 import io.framewire.inference.TestModels;
-import io.framewire.testing.TestServer;
+import io.framewire.pipeline.PipelineRegistry;
+import io.framewire.testing.GatePlugin;
 import io.framewire.tools.ToolPlugin;
 import io.framewire.tools.ToolRegistry;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code GET /tools} against the validator behind {@code POST /pipelines/validate}: one schema, so
  * every listed tool accepts its listed defaults, and refuses a misspelt key, a wrong type and an
- * out-of-range value in exactly the words the catalogue implies.
+ * out-of-range value in exactly the words the catalogue implies. {@link WorkbenchRoutes} in
+ * pekko-http's route testkit (no port).
  */
-class ToolsCatalogueTest {
+class ToolsCatalogueTest extends JupiterRouteTest {
 
   /** A valid value for a required param without a default or min (else the test tries "x"). */
   static final Map<String, JsonNode> REQUIRED_SAMPLES = Map.of(
       "onnx/detect/model", Http.JSON.valueToTree("yolov8_const.onnx"),
       "onnx/classify/model", Http.JSON.valueToTree("classify_means.onnx"));
 
-  static TestServer server;
-  static Http http;
+  static final ModelRegistry models = ModelRegistry.create(TestModels.settings(TestModels.dir()));
+  static final ToolRegistry tools = serversTools();
 
-  @BeforeAll
-  static void start() {
-    // The server-constructed onnx plugin over the committed test models, as FramewireServer.main builds it.
-    server = TestServer.start(Map.of(),
-        List.of(new OnnxPlugin(ModelRegistry.create(InferenceSettings.defaults(TestModels.dir())))));
-    http = new Http(server.port());
+  /** The routes over the tools a test server has, plus the onnx plugin over the committed test models. */
+  final Http http = new Http(testRoute(new WorkbenchRoutes(PipelineRegistry.load(tools, Optional.empty()), tools,
+      new AdminAccess(""), false, Http.JSON).route()));
+
+  private static ToolRegistry serversTools() {
+    List<ToolPlugin> plugins = new ArrayList<>();
+    ServiceLoader.load(ToolPlugin.class).forEach(plugins::add);
+    plugins.add(new GatePlugin());
+    plugins.add(new OnnxPlugin(models));
+    return ToolRegistry.of(plugins);
   }
 
   @AfterAll
   static void stop() {
-    server.close();
+    models.close();
   }
 
   @Test
@@ -161,12 +168,12 @@ class ToolsCatalogueTest {
         "onnx params checked: " + checkedParams);
   }
 
-  private static JsonNode validate(String pluginId, String toolId, ObjectNode params) {
+  private JsonNode validate(String pluginId, String toolId, ObjectNode params) {
     return http.post("/pipelines/validate", Http.single("probe", pluginId, toolId, params.toString())).body();
   }
 
   private static java.util.List<String> errors(JsonNode body) {
-    return WorkbenchApiTest.errors(body);
+    return WorkbenchRoutesTest.errors(body);
   }
 
   private static JsonNode tool(JsonNode catalogue, String pluginId, String toolId) {

@@ -4,77 +4,51 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.testkit.TestRoute;
+import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The page's static files over real HTTP, with only {@link WebClientRoute} bound. */
-class WebClientRouteTest {
+/**
+ * The page's static files through {@link WebClientRoute} alone, with pekko-http's route testkit (no
+ * port); the path-traversal attempts also through pekko-http's HTTP client and server layers
+ * ({@code runClientServer}), so the raw request line is parsed as the server parses it.
+ */
+class WebClientRouteTest extends JupiterRouteTest {
 
-  private static ActorSystem<Void> system;
-  private static ServerBinding binding;
-  private static String base;
-  private static final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final TestRoute route = testRoute(new WebClientRoute().route());
 
-  @BeforeAll
-  static void start() throws Exception {
-    system = ActorSystem.create(Behaviors.empty(), "web-client-route-test");
-    binding =
-        Http.get(system)
-            .newServerAt("127.0.0.1", 0)
-            .bind(new WebClientRoute().route())
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
-    base = "http://127.0.0.1:" + binding.localAddress().getPort();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private static HttpResponse<String> get(String path, String... headers)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET();
-    if (headers.length > 0) {
-      request.headers(headers);
+  private TestRouteResult get(String path, String... headers) {
+    HttpRequest request = HttpRequest.GET(path);
+    for (int i = 0; i < headers.length; i += 2) {
+      request = request.addHeader(HttpHeader.parse(headers[i], headers[i + 1]));
     }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return route.run(request);
   }
 
-  private static String contentType(HttpResponse<?> response) {
-    return response.headers().firstValue("Content-Type").orElse("");
+  private static String header(TestRouteResult response, String name) {
+    return response.response().getHeader(name).map(HttpHeader::value).orElse("");
+  }
+
+  private static String contentType(TestRouteResult response) {
+    return response.contentTypeString();
   }
 
   @Test
-  void rootServesTheIndexPageAsHtml() throws Exception {
-    HttpResponse<String> response = get("/");
+  void rootServesTheIndexPageAsHtml() {
+    TestRouteResult response = get("/");
     assertEquals(200, response.statusCode());
     assertEquals("text/html; charset=UTF-8", contentType(response));
-    assertTrue(response.body().contains("id=\"results-count\""), response.body());
-    assertTrue(response.body().contains("src=\"/web/app.js\""));
+    assertTrue(response.entityString().contains("id=\"results-count\""), response.entityString());
+    assertTrue(response.entityString().contains("src=\"/web/app.js\""));
   }
 
   @Test
-  void indexIsAlsoReachableUnderWeb() throws Exception {
-    HttpResponse<String> response = get("/web/index.html");
+  void indexIsAlsoReachableUnderWeb() {
+    TestRouteResult response = get("/web/index.html");
     assertEquals(200, response.statusCode());
     assertEquals("text/html; charset=UTF-8", contentType(response));
   }
@@ -84,50 +58,50 @@ class WebClientRouteTest {
       strings = {
         "app.js", "throttler.js", "protocol.js", "overlay.js", "debug-panel.js", "errors.js"
       })
-  void modulesAreServedAsJavascript(String file) throws Exception {
-    HttpResponse<String> response = get("/web/" + file);
+  void modulesAreServedAsJavascript(String file) {
+    TestRouteResult response = get("/web/" + file);
     assertEquals(200, response.statusCode());
     assertEquals("text/javascript; charset=UTF-8", contentType(response));
-    assertTrue(response.body().startsWith("// @ts-check"), file + " is the module source");
+    assertTrue(response.entityString().startsWith("// @ts-check"), file + " is the module source");
   }
 
   @Test
-  void stylesheetIsServedAsCss() throws Exception {
-    HttpResponse<String> response = get("/web/style.css");
+  void stylesheetIsServedAsCss() {
+    TestRouteResult response = get("/web/style.css");
     assertEquals(200, response.statusCode());
     assertEquals("text/css; charset=UTF-8", contentType(response));
   }
 
   @Test
-  void responsesMustBeRevalidatedAndCarryValidators() throws Exception {
+  void responsesMustBeRevalidatedAndCarryValidators() {
     for (String path : new String[] {"/", "/web/app.js", "/web/style.css"}) {
-      HttpResponse<String> response = get(path);
-      assertEquals("no-cache", response.headers().firstValue("Cache-Control").orElse(""), path);
-      assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""));
-      assertTrue(response.headers().firstValue("ETag").isPresent(), path + " has an ETag");
-      assertTrue(response.headers().firstValue("Last-Modified").isPresent(), path);
+      TestRouteResult response = get(path);
+      assertEquals("no-cache", header(response, "Cache-Control"), path);
+      assertEquals("nosniff", header(response, "X-Content-Type-Options"));
+      assertTrue(!header(response, "ETag").isEmpty(), path + " has an ETag");
+      assertTrue(!header(response, "Last-Modified").isEmpty(), path);
     }
   }
 
   @Test
-  void unchangedFilesRevalidateWithNotModified() throws Exception {
-    HttpResponse<String> first = get("/web/throttler.js");
-    String etag = first.headers().firstValue("ETag").orElseThrow();
-    HttpResponse<String> byEtag = get("/web/throttler.js", "If-None-Match", etag);
+  void unchangedFilesRevalidateWithNotModified() {
+    TestRouteResult first = get("/web/throttler.js");
+    String etag = header(first, "ETag");
+    TestRouteResult byEtag = get("/web/throttler.js", "If-None-Match", etag);
     assertEquals(304, byEtag.statusCode());
-    assertEquals("", byEtag.body());
+    assertEquals("", byEtag.entityString());
 
-    String lastModified = first.headers().firstValue("Last-Modified").orElseThrow();
-    HttpResponse<String> byDate = get("/web/throttler.js", "If-Modified-Since", lastModified);
+    String lastModified = header(first, "Last-Modified");
+    TestRouteResult byDate = get("/web/throttler.js", "If-Modified-Since", lastModified);
     assertEquals(304, byDate.statusCode());
 
-    HttpResponse<String> otherEtag = get("/web/throttler.js", "If-None-Match", "\"something-else\"");
+    TestRouteResult otherEtag = get("/web/throttler.js", "If-None-Match", "\"something-else\"");
     assertEquals(200, otherEtag.statusCode());
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"/web/missing.js", "/web/", "/web", "/nothing.html", "/webapp.js", "/webindex.html"})
-  void unknownFilesAre404(String path) throws Exception {
+  void unknownFilesAre404(String path) {
     assertEquals(404, get(path).statusCode(), path);
   }
 
@@ -145,17 +119,17 @@ class WebClientRouteTest {
         "/web//logback.xml",
         "/web/%2flogback.xml",
       })
-  void traversalCannotEscapeTheWebFolder(String path) throws Exception {
-    HttpResponse<String> response = get(path);
+  void traversalCannotEscapeTheWebFolder(String path) {
+    TestRouteResult response = route.runClientServer(HttpRequest.GET(path));
     assertTrue(
         response.statusCode() == 404 || response.statusCode() == 400,
         path + " answered " + response.statusCode());
-    assertFalse(response.body().contains("<configuration"), path + " leaked logback.xml");
-    assertFalse(response.body().contains("DebugPlugin"), path + " leaked a service file");
+    assertFalse(response.entityString().contains("<configuration"), path + " leaked logback.xml");
+    assertFalse(response.entityString().contains("DebugPlugin"), path + " leaked a service file");
   }
 
   @Test
-  void contentTypeResolverFallsBackToOctetStream() {
+  void contentTypesFallBackToOctetStream() {
     assertEquals("application/octet-stream", WebClientRoute.contentType("blob.bin").toString());
     assertEquals("text/javascript; charset=UTF-8", WebClientRoute.contentType("X.JS").toString());
   }

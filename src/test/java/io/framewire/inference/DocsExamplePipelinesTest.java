@@ -27,7 +27,7 @@ class DocsExamplePipelinesTest {
   void the_documented_pipelines_load_and_run() throws Exception {
     Files.copy(TestModels.dir().resolve("yolov8_const.onnx"), modelsDir.resolve("yolov8n.onnx"));
     Files.copy(TestModels.dir().resolve("classify_means.onnx"), modelsDir.resolve("yolov8n-cls.onnx"));
-    try (TestModels models = new TestModels(InferenceSettings.defaults(modelsDir), null)) {
+    try (TestModels models = new TestModels(TestModels.settings(modelsDir), null)) {
       ToolRegistry tools = ToolRegistry.fromClasspath(List.of(new OnnxPlugin(models.models)));
       PipelineRegistry pipelines = PipelineRegistry.load(tools, Optional.of(Path.of("docs/examples/pipelines")));
       assertTrue(pipelines.get("detect").isPresent());

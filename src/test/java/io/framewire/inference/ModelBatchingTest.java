@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewire.testing.TestServer;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,7 +60,7 @@ class ModelBatchingTest {
   }
 
   void start(int maxBatch, int queueSize) {
-    models = new TestModels(InferenceSettings.defaults(TestModels.dir()).withMaxBatch(maxBatch).withQueueSize(queueSize), gate);
+    models = new TestModels(TestModels.settings(TestModels.dir(), Map.of("max-batch", maxBatch, "queue-size", queueSize)), gate);
   }
 
   /** A classify_means input whose channel means are (red, 0, 0). */

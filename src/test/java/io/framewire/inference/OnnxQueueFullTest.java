@@ -31,7 +31,7 @@ class OnnxQueueFullTest {
   void a_full_model_queue_fails_the_frame_with_a_clear_pipeline_failure() throws Exception {
     ModelBatchingTest.GatedExecutor gate = new ModelBatchingTest.GatedExecutor();
     ModelRegistry models = ModelRegistry.create(
-        InferenceSettings.defaults(TestModels.dir()).withMaxBatch(1).withQueueSize(1), gate);
+        TestModels.settings(TestModels.dir(), Map.of("max-batch", 1, "queue-size", 1)), gate);
     ToolRegistry tools = ToolRegistry.fromClasspath(List.of(new OnnxPlugin(models)));
     PipelineRegistry pipelines = PipelineRegistry.of(tools, List.of(PipelineJson.read("""
         {"id":"colour","name":"colour","nodes":[{"id":"objects","plugin_id":"onnx","tool_id":"classify",

@@ -35,7 +35,7 @@ class OnnxServerTest {
 
   @Test
   void concurrent_sessions_share_one_model_and_each_gets_its_own_frames_result() throws Exception {
-    ModelRegistry models = ModelRegistry.create(InferenceSettings.defaults(TestModels.dir()));
+    ModelRegistry models = ModelRegistry.create(TestModels.settings(TestModels.dir()));
     ToolRegistry tools = ToolRegistry.fromClasspath(List.of(new OnnxPlugin(models)));
     PipelineRegistry pipelines = PipelineRegistry.of(tools, List.of(
         PipelineJson.read("""

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OnnxValidationTest {
 
   @TempDir Path pipelinesDir;
-  private final ModelRegistry models = ModelRegistry.create(InferenceSettings.defaults(TestModels.dir()));
+  private final ModelRegistry models = ModelRegistry.create(TestModels.settings(TestModels.dir()));
   private final ToolRegistry tools = ToolRegistry.fromClasspath(List.of(new OnnxPlugin(models)));
 
   @AfterEach
@@ -164,7 +164,7 @@ class OnnxValidationTest {
   void a_file_that_is_not_a_model() throws IOException {
     Path dir = Files.createTempDirectory("models");
     Files.writeString(dir.resolve("broken.onnx"), "not a model");
-    try (ModelRegistry broken = ModelRegistry.create(InferenceSettings.defaults(dir))) {
+    try (ModelRegistry broken = ModelRegistry.create(TestModels.settings(dir))) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> broken.load("broken.onnx"));
       assertTrue(e.getMessage().startsWith("model 'broken.onnx' cannot be loaded by ONNX Runtime"), e.getMessage());
     }

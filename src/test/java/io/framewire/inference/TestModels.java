@@ -2,6 +2,7 @@ package io.framewire.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
 import io.framewire.metrics.InferenceMetrics;
 import io.framewire.tools.Tool;
 import io.framewire.tools.image.DecodedFrame;
@@ -10,6 +11,7 @@ import io.prometheus.client.CollectorRegistry;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -42,7 +44,23 @@ public final class TestModels implements AutoCloseable {
   public final ModelRegistry models;
 
   public TestModels() {
-    this(InferenceSettings.defaults(dir()), null);
+    this(settings(dir()), null);
+  }
+
+  /** The server's inference settings (application.conf's defaults) over the models in {@code dir}. */
+  public static InferenceSettings settings(Path dir) {
+    return settings(dir, Map.of());
+  }
+
+  /**
+   * The server's inference settings over the models in {@code dir}, with {@code overrides} of {@code
+   * framewire.inference.*} keys, e.g. {@code max-batch}: read as the server reads them.
+   */
+  public static InferenceSettings settings(Path dir, Map<String, ?> overrides) {
+    Map<String, Object> keys = new HashMap<>();
+    overrides.forEach((key, value) -> keys.put("framewire.inference." + key, value));
+    keys.put("framewire.inference.models-dir", dir.toString());
+    return InferenceSettings.fromConfig(ConfigFactory.parseMap(keys).withFallback(ConfigFactory.load()));
   }
 
   /** @param runExecutor where model runs happen (null: the registry's own threads) */

@@ -81,7 +81,6 @@ class DagPipelineServiceTest {
         List.of(emit("c", "{\"name\":\"c\"}"), emit("a", "{\"name\":\"a\"}"), emit("b", "{\"name\":\"b\"}")),
         List.of(edge("a", "b"), edge("b", "c")), List.of("a"), List.of("c"));
     DagPipelineService service = service(chain);
-    assertEquals(List.of("a", "b", "c"), service.executionOrder("chain"));
     for (int run = 0; run < 20; run++) {
       started.clear();
       await(service.runPipeline("chain", Map.of()));

@@ -114,7 +114,7 @@ class PlacementTest {
         return done;
       };
     };
-    DagPipelineService service = new DagPipelineService(PipelineRegistry.of(tools, List.of(pipeline)), tools, Runnable::run, remote);
+    DagPipelineService service = new DagPipelineService(PipelineRegistry.of(tools, List.of(pipeline)), tools, Runnable::run, NodeTimers.NONE, remote);
     Map<String, Object> result = TestPipelines.await(service.runPipeline("p", VideoFilePipelineService.framePayload(3, new byte[] {1, 2})));
     assertEquals("remotely", result.get("ran"));
     assertEquals(List.of("remote"), asked);

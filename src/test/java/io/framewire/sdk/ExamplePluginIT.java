@@ -5,27 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewire.ServerProcess;
 import io.framewire.testing.TestJpegs;
 import io.framewire.testing.WsTestClient;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExamplePluginIT {
 
-  private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
@@ -74,15 +69,9 @@ class ExamplePluginIT {
     assertTrue(Files.isRegularFile(pluginJar), log);
 
     // 2. Run the server with the plugin jar next to it; the jar's pipelines/ load with the built-ins.
-    ProcessBuilder serverCmd = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", serverJar + File.pathSeparator + pluginJar, "io.framewire.App");
-    serverCmd.environment().put("HTTP_HOST", "127.0.0.1");
-    serverCmd.environment().put("HTTP_PORT", "0");
-    serverCmd.redirectErrorStream(true);
-    Process server = serverCmd.start();
-    try {
-      int port = awaitPort(server).get(60, TimeUnit.SECONDS);
+    try (ServerProcess server = ServerProcess.start(
+        ServerProcess.java("-cp", serverJar + File.pathSeparator + pluginJar, "io.framewire.App"))) {
+      int port = server.port(Duration.ofSeconds(60));
 
       // The plugin and its param schema are listed like a built-in one.
       String tools = HttpClient.newHttpClient().send(
@@ -104,11 +93,7 @@ class ExamplePluginIT {
         assertEquals(JSON.readTree("[\"too_blurry\"]"), flat.get("reasons"), flat.toString());
         assertEquals(180, flat.get("brightness").asDouble(), 3);
       }
-    } finally {
-      server.toHandle().destroy();
-      if (!server.waitFor(30, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
-      }
+      server.terminate(Duration.ofSeconds(30));
     }
   }
 
@@ -126,30 +111,6 @@ class ExamplePluginIT {
       return Path.of(home, "bin", name).toString();
     }
     return name; // from PATH
-  }
-
-  private static CompletableFuture<Integer> awaitPort(Process server) {
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    StringBuilder output = new StringBuilder();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          output.append(line).append('\n');
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            port.complete(Integer.parseInt(m.group(1)));
-          }
-        }
-        port.completeExceptionally(new IllegalStateException("server exited before listening:\n" + output));
-      } catch (IOException e) {
-        port.completeExceptionally(e);
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
-    return port;
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

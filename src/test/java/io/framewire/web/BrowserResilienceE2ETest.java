@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.framewire.FramewireServer;
 import io.framewire.testing.TestCertificates;
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,18 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -43,46 +38,22 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class BrowserResilienceE2ETest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private static Path profile;
-  private static ChromeDriverService service;
+  private static Browser browser;
   private static ChromeDriver driver;
 
   @BeforeAll
   static void startBrowser() throws Exception {
-    profile = Files.createTempDirectory("framewire-chromium-");
-    service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort()
-        .withLogFile(new File("target/chromedriver-resilience.log"))
-        .build();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--disable-quic", "--window-size=1280,900",
-        // The HTTPS test's certificate is self-signed.
-        "--ignore-certificate-errors",
-        "--user-data-dir=" + profile.toAbsolutePath());
-    driver = new ChromeDriver(service, options);
+    // The HTTPS test's certificate is self-signed.
+    browser = Browser.headlessChromium("chromedriver-resilience.log", "--ignore-certificate-errors");
+    driver = browser.driver;
   }
 
   @AfterAll
-  static void stopBrowser() throws IOException {
-    try {
-      if (driver != null) {
-        driver.quit();
-      }
-    } finally {
-      if (service != null) {
-        service.stop();
-      }
-      deleteTree(profile);
+  static void stopBrowser() {
+    if (browser != null) {
+      browser.close();
     }
   }
 
@@ -133,7 +104,7 @@ class BrowserResilienceE2ETest {
       assertTrue(text("ws-url").startsWith("wss://127.0.0.1:" + server.port() + "/ws/video/stream"), text("ws-url"));
       assertEquals("open", text("status"));
     } finally {
-      deleteTree(dir);
+      Browser.deleteTree(dir);
     }
   }
 
@@ -200,16 +171,5 @@ class BrowserResilienceE2ETest {
 
   private static int count(String id) {
     return Integer.parseInt(text(id));
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.framewire.FramewireServer;
@@ -25,8 +23,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -40,8 +36,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class BrowserStreamingE2ETest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
@@ -52,8 +46,7 @@ class BrowserStreamingE2ETest {
   private static Path pipelinesDir;
   private static FramewireServer server;
   private static String base;
-  private static Path profile;
-  private static ChromeDriverService service;
+  private static Browser browser;
   private static ChromeDriver driver;
 
   @BeforeAll
@@ -71,48 +64,22 @@ class BrowserStreamingE2ETest {
         .withFallback(ConfigFactory.load());
     server = FramewireServer.start(config);
     base = "http://127.0.0.1:" + server.port();
-    profile = Files.createTempDirectory("framewire-chromium-");
-    service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER.toFile())
-            .usingAnyFreePort()
-            .withLogFile(new File("target/chromedriver.log"))
-            .build();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-        "--window-size=1280,900",
-        "--user-data-dir=" + profile.toAbsolutePath());
-    driver = new ChromeDriver(service, options);
+    browser = Browser.headlessChromium("chromedriver.log");
+    driver = browser.driver;
     Files.createDirectories(SCREENSHOTS);
   }
 
   @AfterAll
   static void stop() throws Exception {
     try {
-      if (driver != null) {
-        driver.quit();
+      if (browser != null) {
+        browser.close();
       }
     } finally {
-      if (service != null) {
-        service.stop();
-      }
       if (server != null) {
         server.close();
       }
-      deleteTree(profile);
-      deleteTree(pipelinesDir);
+      Browser.deleteTree(pipelinesDir);
     }
   }
 
@@ -331,17 +298,6 @@ class BrowserStreamingE2ETest {
   private static void screenshot(String name) throws IOException {
     File shot = driver.getScreenshotAs(OutputType.FILE);
     Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   private static String selectedPipeline() {

@@ -6,21 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.framewire.FramewireServer;
 import io.framewire.testing.StreamServers;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -37,30 +32,18 @@ class SourcesPanelE2ETest {
   void addWatchAndDeleteALiveSourceFromThePage() throws Exception {
     var config = ConfigFactory.parseMap(Map.of("framewire.http.host", "127.0.0.1", "framewire.http.port", 0))
         .withFallback(ConfigFactory.load());
-    Path profile = Files.createTempDirectory("framewire-chromium-sources-");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File("/usr/bin/chromedriver"))
-        .usingAnyFreePort()
-        .withLogFile(new File("target/chromedriver-sources.log"))
-        .build();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(new File("/usr/bin/chromium"));
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--window-size=1280,1400", "--user-data-dir=" + profile.toAbsolutePath());
-    ChromeDriver driver = null;
     try (FramewireServer server = FramewireServer.start(config);
-        StreamServers.Server camera = StreamServers.ffmpegHttp(StreamServers.freePort())) {
-      driver = new ChromeDriver(service, options);
+        StreamServers.Server camera = StreamServers.ffmpegHttp(StreamServers.freePort());
+        Browser browser = Browser.headlessChromium("chromedriver-sources.log", "--window-size=1280,1400")) {
+      ChromeDriver driver = browser.driver;
       WebDriverWait wait = new WebDriverWait(driver, WAIT);
-      ChromeDriver d = driver;
       driver.get("http://127.0.0.1:" + server.port() + "/");
-      wait.until(x -> new Select(d.findElement(By.id("source-pipeline"))).getOptions().size() >= 4);
+      wait.until(x -> new Select(driver.findElement(By.id("source-pipeline"))).getOptions().size() >= 4);
       new Select(driver.findElement(By.id("source-pipeline"))).selectByValue("inspect");
       driver.findElement(By.id("source-url")).sendKeys(camera.url);
       driver.findElement(By.id("source-add")).click();
 
-      wait.until(x -> d.findElements(By.cssSelector("#sources-list li[data-state='running']")).size() == 1);
+      wait.until(x -> driver.findElements(By.cssSelector("#sources-list li[data-state='running']")).size() == 1);
       WebElement row = driver.findElement(By.cssSelector("#sources-list li"));
       assertTrue(row.getText().contains(camera.url), row.getText());
       assertTrue(row.getText().contains("inspect"), row.getText());
@@ -70,31 +53,21 @@ class SourcesPanelE2ETest {
       WebElement overlay = driver.findElement(By.id("source-overlay"));
       wait.until(x -> overlay.getAttribute("data-frame-index") != null
           && Long.parseLong(overlay.getAttribute("data-frame-index")) >= 5);
-      wait.until(x -> Integer.parseInt(d.findElement(By.id("source-viewer")).getAttribute("data-results")) >= 5);
+      wait.until(x -> Integer.parseInt(driver.findElement(By.id("source-viewer")).getAttribute("data-results")) >= 5);
       wait.until(x -> Long.valueOf(160).equals(
-          d.executeScript("return document.getElementById('source-preview').naturalWidth")));
+          driver.executeScript("return document.getElementById('source-preview').naturalWidth")));
       assertEquals("160", overlay.getAttribute("width"), "the overlay has the frame's size");
-      wait.until(x -> d.findElement(By.id("source-watch-info")).getText().contains("luminance "));
-      wait.withMessage(() -> "counters: " + d.findElement(By.cssSelector("#sources-list li .source-counters")).getText())
-          .until(x -> d.findElement(By.cssSelector("#sources-list li .source-counters")).getText()
+      wait.until(x -> driver.findElement(By.id("source-watch-info")).getText().contains("luminance "));
+      wait.withMessage(() -> "counters: " + driver.findElement(By.cssSelector("#sources-list li .source-counters")).getText())
+          .until(x -> driver.findElement(By.cssSelector("#sources-list li .source-counters")).getText()
               .matches("[1-9][0-9]* processed .*160×120.*"));
       Files.createDirectories(Path.of("target", "screenshots"));
       Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", "screenshots", "sources-panel.png"),
           StandardCopyOption.REPLACE_EXISTING);
 
       driver.findElement(By.cssSelector("#sources-list li button[data-action='delete']")).click();
-      wait.until(x -> d.findElements(By.cssSelector("#sources-list li")).isEmpty());
+      wait.until(x -> driver.findElements(By.cssSelector("#sources-list li")).isEmpty());
       assertTrue(!driver.findElement(By.id("source-viewer")).isDisplayed());
-    } finally {
-      if (driver != null) {
-        driver.quit();
-      }
-      service.stop();
-      try (Stream<Path> paths = Files.walk(profile)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
     }
   }
 }
