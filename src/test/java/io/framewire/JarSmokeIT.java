@@ -1,6 +1,7 @@
 package io.framewire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,12 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged {@code target/framewire.jar}, run as a user runs it ({@code bin/framewire}, which
  * execs java with the bounded-memory options): it starts (so every Pekko
  * reference.conf was merged), logs its URL as JSON, serves the built-in pipelines over a real
- * WebSocket, and exits on SIGTERM.
+ * WebSocket, and exits on SIGTERM; its exit writes the class-data archive (AppCDS) that the next start
+ * of the same jar maps.
  */
 class JarSmokeIT {
 
@@ -28,17 +31,16 @@ class JarSmokeIT {
     Path jar = Path.of("target", "framewire.jar");
     assertTrue(Files.isRegularFile(jar), "run after mvn package");
     // README's run command: bin/framewire runs the jar with the memory-bounding JVM options.
-    ProcessBuilder builder = new ProcessBuilder("sh", "bin/framewire");
-    builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
-    builder.environment().put("HTTP_HOST", "127.0.0.1");
-    builder.environment().put("HTTP_PORT", "0");
-    try (ServerProcess server = ServerProcess.start(builder)) {
+    Path archive = archiveDir.resolve("framewire.jsa");
+    try (ServerProcess server = ServerProcess.start(launcher(archive))) {
       String listening = server.listeningLine(Duration.ofSeconds(60));
       assertTrue(listening.startsWith("{\""), "logs are JSON lines: " + listening);
       int p = server.port(Duration.ZERO);
       String commandLine = Files.readString(Path.of("/proc", Long.toString(server.process().pid()), "cmdline")).replace('\0', ' ');
       assertTrue(commandLine.contains("-Xmx736m") && commandLine.contains("-XX:G1HeapRegionSize=16m"),
           "the launcher exec'd java with the bounded heap: " + commandLine);
+      assertTrue(commandLine.contains("-XX:ArchiveClassesAtExit=" + archive),
+          "no archive yet: this run writes it when it exits: " + commandLine);
 
       HttpResponse<String> health = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/health")).build(),
@@ -59,6 +61,34 @@ class JarSmokeIT {
       assertTrue(server.terminate(Duration.ofSeconds(30)), "exits after SIGTERM");
       assertTrue(server.output().contains("framewire shutting down"),
           "coordinated shutdown ran (exit " + server.process().exitValue() + "):\n" + server.output());
+      assertFalse(server.output().contains("[cds]"), "the JVM's archiving notes stay out of the JSON log:\n" + server.output());
     }
+
+    // The next start of the same jar maps the archive the first one wrote (AppCDS) and serves as before.
+    assertTrue(Files.size(archive) > 1_000_000, "the class archive was written at exit");
+    try (ServerProcess server = ServerProcess.start(launcher(archive))) {
+      int p = server.port(Duration.ofSeconds(60));
+      String commandLine = Files.readString(Path.of("/proc", Long.toString(server.process().pid()), "cmdline")).replace('\0', ' ');
+      assertTrue(commandLine.contains("-XX:SharedArchiveFile=" + archive), commandLine);
+      HttpResponse<String> health = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/health")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals("{\"status\":\"ok\"}", health.body());
+      assertTrue(server.terminate(Duration.ofSeconds(30)), "exits after SIGTERM");
+      assertFalse(server.output().contains("[cds]"), server.output());
+    }
+  }
+
+  @TempDir
+  Path archiveDir;
+
+  /** README's run command, with the class-data archive in this test's own directory. */
+  private static ProcessBuilder launcher(Path archive) {
+    ProcessBuilder builder = new ProcessBuilder("sh", "bin/framewire");
+    builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+    builder.environment().put("HTTP_HOST", "127.0.0.1");
+    builder.environment().put("HTTP_PORT", "0");
+    builder.environment().put("FRAMEWIRE_CDS_ARCHIVE", archive.toString());
+    return builder;
   }
 }
