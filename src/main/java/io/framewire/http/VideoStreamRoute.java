@@ -3,6 +3,7 @@ package io.framewire.http;
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.pipeline.VideoFilePipelineService;
 import io.framewire.streaming.AnswerEncoder;
+import io.framewire.streaming.ConnectionAbort;
 import io.framewire.streaming.FrameValidator;
 import io.framewire.streaming.SessionFlow;
 import io.framewire.streaming.SessionManager;
@@ -84,7 +85,8 @@ public final class VideoStreamRoute extends AllDirectives {
             return refuseBeforeUpgrade(pipelineId.orElse(""), refusal.get());
           }
           return parameterOptional("timings", timings ->
-              get(() -> extractWebSocketUpgrade(upgrade -> connect(upgrade, pipelineId, isOn(timings)))));
+              get(() -> extractWebSocketUpgrade(upgrade -> connect(upgrade, pipelineId, isOn(timings),
+                  request.getAttribute(ConnectionAbort.ATTRIBUTE).orElse(ConnectionAbort.NONE)))));
         }))));
   }
 
@@ -111,7 +113,7 @@ public final class VideoStreamRoute extends AllDirectives {
         || v.equalsIgnoreCase("on")).orElse(false);
   }
 
-  private Route connect(WebSocketUpgrade upgrade, Optional<String> pipelineId, boolean timings) {
+  private Route connect(WebSocketUpgrade upgrade, Optional<String> pipelineId, boolean timings, ConnectionAbort abort) {
     if (pipelineId.isEmpty() || pipelineId.get().isBlank()) {
       return complete(upgrade.handleMessagesWith(refuse("", StreamError.invalidPipeline(
           "missing query parameter pipeline_id; connect to /ws/video/stream?pipeline_id=ID"))));
@@ -121,12 +123,13 @@ public final class VideoStreamRoute extends AllDirectives {
         AskPattern.<SessionManager.Command, SessionManager.AdmitReply>ask(
             sessions, replyTo -> new SessionManager.Admit(id, timings, replyTo), askTimeout, system.scheduler()),
         reply -> complete(upgrade.handleMessagesWith(reply.isSuccess()
-            ? flowFor(id, reply.get())
+            ? flowFor(id, reply.get(), abort)
             // The manager did not answer: the client still gets the protocol's error, not an HTTP 500.
             : refuse(id, StreamError.internalError()))));
   }
 
-  private Flow<Message, Message, NotUsed> flowFor(String pipelineId, SessionManager.AdmitReply reply) {
+  private Flow<Message, Message, NotUsed> flowFor(
+      String pipelineId, SessionManager.AdmitReply reply, ConnectionAbort abort) {
     if (reply instanceof SessionManager.Rejected rejected) {
       return refuse(pipelineId, rejected.error());
     }
@@ -136,7 +139,8 @@ public final class VideoStreamRoute extends AllDirectives {
         validator,
         (frameIndex, bytes) -> pipelines.runOnFrame(admitted.tools(), frameIndex, bytes),
         admitted.session(),
-        metrics);
+        metrics,
+        abort);
   }
 
   /** Accept, send the one error, close: the client learns why instead of seeing a failed handshake. */

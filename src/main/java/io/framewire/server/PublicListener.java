@@ -1,5 +1,6 @@
 package io.framewire.server;
 
+import io.framewire.streaming.ConnectionAbort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -139,9 +140,17 @@ public final class PublicListener {
       // layer is materialized (lazily) and joined to the routes.
       HeaderGate gate = new HeaderGate(guard.limits().headerTimeout(), MAX_HELD_BYTES,
           () -> guard.refused(address, ConnectionGuard.Reason.HEADER_TIMEOUT));
+      // This connection's own switch: aborting it fails the TCP flow, which resets the socket at
+      // once (no close handshake, queued bytes dropped). Every request of the connection carries it
+      // (ConnectionAbort.ATTRIBUTE), so a session can release a client it found stalled.
+      SharedKillSwitch self = KillSwitches.shared("framewire-connection");
+      ConnectionAbort abort = self::abort;
+      Flow<HttpRequest, HttpRequest, NotUsed> tagged =
+          Flow.<HttpRequest>create().map(request -> request.addAttribute(ConnectionAbort.ATTRIBUTE, abort));
       Flow<SslTlsInbound, SslTlsOutbound, NotUsed> http = Flow.<SslTlsInbound>create()
           .via(gate)
-          .via(Flow.lazyFlow(() -> routeFlow.join(Http.get(system).serverLayer(settings, Optional.of(remote)))))
+          .via(Flow.lazyFlow(() ->
+              tagged.via(routeFlow).join(Http.get(system).serverLayer(settings, Optional.of(remote)))))
           .mapMaterializedValue(ignored -> NotUsed.getInstance());
       BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> layers = transport();
       if (idleTimeout.isPresent()) {
@@ -149,7 +158,9 @@ public final class PublicListener {
       }
       Flow<ByteString, ByteString, NotUsed> bytes = Flow.<ByteString>create()
           .via(all.flow())
+          .via(self.flow())
           .via(http.join(layers))
+          .via(self.flow())
           .via(all.flow())
           .watchTermination((notUsed, done) -> {
             done.whenComplete((ok, failure) -> guard.release(address));

@@ -30,6 +30,20 @@ public final class SessionFlow {
       FrameRunner runner,
       ActorRef<SessionActor.Command> session,
       StreamMetrics metrics) {
+    return create(settings, validator, runner, session, metrics, ConnectionAbort.NONE);
+  }
+
+  /**
+   * @param abort resets the connection below this WebSocket; called when the client is detected as
+   *     stalled, since no close frame can reach a client that does not read
+   */
+  public static Flow<Message, Message, NotUsed> create(
+      StreamSettings settings,
+      FrameValidator validator,
+      FrameRunner runner,
+      ActorRef<SessionActor.Command> session,
+      StreamMetrics metrics,
+      ConnectionAbort abort) {
     // Completed by the session actor when the server shuts down. One per connection (not one shared
     // by all), so nothing of an ended session stays registered anywhere until shutdown.
     CompletableFuture<StreamError> shutdown = new CompletableFuture<>();
@@ -63,12 +77,14 @@ public final class SessionFlow {
         .merge(control, true)
         .via(EncodeStage.flow())
         // A client that stops reading: answers wait, bounded, behind TCP backpressure; after the stall
-        // timeout without demand the stream fails and the connection is dropped.
+        // timeout without demand the stream fails and the connection is reset (abort).
         .backpressureTimeout(settings.stallTimeout())
         .watchTermination((notUsed, done) -> {
           done.whenComplete((ok, failure) -> {
             if (failure instanceof BackpressureTimeoutException) {
               session.tell(new SessionActor.ErrorSent(StreamError.clientStalled(settings.stallTimeout())));
+              // Release the socket now rather than at the HTTP idle timeout (see ConnectionAbort).
+              abort.abort(failure);
             }
             session.tell(SessionActor.ConnectionClosed.INSTANCE);
           });
