@@ -82,7 +82,8 @@ public final class PublicListener {
     Optional<Duration> idle = idleSetting.isFinite()
         ? Optional.of(Duration.ofNanos(idleSetting.toNanos()))
         : Optional.empty();
-    Connections connections = new Connections(system, materializer, settings, routeFlow, guard, tls, idle, all);
+    Duration closeGrace = Duration.ofMillis(system.settings().config().getLong("framewire.connections.close-grace-ms"));
+    Connections connections = new Connections(system, materializer, settings, routeFlow, guard, tls, idle, closeGrace, all);
     return Tcp.get(system)
         .bind(host, port, settings.getBacklog(), settings.getSocketOptions(), false, Optional.empty())
         .toMat(Sink.foreach(connections::handle), Keep.left())
@@ -114,6 +115,7 @@ public final class PublicListener {
       ConnectionGuard guard,
       Optional<SSLContext> tls,
       Optional<Duration> idleTimeout,
+      Duration closeGrace,
       SharedKillSwitch all) {
 
     private static final Flow<ByteString, ByteString, NotUsed> CLOSE =
@@ -144,7 +146,7 @@ public final class PublicListener {
       // once (no close handshake, queued bytes dropped). Every request of the connection carries it
       // (ConnectionAbort.ATTRIBUTE), so a session can release a client it found stalled.
       SharedKillSwitch self = KillSwitches.shared("framewire-connection");
-      ConnectionAbort abort = self::abort;
+      ConnectionHandle abort = new ConnectionHandle(self, closeGrace, system.scheduler(), system.executionContext());
       Flow<HttpRequest, HttpRequest, NotUsed> tagged =
           Flow.<HttpRequest>create().map(request -> request.addAttribute(ConnectionAbort.ATTRIBUTE, abort));
       Flow<SslTlsInbound, SslTlsOutbound, NotUsed> http = Flow.<SslTlsInbound>create()
@@ -163,7 +165,10 @@ public final class PublicListener {
           .via(self.flow())
           .via(all.flow())
           .watchTermination((notUsed, done) -> {
-            done.whenComplete((ok, failure) -> guard.release(address));
+            done.whenComplete((ok, failure) -> {
+              abort.connectionEnded();
+              guard.release(address);
+            });
             return notUsed;
           });
       connection.handleWith(bytes, materializer);

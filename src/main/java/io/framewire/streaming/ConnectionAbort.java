@@ -6,7 +6,8 @@ import org.apache.pekko.http.javadsl.model.AttributeKey;
  * A handle that resets (aborts) the TCP connection a session's WebSocket runs on, given to the
  * session by whoever owns the connection. Used when the session detects a stalled client: pekko-http
  * cannot write a close frame to a socket whose client does not read, so without an abort the
- * connection would linger until the HTTP idle timeout.
+ * connection would linger until the HTTP idle timeout. Told when the session has ended, so that the
+ * close handshake after it is bounded ({@link #sessionEnded()}).
  *
  * <p>The streaming package owns this interface and the request attribute it travels in, so it does
  * not depend on the code below the routes: the public listener ({@code io.framewire.server}) puts one
@@ -24,4 +25,13 @@ public interface ConnectionAbort {
 
   /** Resets the connection now, dropping whatever is still queued for it; safe to call more than once. */
   void abort(Throwable cause);
+
+  /**
+   * The session on this connection has ended: its last answer and pekko-http's close frame are on
+   * their way. The owner of the connection resets it if the close handshake has not finished within
+   * its close grace ({@code framewire.connections.close-grace-ms}); normally the client's close
+   * arrives in milliseconds, but the unread rest of an oversized frame keeps pekko-http from reading
+   * it, and the connection then lingered 3–6 s (pekko-http's close timeout, checked every 3 s).
+   */
+  default void sessionEnded() {}
 }

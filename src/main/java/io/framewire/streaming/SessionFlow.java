@@ -87,6 +87,8 @@ public final class SessionFlow {
               abort.abort(failure);
             }
             session.tell(SessionActor.ConnectionClosed.INSTANCE);
+            // Bounds the close handshake that follows (see ConnectionAbort.sessionEnded).
+            abort.sessionEnded();
           });
           return notUsed;
         })
