@@ -12,8 +12,8 @@ import scala.concurrent.ExecutionContext;
 /**
  * One connection's {@link ConnectionAbort}, made by {@link PublicListener} for every accepted
  * connection: aborting fails the connection's TCP flow through its own kill switch (the socket is
- * reset, queued bytes dropped); after its session has ended, the connection is reset unless it has
- * ended by itself within the close grace. Thread-safe: called from the session's stream and from
+ * reset, queued bytes dropped); after its session ended with client data unread, the connection is
+ * reset unless it has ended by itself within the close grace. Thread-safe: called from the session's stream and from
  * the connection's termination.
  */
 final class ConnectionHandle implements ConnectionAbort {
@@ -46,7 +46,7 @@ final class ConnectionHandle implements ConnectionAbort {
   }
 
   @Override
-  public void sessionEnded() {
+  public void endedWithUnreadInput() {
     if (ended.get()) {
       return;
     }

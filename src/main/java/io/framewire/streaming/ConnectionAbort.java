@@ -6,8 +6,8 @@ import org.apache.pekko.http.javadsl.model.AttributeKey;
  * A handle that resets (aborts) the TCP connection a session's WebSocket runs on, given to the
  * session by whoever owns the connection. Used when the session detects a stalled client: pekko-http
  * cannot write a close frame to a socket whose client does not read, so without an abort the
- * connection would linger until the HTTP idle timeout. Told when the session has ended, so that the
- * close handshake after it is bounded ({@link #sessionEnded()}).
+ * connection would linger until the HTTP idle timeout. Also told when a session ended with client
+ * data left unread, so that the close handshake after it is bounded ({@link #endedWithUnreadInput()}).
  *
  * <p>The streaming package owns this interface and the request attribute it travels in, so it does
  * not depend on the code below the routes: the public listener ({@code io.framewire.server}) puts one
@@ -27,11 +27,11 @@ public interface ConnectionAbort {
   void abort(Throwable cause);
 
   /**
-   * The session on this connection has ended: its last answer and pekko-http's close frame are on
-   * their way. The owner of the connection resets it if the close handshake has not finished within
-   * its close grace ({@code framewire.connections.close-grace-ms}); normally the client's close
-   * arrives in milliseconds, but the unread rest of an oversized frame keeps pekko-http from reading
-   * it, and the connection then lingered 3–6 s (pekko-http's close timeout, checked every 3 s).
+   * The session on this connection has ended leaving client data unread (the rest of an oversized
+   * frame); its last answer and pekko-http's close frame are on their way. That unread data keeps
+   * pekko-http from reading the client's close frame, so the connection used to linger 3–6 s
+   * (pekko-http's close timeout, checked every 3 s). The owner of the connection resets it if it has
+   * not ended within its close grace ({@code framewire.connections.close-grace-ms}).
    */
-  default void sessionEnded() {}
+  default void endedWithUnreadInput() {}
 }
