@@ -2,6 +2,7 @@ package io.framewire.http;
 
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.streaming.AnswerEncoder;
+import io.framewire.streaming.ConnectionAbort;
 import io.framewire.streaming.FrameValidator;
 import io.framewire.streaming.SessionFlow;
 import io.framewire.streaming.SessionManager;
@@ -81,7 +82,8 @@ public final class VideoStreamRoute extends AllDirectives {
             return refuseBeforeUpgrade(pipelineId.orElse(""), refusal.get());
           }
           return parameterOptional("timings", timings ->
-              get(() -> extractWebSocketUpgrade(upgrade -> connect(upgrade, pipelineId, isOn(timings)))));
+              get(() -> extractWebSocketUpgrade(upgrade -> connect(upgrade, pipelineId, isOn(timings),
+                  request.getAttribute(ConnectionAbort.ATTRIBUTE).orElse(ConnectionAbort.NONE)))));
         }))));
   }
 
@@ -108,7 +110,7 @@ public final class VideoStreamRoute extends AllDirectives {
         || v.equalsIgnoreCase("on")).orElse(false);
   }
 
-  private Route connect(WebSocketUpgrade upgrade, Optional<String> pipelineId, boolean timings) {
+  private Route connect(WebSocketUpgrade upgrade, Optional<String> pipelineId, boolean timings, ConnectionAbort abort) {
     if (pipelineId.isEmpty() || pipelineId.get().isBlank()) {
       return complete(upgrade.handleMessagesWith(refuse("", StreamError.invalidPipeline(
           "missing query parameter pipeline_id; connect to /ws/video/stream?pipeline_id=ID"))));
@@ -130,7 +132,7 @@ public final class VideoStreamRoute extends AllDirectives {
           // path). Not in the stream: the frame timeout must not count a slow open, the run stage then
           // needs no per-frame check, and a failed open is refused exactly like a rejected admission.
           return onComplete(admitted.runner(), runner -> complete(upgrade.handleMessagesWith(runner.isSuccess()
-              ? SessionFlow.create(settings, validator, runner.get(), admitted.session(), metrics)
+              ? SessionFlow.create(settings, validator, runner.get(), admitted.session(), metrics, abort)
               : refuse(id, openFailure(runner.failed().get())))));
         });
   }

@@ -1,5 +1,6 @@
 package io.framewire.server;
 
+import io.framewire.streaming.ConnectionAbort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -81,7 +82,8 @@ public final class PublicListener {
     Optional<Duration> idle = idleSetting.isFinite()
         ? Optional.of(Duration.ofNanos(idleSetting.toNanos()))
         : Optional.empty();
-    Connections connections = new Connections(system, materializer, settings, routeFlow, guard, tls, idle, all);
+    Duration closeGrace = Duration.ofMillis(system.settings().config().getLong("framewire.connections.close-grace-ms"));
+    Connections connections = new Connections(system, materializer, settings, routeFlow, guard, tls, idle, closeGrace, all);
     return Tcp.get(system)
         .bind(host, port, settings.getBacklog(), settings.getSocketOptions(), false, Optional.empty())
         .toMat(Sink.foreach(connections::handle), Keep.left())
@@ -113,6 +115,7 @@ public final class PublicListener {
       ConnectionGuard guard,
       Optional<SSLContext> tls,
       Optional<Duration> idleTimeout,
+      Duration closeGrace,
       SharedKillSwitch all) {
 
     private static final Flow<ByteString, ByteString, NotUsed> CLOSE =
@@ -139,9 +142,17 @@ public final class PublicListener {
       // layer is materialized (lazily) and joined to the routes.
       HeaderGate gate = new HeaderGate(guard.limits().headerTimeout(), MAX_HELD_BYTES,
           () -> guard.refused(address, ConnectionGuard.Reason.HEADER_TIMEOUT));
+      // This connection's own switch: aborting it fails the TCP flow, which resets the socket at
+      // once (no close handshake, queued bytes dropped). Every request of the connection carries it
+      // (ConnectionAbort.ATTRIBUTE), so a session can release a client it found stalled.
+      SharedKillSwitch self = KillSwitches.shared("framewire-connection");
+      ConnectionHandle abort = new ConnectionHandle(self, closeGrace, system.scheduler(), system.executionContext());
+      Flow<HttpRequest, HttpRequest, NotUsed> tagged =
+          Flow.<HttpRequest>create().map(request -> request.addAttribute(ConnectionAbort.ATTRIBUTE, abort));
       Flow<SslTlsInbound, SslTlsOutbound, NotUsed> http = Flow.<SslTlsInbound>create()
           .via(gate)
-          .via(Flow.lazyFlow(() -> routeFlow.join(Http.get(system).serverLayer(settings, Optional.of(remote)))))
+          .via(Flow.lazyFlow(() ->
+              tagged.via(routeFlow).join(Http.get(system).serverLayer(settings, Optional.of(remote)))))
           .mapMaterializedValue(ignored -> NotUsed.getInstance());
       BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> layers = transport();
       if (idleTimeout.isPresent()) {
@@ -149,10 +160,15 @@ public final class PublicListener {
       }
       Flow<ByteString, ByteString, NotUsed> bytes = Flow.<ByteString>create()
           .via(all.flow())
+          .via(self.flow())
           .via(http.join(layers))
+          .via(self.flow())
           .via(all.flow())
           .watchTermination((notUsed, done) -> {
-            done.whenComplete((ok, failure) -> guard.release(address));
+            done.whenComplete((ok, failure) -> {
+              abort.connectionEnded();
+              guard.release(address);
+            });
             return notUsed;
           });
       connection.handleWith(bytes, materializer);

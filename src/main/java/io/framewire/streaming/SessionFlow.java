@@ -4,6 +4,7 @@ import io.framewire.metrics.StreamMetrics;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.http.javadsl.model.ws.Message;
@@ -30,9 +31,26 @@ public final class SessionFlow {
       FrameRunner runner,
       ActorRef<SessionActor.Command> session,
       StreamMetrics metrics) {
+    return create(settings, validator, runner, session, metrics, ConnectionAbort.NONE);
+  }
+
+  /**
+   * @param abort resets the connection below this WebSocket: at once when the client is detected as
+   *     stalled (no close frame can reach a client that does not read), after its close grace when
+   *     the session ended over an oversized frame whose rest was left unread
+   */
+  public static Flow<Message, Message, NotUsed> create(
+      StreamSettings settings,
+      FrameValidator validator,
+      FrameRunner runner,
+      ActorRef<SessionActor.Command> session,
+      StreamMetrics metrics,
+      ConnectionAbort abort) {
     // Completed by the session actor when the server shuts down. One per connection (not one shared
     // by all), so nothing of an ended session stays registered anywhere until shutdown.
     CompletableFuture<StreamError> shutdown = new CompletableFuture<>();
+    // Set when a message was refused part-way (frame_too_large): its rest is left unread.
+    AtomicBoolean unreadInput = new AtomicBoolean();
     // The actor's channel into this connection; bounded, and the newest control message wins.
     Source<Answer, NotUsed> control = ActorSource.<Answer>actorRef(
             answer -> false, answer -> Optional.empty(), CONTROL_BUFFER, OverflowStrategy.dropHead())
@@ -50,6 +68,8 @@ public final class SessionFlow {
         .map(in -> {
           if (in instanceof Frame) {
             metrics.framesReceived.inc();
+          } else if (in instanceof StreamError error && error.code() == StreamError.Code.FRAME_TOO_LARGE) {
+            unreadInput.set(true);
           }
           return in;
         })
@@ -63,14 +83,20 @@ public final class SessionFlow {
         .merge(control, true)
         .via(EncodeStage.flow())
         // A client that stops reading: answers wait, bounded, behind TCP backpressure; after the stall
-        // timeout without demand the stream fails and the connection is dropped.
+        // timeout without demand the stream fails and the connection is reset (abort).
         .backpressureTimeout(settings.stallTimeout())
         .watchTermination((notUsed, done) -> {
           done.whenComplete((ok, failure) -> {
             if (failure instanceof BackpressureTimeoutException) {
               session.tell(new SessionActor.ErrorSent(StreamError.clientStalled(settings.stallTimeout())));
+              // Release the socket now rather than at the HTTP idle timeout (see ConnectionAbort).
+              abort.abort(failure);
             }
             session.tell(SessionActor.ConnectionClosed.INSTANCE);
+            if (unreadInput.get()) {
+              // The rest of an oversized frame can keep the client's close frame from being read.
+              abort.endedWithUnreadInput();
+            }
           });
           return notUsed;
         })

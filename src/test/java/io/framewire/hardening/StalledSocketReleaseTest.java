@@ -14,11 +14,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * With framewire's default configuration, a client that never reads has its socket released soon
- * after the stall is detected, not a minute later (pekko-http's default idle timeout, which was the
- * only thing that released it: pekko-http cannot even write its close frame to a socket whose
- * client does not read). StalledReaderTest shortens the idle timeout, so it cannot see this. It
- * also checks that the setting leaves healthy connections alone: they are pinged more often.
+ * A client that never reads has its socket reset when the session detects the stall (the
+ * {@code client_stalled} error), not when the HTTP idle timeout expires: pekko-http cannot even
+ * write its close frame to a socket whose client does not read, so the session aborts the TCP
+ * connection itself ({@link io.framewire.streaming.ConnectionAbort}, provided per connection by the
+ * public listener). The idle timeout is set to 60 s here so that the old path (release by the idle
+ * timeout) cannot pass: the reset must come within a few seconds of the stall being counted.
+ * StalledReaderTest covers the error and the session's end with a short idle timeout.
  */
 class StalledSocketReleaseTest {
 
@@ -29,6 +31,7 @@ class StalledSocketReleaseTest {
   static void start() {
     server = TestServer.start(Map.of(
         "framewire.stream.stall-timeout-ms", 500,
+        "pekko.http.server.idle-timeout", "60 s",
         "pekko.http.server.socket-options.so-send-buffer-size", 4096));
   }
 
@@ -38,7 +41,7 @@ class StalledSocketReleaseTest {
   }
 
   @Test
-  void theSocketOfAStalledClientIsReleasedSecondsAfterTheStallNotAMinute() throws Exception {
+  void theSocketOfAStalledClientIsResetWhenTheStallIsDetected() throws Exception {
     double stalledBefore = server.server.metrics().errors.labels("client_stalled").get();
     // The hog's writes block once the server stops reading, so another thread notes when the
     // server detects the stall (the metric it counts then).
@@ -65,10 +68,11 @@ class StalledSocketReleaseTest {
     assertTrue(sent > 0);
     assertEquals(stalledBefore + 1, server.server.metrics().errors.labels("client_stalled").get());
     long idleTimeoutMs = server.server.system().settings().config().getDuration("pekko.http.server.idle-timeout").toMillis();
-    long pingMs = server.server.system().settings().config()
-        .getDuration("pekko.http.server.websocket.periodic-keep-alive-max-idle").toMillis();
-    assertTrue(idleTimeoutMs <= 20_000 && idleTimeoutMs >= pingMs + 3_000, "idle " + idleTimeoutMs + " ms, pings every " + pingMs + " ms");
-    assertTrue(afterStallMs < idleTimeoutMs + 5_000, "released " + afterStallMs + " ms after the stall was detected");
+    assertEquals(60_000, idleTimeoutMs);
+    // Generous for a loaded 2-core machine (the stall is noted by a polling thread), far below the
+    // idle timeout: measured 2–20 ms here, 60.8 s before any fix, ~15 s with the idle timeout alone.
+    assertTrue(afterStallMs < 5_000, "released " + afterStallMs + " ms after the stall was detected");
+    System.out.println("stalled socket reset " + afterStallMs + " ms after client_stalled was counted");
     TestServer.await("sessions return to zero", () -> server.activeSessions() == 0);
   }
 }

@@ -157,6 +157,38 @@ public final class RawWsClient implements AutoCloseable {
     }
   }
 
+  /** One server frame: its opcode (1 text, 2 binary, 8 close, 9 ping, 10 pong) and payload. */
+  public record Frame(int opcode, byte[] payload) {}
+
+  /** Reads the next server frame, control frames included. */
+  public Frame readFrame() throws IOException {
+    int b0 = in.readUnsignedByte();
+    int b1 = in.readUnsignedByte();
+    long len = b1 & 0x7f;
+    if (len == 126) {
+      len = in.readUnsignedShort();
+    } else if (len == 127) {
+      len = in.readLong();
+    }
+    byte[] payload = new byte[(int) len];
+    in.readFully(payload);
+    return new Frame(b0 & 0x0f, payload);
+  }
+
+  /** Sends a masked close frame with {@code code} (the client's half of the close handshake). */
+  public void sendClose(int code) throws IOException {
+    out.write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, (byte) (code >>> 8), (byte) code});
+    out.flush();
+  }
+
+  /** Reads until the server ends the connection: -1 at a clean end (FIN), an IOException at a reset. */
+  public void readToEnd() throws IOException {
+    byte[] sink = new byte[8192];
+    while (in.read(sink) >= 0) {
+      // discard
+    }
+  }
+
   /** Drops the TCP connection abruptly (RST, no close handshake). */
   public void reset() {
     try {
