@@ -137,21 +137,11 @@ public final class RawWsClient implements AutoCloseable {
   /** Reads the next server frame's payload as text (text frames only; control frames are skipped). */
   public String readText() throws IOException {
     while (true) {
-      int b0 = in.readUnsignedByte();
-      int b1 = in.readUnsignedByte();
-      long len = b1 & 0x7f;
-      if (len == 126) {
-        len = in.readUnsignedShort();
-      } else if (len == 127) {
-        len = in.readLong();
+      Frame frame = readFrame();
+      if (frame.opcode() == 1) {
+        return new String(frame.payload(), StandardCharsets.UTF_8);
       }
-      byte[] payload = new byte[(int) len];
-      in.readFully(payload);
-      int opcode = b0 & 0x0f;
-      if (opcode == 1) {
-        return new String(payload, StandardCharsets.UTF_8);
-      }
-      if (opcode == 8) {
+      if (frame.opcode() == 8) {
         throw new IOException("server closed the WebSocket");
       }
     }
