@@ -103,6 +103,35 @@ ticks_to_us() {
   awk -v t="$1" -v hz="$CLK_TCK" 'BEGIN {printf "%.0f", t * 1e6 / hz}'
 }
 
+# measure_cpu PID URL OUT [load options...]: one closed-loop warm-up run of WARMUP s (4 or SESSIONS
+# sessions), then the measured run of DURATION s with the extra load options, its --json report in
+# OUT. Sets ANSWERED (results + dropped), CPU_US_PER_FRAME and CS_PER_FRAME (the server's CPU and
+# context switches, all threads, over the measured run only). With THREADS=FILE_PREFIX it also
+# snapshots per-thread CPU around the measured run (thread_cpu.sh) into FILE_PREFIX.before/.after.
+measure_cpu() {
+  local pid="$1" url="$2" out="$3"
+  shift 3
+  load --url "$url" --sessions "${SESSIONS:-4}" --duration "${WARMUP}s" --warmup 0 --progress 0 --json >/dev/null
+  local before after cs_before cs_after
+  before=$(cpu_ticks "$pid")
+  cs_before=$(ctx_switches "$pid")
+  if [[ -n "${THREADS:-}" ]]; then "$(dirname "${BASH_SOURCE[0]}")/thread_cpu.sh" snapshot "$pid" "$THREADS.before"; fi
+  load --url "$url" --sessions "${SESSIONS:-4}" "$@" --duration "${DURATION}s" --warmup 0 --progress 0 --json >"$out"
+  after=$(cpu_ticks "$pid")
+  cs_after=$(ctx_switches "$pid")
+  if [[ -n "${THREADS:-}" ]]; then "$(dirname "${BASH_SOURCE[0]}")/thread_cpu.sh" snapshot "$pid" "$THREADS.after"; fi
+  ANSWERED=$(( $(json_field "$out" results) + $(json_field "$out" dropped) ))
+  local cpu_us
+  cpu_us=$(ticks_to_us $((after - before)))
+  CPU_US_PER_FRAME=$(awk -v u="$cpu_us" -v n="$ANSWERED" 'BEGIN{printf "%.1f", n ? u/n : 0}')
+  CS_PER_FRAME=$(awk -v c=$((cs_after - cs_before)) -v n="$ANSWERED" 'BEGIN{printf "%.1f", n ? c/n : 0}')
+}
+
+# awk functions for the per-round summaries: sort(x, n) sorts x[1..n] in place, median(x, n).
+AWK_MEDIAN='
+  function sort(x, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && x[j-1] > x[j]; j--) { t = x[j]; x[j] = x[j-1]; x[j-1] = t } }
+  function median(x, n) { sort(x, n); return n % 2 ? x[(n+1)/2] : (x[n/2] + x[n/2+1]) / 2 }'
+
 # load ARGS...: the load tool against 127.0.0.1, bounded by a generous timeout as a last resort.
 load() {
   timeout 900 java -cp "$JAR" io.framewire.bench.LoadTool "$@"

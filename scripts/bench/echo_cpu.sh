@@ -21,26 +21,12 @@ machine
 
 measure() { # measure NAME ROUND PID PORT PATH
   local name="$1" round="$2" pid="$3" port="$4" path="$5" out="$WORK/$1.$2.json"
-  local url="ws://127.0.0.1:$port$path"
-  load --url "$url" --sessions "$SESSIONS" --duration "${WARMUP}s" --warmup 0 --progress 0 --json >/dev/null
-  local before after cs_before cs_after
-  before=$(cpu_ticks "$pid")
-  cs_before=$(ctx_switches "$pid")
-  "$(dirname "$0")/thread_cpu.sh" snapshot "$pid" "$WORK/$name.threads.before"
-  load --url "$url" --sessions "$SESSIONS" "${RATE[@]}" --duration "${DURATION}s" --warmup 0 --progress 0 --json >"$out"
-  after=$(cpu_ticks "$pid")
-  cs_after=$(ctx_switches "$pid")
-  "$(dirname "$0")/thread_cpu.sh" snapshot "$pid" "$WORK/$name.threads.after"
-  local answered cpu_us per_frame
-  answered=$(( $(json_field "$out" results) + $(json_field "$out" dropped) ))
-  cpu_us=$(ticks_to_us $((after - before)))
-  per_frame=$(awk -v u="$cpu_us" -v n="$answered" 'BEGIN{printf "%.1f", n ? u/n : 0}')
+  THREADS="$WORK/$name.threads" measure_cpu "$pid" "ws://127.0.0.1:$port$path" "$out" "${RATE[@]}"
   printf 'round %s %-14s answered %7d  results/s %8.1f  p50 %6.3f ms  p99 %6.3f ms  CPU %6.1f us/frame  ctx switches %4.1f/frame  errors %s\n' \
-    "$round" "$name" "$answered" "$(json_field "$out" results_per_s)" "$(json_field "$out" latency_ms.p50)" \
-    "$(json_field "$out" latency_ms.p99)" "$per_frame" \
-    "$(awk -v c=$((cs_after - cs_before)) -v n="$answered" 'BEGIN{printf "%.1f", n ? c/n : 0}')" "$(json_field "$out" errors)"
+    "$round" "$name" "$ANSWERED" "$(json_field "$out" results_per_s)" "$(json_field "$out" latency_ms.p50)" \
+    "$(json_field "$out" latency_ms.p99)" "$CPU_US_PER_FRAME" "$CS_PER_FRAME" "$(json_field "$out" errors)"
   "$(dirname "$0")/thread_cpu.sh" diff "$WORK/$name.threads.before" "$WORK/$name.threads.after" | sed -n "2,5s/^/      /p"
-  echo "$round $name $per_frame" >>"$WORK/per_frame"
+  echo "$round $name $CPU_US_PER_FRAME" >>"$WORK/per_frame"
 }
 
 PATH_ECHO="/ws/video/stream?pipeline_id=echo"
@@ -62,8 +48,7 @@ for round in $(seq "$ROUNDS"); do
 done
 
 # Per round: framewire / bare-echo and framewire / bare-tuned; then the median over the rounds.
-awk '
-  function sort(x, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && x[j-1] > x[j]; j--) { t = x[j]; x[j] = x[j-1]; x[j-1] = t } }
+awk "$AWK_MEDIAN"'
   {v[$1, $2] = $3; rounds[$1] = 1}
   END {
     n = 0
@@ -74,8 +59,7 @@ awk '
       }
     }
     if (n == 0) exit
-    sort(a, n); sort(b, n); sort(c, n)
-    m = int((n + 1) / 2)
+    ma = median(a, n); mb = median(b, n); mc = median(c, n) # each sorts its array: a[1], a[n] are the range
     printf "median over %d rounds: framewire / bare-echo %.2fx (range %.2f-%.2f); framewire / bare-tuned %.2fx (%.2f-%.2f); bare-tuned / bare-echo %.2fx\n", \
-      n, a[m], a[1], a[n], b[m], b[1], b[n], c[m]
+      n, ma, a[1], a[n], mb, b[1], b[n], mc
   }' "$WORK/per_frame"

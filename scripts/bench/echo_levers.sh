@@ -30,24 +30,16 @@ for round in $(seq "$ROUNDS"); do
     PORT=$(free_port)
     # shellcheck disable=SC2086
     start_framewire "$PORT" "$WORK/$lever.log" ${OPTS[$lever]} ${JAVA_OPTS:-}
-    url="ws://127.0.0.1:$PORT/ws/video/stream?pipeline_id=echo"
-    load --url "$url" --sessions 4 --duration "${WARMUP}s" --warmup 0 --progress 0 --json >/dev/null
-    before=$(cpu_ticks "$SERVER_PID"); cs_before=$(ctx_switches "$SERVER_PID")
-    load --url "$url" --sessions 4 --duration "${DURATION}s" --warmup 0 --progress 0 --json >"$WORK/$lever.$round.json"
-    after=$(cpu_ticks "$SERVER_PID"); cs_after=$(ctx_switches "$SERVER_PID")
+    measure_cpu "$SERVER_PID" "ws://127.0.0.1:$PORT/ws/video/stream?pipeline_id=echo" "$WORK/$lever.$round.json"
     threads=$(ls "/proc/$SERVER_PID/task" | wc -l)
     stop_server "$SERVER_PID"
-    answered=$(( $(json_field "$WORK/$lever.$round.json" results) + $(json_field "$WORK/$lever.$round.json" dropped) ))
-    cpu_us=$(ticks_to_us $((after - before)))
-    echo "$round $lever $(awk -v u="$cpu_us" -v c=$((cs_after - cs_before)) -v n="$answered" 'BEGIN{printf "%.1f %.1f", u/n, c/n}') $threads $(json_field "$WORK/$lever.$round.json" latency_ms.p99)" |
+    echo "$round $lever $CPU_US_PER_FRAME $CS_PER_FRAME $threads $(json_field "$WORK/$lever.$round.json" latency_ms.p99)" |
       tee -a "$WORK/levers" | awk '{printf "round %s %-20s CPU %6.1f us/frame  ctx switches %4.1f/frame  threads %3d  p99 %s ms\n", $1, $2, $3, $4, $5, $6}'
   done
 done
 
 echo "--- median over $ROUNDS round(s); ratio = lever / shipped in the same round"
-awk -v levers="$LEVERS" '
-  function sort(x, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && x[j-1] > x[j]; j--) { t = x[j]; x[j] = x[j-1]; x[j-1] = t } }
-  function median(x, n) { sort(x, n); return n % 2 ? x[(n+1)/2] : (x[n/2] + x[n/2+1]) / 2 }
+awk -v levers="$LEVERS" "$AWK_MEDIAN"'
   {cpu[$1, $2] = $3; cs[$1, $2] = $4; if ($1 > rounds) rounds = $1}
   END {
     printf "%-20s %14s %16s %10s\n", "lever", "CPU us/frame", "ctx sw/frame", "vs shipped"
