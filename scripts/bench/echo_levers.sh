@@ -18,11 +18,12 @@ declare -A OPTS=(
   [one-thread]="$FJ.parallelism-min=1 $FJ.parallelism-max=1"
   [throughput-100]="-Dpekko.actor.default-dispatcher.throughput=100"
   [affinity-pool]="-Dpekko.actor.default-dispatcher.executor=affinity-pool-executor -Dpekko.actor.default-dispatcher.affinity-pool-executor.parallelism-min=2 -Dpekko.actor.default-dispatcher.affinity-pool-executor.parallelism-max=2"
+  [pekko-ws-layer]="-Dframewire.stream.websocket-layer=pekko"
   [no-ws-keepalive]="-Dpekko.http.server.websocket.periodic-keep-alive-max-idle=infinite"
   [parallel-gc]="-XX:+UseParallelGC"
   [bin-framewire-heap]="-Xms64m -Xmx736m -XX:+UseG1GC -XX:G1HeapRegionSize=16m"
 )
-LEVERS="${LEVERS:-shipped pekko-defaults tcp-own-pool one-thread throughput-100 affinity-pool no-ws-keepalive parallel-gc bin-framewire-heap}"
+LEVERS="${LEVERS:-shipped pekko-ws-layer pekko-defaults tcp-own-pool one-thread throughput-100 affinity-pool no-ws-keepalive parallel-gc bin-framewire-heap}"
 machine
 
 for round in $(seq "$ROUNDS"); do

@@ -10,6 +10,7 @@ import io.framewire.streaming.StreamError;
 import io.framewire.streaming.StreamEvents;
 import io.framewire.streaming.StreamFailure;
 import io.framewire.streaming.StreamSettings;
+import io.framewire.websocket.WebSocketLayer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +54,7 @@ public final class VideoStreamRoute extends AllDirectives {
   private final StreamMetrics metrics;
   private final StreamAccess access;
   private final Duration askTimeout;
+  private final WebSocketLayer webSocket;
 
   public VideoStreamRoute(
       ActorSystem<?> system,
@@ -66,6 +68,8 @@ public final class VideoStreamRoute extends AllDirectives {
     this.metrics = metrics;
     this.access = new StreamAccess(settings);
     this.askTimeout = managerAskTimeout(system);
+    this.webSocket = WebSocketLayer.create(system,
+        system.settings().config().getString("framewire.stream.websocket-layer"), settings.maxFrameBytes());
   }
 
   /** {@code framewire.stream.manager-ask-timeout-ms}: how long a connection (or /health) waits for the SessionManager. */
@@ -112,7 +116,7 @@ public final class VideoStreamRoute extends AllDirectives {
 
   private Route connect(WebSocketUpgrade upgrade, Optional<String> pipelineId, boolean timings, ConnectionAbort abort) {
     if (pipelineId.isEmpty() || pipelineId.get().isBlank()) {
-      return complete(upgrade.handleMessagesWith(refuse("", StreamError.invalidPipeline(
+      return complete(webSocket.handle(upgrade, refuse("", StreamError.invalidPipeline(
           "missing query parameter pipeline_id; connect to /ws/video/stream?pipeline_id=ID"))));
     }
     String id = pipelineId.get();
@@ -122,16 +126,16 @@ public final class VideoStreamRoute extends AllDirectives {
         reply -> {
           if (reply.isFailure()) {
             // The manager did not answer: the client still gets the protocol's error, not an HTTP 500.
-            return complete(upgrade.handleMessagesWith(refuse(id, StreamError.internalError())));
+            return complete(webSocket.handle(upgrade, refuse(id, StreamError.internalError())));
           }
           if (reply.get() instanceof SessionManager.Rejected rejected) {
-            return complete(upgrade.handleMessagesWith(refuse(id, rejected.error())));
+            return complete(webSocket.handle(upgrade, refuse(id, rejected.error())));
           }
           SessionManager.Admitted admitted = (SessionManager.Admitted) reply.get();
           // Wait once, before upgrading, for the session actor to open the tools (off the admission
           // path). Not in the stream: the frame timeout must not count a slow open, the run stage then
           // needs no per-frame check, and a failed open is refused exactly like a rejected admission.
-          return onComplete(admitted.runner(), runner -> complete(upgrade.handleMessagesWith(runner.isSuccess()
+          return onComplete(admitted.runner(), runner -> complete(webSocket.handle(upgrade, runner.isSuccess()
               ? SessionFlow.create(settings, validator, runner.get(), admitted.session(), metrics, abort)
               : refuse(id, openFailure(runner.failed().get())))));
         });

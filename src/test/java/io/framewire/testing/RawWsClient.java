@@ -97,23 +97,35 @@ public final class RawWsClient implements AutoCloseable {
 
   /** Sends one masked binary message (as clients must). */
   public void sendBinary(byte[] payload) throws IOException {
+    sendFrame(0x2, true, payload, true);
+  }
+
+  /**
+   * Sends one frame: {@code opcode} (0 continuation, 1 text, 2 binary, 8 close, 9 ping, 10 pong),
+   * the FIN bit, and the payload, masked with a random key (as clients must) or, to break the
+   * protocol, not.
+   */
+  public void sendFrame(int opcode, boolean fin, byte[] payload, boolean masked) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-    frame.write(0x82);
+    frame.write((fin ? 0x80 : 0) | opcode);
+    int maskBit = masked ? 0x80 : 0;
     if (payload.length < 126) {
-      frame.write(0x80 | payload.length);
+      frame.write(maskBit | payload.length);
     } else if (payload.length < 65536) {
-      frame.write(0x80 | 126);
+      frame.write(maskBit | 126);
       frame.write(payload.length >>> 8);
       frame.write(payload.length & 0xff);
     } else {
-      frame.write(0x80 | 127);
+      frame.write(maskBit | 127);
       for (int shift = 56; shift >= 0; shift -= 8) {
         frame.write((int) (((long) payload.length >>> shift) & 0xff));
       }
     }
     byte[] mask = new byte[4];
-    random.nextBytes(mask);
-    frame.write(mask);
+    if (masked) {
+      random.nextBytes(mask);
+      frame.write(mask);
+    }
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ mask[i & 3]);
     }
