@@ -151,10 +151,14 @@ errors_by_code() {
   grep -o '"errors_by_code":{[^}]*}' "$1" | cut -d: -f2-
 }
 
-# heap_after_gc PID: heap used after a full GC, e.g. "23456K".
+# heap_after_gc PID PORT: heap used after a full GC (jcmd GC.run), e.g. "23456K", whatever the
+# collector: the JVM's own figure (MemoryMXBean, all heap pools), `jvm_memory_bytes_used{area="heap"}`
+# on framewire's /metrics at 127.0.0.1:PORT. (GC.heap_info's layout differs per collector: the first
+# "used" is the whole heap with G1 but only the young generation with Parallel or Serial.)
 heap_after_gc() {
   jcmd "$1" GC.run >/dev/null 2>&1 || true
-  jcmd "$1" GC.heap_info 2>/dev/null | grep -o 'used [0-9]*K' | head -1 | cut -d' ' -f2
+  curl -s --max-time 10 "http://127.0.0.1:$2/metrics" |
+    awk '/^jvm_memory_bytes_used\{area="heap",?\}/ { printf "%dK", $2 / 1024; exit }'
 }
 
 # write_pipeline DIR ID JSON: one pipeline definition file for PIPELINES_DIR.
