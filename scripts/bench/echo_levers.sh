@@ -4,9 +4,21 @@
 # options alone, fresh JVM each, in turns over ROUNDS rounds. Reports per lever the median over the
 # rounds of server CPU per answered frame, context switches per frame, and the ratio to `shipped`
 # measured in the same round.
+# `shipped` is `java -jar` with the JVM's defaults (G1 on a server-class machine); the
+# `bin-framewire-*` levers are exactly the JVM options bin/framewire passes with FRAMEWIRE_GC=g1,
+# parallel or serial (read from the launcher itself, so they cannot drift from it).
 #   scripts/bench/echo_levers.sh [SECONDS=15] [WARMUP_SECONDS=20]      (ROUNDS=1, LEVERS="a b …")
 source "$(dirname "$0")/common.sh"
 require_jar
+# launcher_opts GC: the JVM options bin/framewire execs java with for FRAMEWIRE_GC=GC (a stub
+# `java` first on PATH prints them instead of running), without the class-data archive.
+launcher_opts() {
+  mkdir -p "$WORK/stub"
+  printf '#!/bin/sh\necho "$@"\n' >"$WORK/stub/java"
+  chmod +x "$WORK/stub/java"
+  FRAMEWIRE_GC="$1" FRAMEWIRE_CDS=off FRAMEWIRE_JAR="$JAR" JAVA_OPTS="" PATH="$WORK/stub:$PATH" \
+    sh "$ROOT/bin/framewire" | sed 's/ -jar .*//'
+}
 DURATION="${1:-15}"
 WARMUP="${2:-20}"
 ROUNDS="${ROUNDS:-1}"
@@ -20,9 +32,13 @@ declare -A OPTS=(
   [affinity-pool]="-Dpekko.actor.default-dispatcher.executor=affinity-pool-executor -Dpekko.actor.default-dispatcher.affinity-pool-executor.parallelism-min=2 -Dpekko.actor.default-dispatcher.affinity-pool-executor.parallelism-max=2"
   [no-ws-keepalive]="-Dpekko.http.server.websocket.periodic-keep-alive-max-idle=infinite"
   [parallel-gc]="-XX:+UseParallelGC"
+  [serial-gc]="-XX:+UseSerialGC"
   [bin-framewire-heap]="-Xms64m -Xmx736m -XX:+UseG1GC -XX:G1HeapRegionSize=16m"
+  [bin-framewire-g1]="$(launcher_opts g1)"
+  [bin-framewire-parallel]="$(launcher_opts parallel)"
+  [bin-framewire-serial]="$(launcher_opts serial)"
 )
-LEVERS="${LEVERS:-shipped pekko-defaults tcp-own-pool one-thread throughput-100 affinity-pool no-ws-keepalive parallel-gc bin-framewire-heap}"
+LEVERS="${LEVERS:-shipped pekko-defaults tcp-own-pool one-thread throughput-100 affinity-pool no-ws-keepalive parallel-gc serial-gc bin-framewire-heap bin-framewire-g1 bin-framewire-parallel bin-framewire-serial}"
 machine
 
 for round in $(seq "$ROUNDS"); do
