@@ -157,8 +157,9 @@ errors_by_code() {
 # "used" is the whole heap with G1 but only the young generation with Parallel or Serial.)
 heap_after_gc() {
   jcmd "$1" GC.run >/dev/null 2>&1 || true
+  # awk reads to the end: leaving early would make curl fail writing (and the script stop, pipefail).
   curl -s --max-time 10 "http://127.0.0.1:$2/metrics" |
-    awk '/^jvm_memory_bytes_used\{area="heap",?\}/ { printf "%dK", $2 / 1024; exit }'
+    awk '/^jvm_memory_bytes_used\{area="heap",?\}/ && !done { printf "%dK", $2 / 1024; done = 1 }'
 }
 
 # write_pipeline DIR ID JSON: one pipeline definition file for PIPELINES_DIR.
