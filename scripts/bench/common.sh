@@ -52,6 +52,16 @@ wait_port() {
   return 1
 }
 
+# launcher_opts GC: the JVM options bin/framewire execs java with for FRAMEWIRE_GC=GC (a stub
+# `java` first on PATH prints them instead of running), without the class-data archive.
+launcher_opts() {
+  mkdir -p "$WORK/stub"
+  printf '#!/bin/sh\necho "$@"\n' >"$WORK/stub/java"
+  chmod +x "$WORK/stub/java"
+  FRAMEWIRE_GC="$1" FRAMEWIRE_CDS=off FRAMEWIRE_JAR="$JAR" JAVA_OPTS="" PATH="$WORK/stub:$PATH" \
+    sh "$ROOT/bin/framewire" | sed 's/ -jar .*//'
+}
+
 # start_framewire PORT LOGFILE [JVM options...]: framewire on 127.0.0.1:PORT; sets SERVER_PID.
 # Extra environment (PIPELINES_DIR, STREAM_MAX_SESSIONS, TOOL_THREADS, LOG_LEVEL) passes through.
 start_framewire() {
@@ -151,10 +161,15 @@ errors_by_code() {
   grep -o '"errors_by_code":{[^}]*}' "$1" | cut -d: -f2-
 }
 
-# heap_after_gc PID: heap used after a full GC, e.g. "23456K".
+# heap_after_gc PID PORT: heap used after a full GC (jcmd GC.run), e.g. "23456K", whatever the
+# collector: the JVM's own figure (MemoryMXBean, all heap pools), `jvm_memory_bytes_used{area="heap"}`
+# on framewire's /metrics at 127.0.0.1:PORT. (GC.heap_info's layout differs per collector: the first
+# "used" is the whole heap with G1 but only the young generation with Parallel or Serial.)
 heap_after_gc() {
   jcmd "$1" GC.run >/dev/null 2>&1 || true
-  jcmd "$1" GC.heap_info 2>/dev/null | grep -o 'used [0-9]*K' | head -1 | cut -d' ' -f2
+  # awk reads to the end: leaving early would make curl fail writing (and the script stop, pipefail).
+  curl -s --max-time 10 "http://127.0.0.1:$2/metrics" |
+    awk '/^jvm_memory_bytes_used\{area="heap",?\}/ && !done { printf "%dK", $2 / 1024; done = 1 }'
 }
 
 # write_pipeline DIR ID JSON: one pipeline definition file for PIPELINES_DIR.

@@ -29,10 +29,13 @@ measure() { # measure NAME ROUND PID PORT PATH
   echo "$round $name $CPU_US_PER_FRAME" >>"$WORK/per_frame"
 }
 
+# framewire runs with bin/framewire's JVM options (what the README runs; FRAMEWIRE_GC picks the collector).
+FRAMEWIRE_OPTS="$(launcher_opts "${FRAMEWIRE_GC:-parallel}")"
 PATH_ECHO="/ws/video/stream?pipeline_id=echo"
 for round in $(seq "$ROUNDS"); do
   PORT=$(free_port)
-  start_framewire "$PORT" "$WORK/framewire.log" ${JAVA_OPTS:-}
+  # shellcheck disable=SC2086
+  start_framewire "$PORT" "$WORK/framewire.log" $FRAMEWIRE_OPTS ${JAVA_OPTS:-}
   measure framewire "$round" "$SERVER_PID" "$PORT" "$PATH_ECHO"
   stop_server "$SERVER_PID"
 

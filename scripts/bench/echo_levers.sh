@@ -4,6 +4,9 @@
 # options alone, fresh JVM each, in turns over ROUNDS rounds. Reports per lever the median over the
 # rounds of server CPU per answered frame, context switches per frame, and the ratio to `shipped`
 # measured in the same round.
+# `shipped` is the JVM options bin/framewire passes (FRAMEWIRE_GC=parallel, read from the launcher
+# itself so they cannot drift from it); `java-jar` is `java -jar` with the JVM's defaults (G1 on a
+# server-class machine); `bin-framewire-g1`/`-serial` are the launcher's options for those collectors.
 #   scripts/bench/echo_levers.sh [SECONDS=15] [WARMUP_SECONDS=20]      (ROUNDS=1, LEVERS="a b …")
 source "$(dirname "$0")/common.sh"
 require_jar
@@ -11,26 +14,32 @@ DURATION="${1:-15}"
 WARMUP="${2:-20}"
 ROUNDS="${ROUNDS:-1}"
 FJ="-Dpekko.actor.default-dispatcher.fork-join-executor"
+SHIPPED="$(launcher_opts parallel)"
+# Each lever is one change from `shipped` (bin/framewire's JVM options: what the README runs); the
+# bin-framewire-* and java-jar levers replace those options instead (one collector per JVM).
 declare -A OPTS=(
   [shipped]=""
+  [java-jar]=""
+  [pekko-ws-layer]="-Dframewire.stream.websocket-layer=pekko"
   [pekko-defaults]="-Dpekko.io.tcp.worker-dispatcher=pekko.actor.internal-dispatcher $FJ.parallelism-min=8"
   [tcp-own-pool]="-Dpekko.io.tcp.worker-dispatcher=pekko.actor.internal-dispatcher"
   [one-thread]="$FJ.parallelism-min=1 $FJ.parallelism-max=1"
   [throughput-100]="-Dpekko.actor.default-dispatcher.throughput=100"
   [affinity-pool]="-Dpekko.actor.default-dispatcher.executor=affinity-pool-executor -Dpekko.actor.default-dispatcher.affinity-pool-executor.parallelism-min=2 -Dpekko.actor.default-dispatcher.affinity-pool-executor.parallelism-max=2"
-  [pekko-ws-layer]="-Dframewire.stream.websocket-layer=pekko"
   [no-ws-keepalive]="-Dpekko.http.server.websocket.periodic-keep-alive-max-idle=infinite"
-  [parallel-gc]="-XX:+UseParallelGC"
-  [bin-framewire-heap]="-Xms64m -Xmx736m -XX:+UseG1GC -XX:G1HeapRegionSize=16m"
+  [bin-framewire-g1]="$(launcher_opts g1)"
+  [bin-framewire-serial]="$(launcher_opts serial)"
 )
-LEVERS="${LEVERS:-shipped pekko-ws-layer pekko-defaults tcp-own-pool one-thread throughput-100 affinity-pool no-ws-keepalive parallel-gc bin-framewire-heap}"
+LEVERS="${LEVERS:-shipped java-jar pekko-ws-layer pekko-defaults tcp-own-pool one-thread throughput-100 affinity-pool no-ws-keepalive bin-framewire-g1 bin-framewire-serial}"
 machine
 
 for round in $(seq "$ROUNDS"); do
   for lever in $LEVERS; do
     PORT=$(free_port)
+    base="$SHIPPED"
+    case "$lever" in java-jar | bin-framewire-*) base="" ;; esac
     # shellcheck disable=SC2086
-    start_framewire "$PORT" "$WORK/$lever.log" ${OPTS[$lever]} ${JAVA_OPTS:-}
+    start_framewire "$PORT" "$WORK/$lever.log" $base ${OPTS[$lever]} ${JAVA_OPTS:-}
     measure_cpu "$SERVER_PID" "ws://127.0.0.1:$PORT/ws/video/stream?pipeline_id=echo" "$WORK/$lever.$round.json"
     threads=$(ls "/proc/$SERVER_PID/task" | wc -l)
     stop_server "$SERVER_PID"

@@ -4,6 +4,8 @@
 #   scripts/bench/overload.sh [SECONDS=60] [FPS=60]
 source "$(dirname "$0")/common.sh"
 require_jar
+# bin/framewire's JVM options (what the README runs) unless JAVA_OPTS is given; JAVA_OPTS= for the JVM's defaults.
+JAVA_OPTS="${JAVA_OPTS-$(launcher_opts "${FRAMEWIRE_GC:-parallel}")}"
 DURATION="${1:-60}"
 FPS="${2:-60}"
 machine

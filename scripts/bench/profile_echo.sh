@@ -4,6 +4,8 @@
 #   scripts/bench/profile_echo.sh [SECONDS=30] [OUT.jfr]
 source "$(dirname "$0")/common.sh"
 require_jar
+# bin/framewire's JVM options (what the README runs) unless JAVA_OPTS is given; JAVA_OPTS= for the JVM's defaults.
+JAVA_OPTS="${JAVA_OPTS-$(launcher_opts "${FRAMEWIRE_GC:-parallel}")}"
 DURATION="${1:-30}"
 JFR_FILE="${2:-$WORK/echo.jfr}"
 machine

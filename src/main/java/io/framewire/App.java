@@ -2,8 +2,10 @@ package io.framewire;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.framewire.memory.IdleHeapRelease;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -85,7 +87,16 @@ public final class App {
     Config config = ConfigFactory.load();
     FramewireServer server;
     try {
+      Duration idleGc = Duration.ofMillis(config.getLong("framewire.memory.idle-gc-ms"));
+      if (idleGc.isNegative()) {
+        throw new IllegalArgumentException("framewire.memory.idle-gc-ms must be 0 (off) or positive");
+      }
       server = FramewireServer.start(config);
+      // The process's heap, not one server's: owned here, stopped with the actor system.
+      IdleHeapRelease release = IdleHeapRelease.start(idleGc);
+      if (release != null) {
+        server.system().getWhenTerminated().thenRun(release::close);
+      }
     } catch (RuntimeException e) {
       log.error("framewire did not start: {}", e.getMessage());
       System.exit(1);
