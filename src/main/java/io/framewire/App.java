@@ -87,13 +87,10 @@ public final class App {
     Config config = ConfigFactory.load();
     FramewireServer server;
     try {
-      Duration idleGc = Duration.ofMillis(config.getLong("framewire.memory.idle-gc-ms"));
-      if (idleGc.isNegative()) {
-        throw new IllegalArgumentException("framewire.memory.idle-gc-ms must be 0 (off) or positive");
-      }
+      // The process's heap, not one server's: owned here, stopped with the actor system. Started
+      // first so that a bad setting stops the start like any other.
+      IdleHeapRelease release = IdleHeapRelease.start(Duration.ofMillis(config.getLong("framewire.memory.idle-gc-ms")));
       server = FramewireServer.start(config);
-      // The process's heap, not one server's: owned here, stopped with the actor system.
-      IdleHeapRelease release = IdleHeapRelease.start(idleGc);
       if (release != null) {
         server.system().getWhenTerminated().thenRun(release::close);
       }

@@ -46,7 +46,7 @@ class IdleHeapReleaseTest {
   }
 
   @Test
-  void aServerThatNeverCollectedIsLeftAlone() {
+  void aServerThatNeverCollectedIsCollectedOnceWhenQuiet() {
     collections.set(0);
     release.check();
     assertTrue(release.check(), "a quiet count is a quiet count, whatever its value");
