@@ -54,6 +54,9 @@ import scala.Option;
  */
 final class StrictMessages extends GraphStage<BidiShape<FrameHandler.Output, Message, Message, Object>> {
 
+  private static final Protocol.Opcode TEXT = Protocol.Opcode$.MODULE$.forCode((byte) 1);
+  private static final Protocol.Opcode BINARY = Protocol.Opcode$.MODULE$.forCode((byte) 2);
+
   private final Inlet<FrameHandler.Output> fromNetwork = Inlet.create("StrictMessages.fromNetwork");
   private final Outlet<Message> toUser = Outlet.create("StrictMessages.toUser");
   private final Inlet<Message> fromUser = Inlet.create("StrictMessages.fromUser");
@@ -93,11 +96,11 @@ final class StrictMessages extends GraphStage<BidiShape<FrameHandler.Output, Mes
     if (message.isText()) {
       TextMessage text = message.asTextMessage();
       return text.isStrict()
-          ? frame(Protocol.Opcode$.MODULE$.forCode((byte) 1), ByteString.fromString(text.getStrictText(), StandardCharsets.UTF_8))
+          ? frame(TEXT, ByteString.fromString(text.getStrictText(), StandardCharsets.UTF_8))
           : null;
     }
     BinaryMessage binary = message.asBinaryMessage();
-    return binary.isStrict() ? frame(Protocol.Opcode$.MODULE$.forCode((byte) 2), binary.getStrictData()) : null;
+    return binary.isStrict() ? frame(BINARY, binary.getStrictData()) : null;
   }
 
   static FrameStart frame(Protocol.Opcode opcode, ByteString data) {
