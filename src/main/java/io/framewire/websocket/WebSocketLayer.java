@@ -9,6 +9,7 @@ import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.impl.engine.ws.FrameEvent;
 import org.apache.pekko.http.impl.engine.ws.FrameHandler$;
 import org.apache.pekko.http.impl.engine.ws.FrameOutHandler$;
+import org.apache.pekko.http.impl.engine.ws.FrameStart;
 import org.apache.pekko.http.impl.engine.ws.Protocol;
 import org.apache.pekko.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -50,7 +51,8 @@ public final class WebSocketLayer {
   private final Kind kind;
   private final int maxMessageBytes;
   private final Duration keepAliveIdle;
-  private final String keepAliveMode;
+  /** The keep-alive frame: a ping, or a pong with {@code periodic-keep-alive-mode = pong}. */
+  private final FrameStart keepAliveFrame;
   private final LoggingAdapter pekkoLog;
   private volatile boolean fallbackLogged;
 
@@ -58,7 +60,8 @@ public final class WebSocketLayer {
     this.kind = kind;
     this.maxMessageBytes = maxMessageBytes;
     this.keepAliveIdle = keepAliveIdle;
-    this.keepAliveMode = keepAliveMode;
+    int opcode = "pong".equalsIgnoreCase(keepAliveMode) ? 0xA : 0x9;
+    this.keepAliveFrame = StrictMessages.frame(Protocol.Opcode$.MODULE$.forCode((byte) opcode), ByteString.emptyByteString());
     this.pekkoLog = pekkoLog;
   }
 
@@ -110,9 +113,7 @@ public final class WebSocketLayer {
 
   /** Frames in (still masked) to frames out: unmask → pekko's frame handler → messages ⇄ handler → pekko's close handler. */
   Flow<FrameEvent, FrameEvent, NotUsed> frames(Flow<Message, Message, NotUsed> handler) {
-    int keepAliveOpcode = "pong".equalsIgnoreCase(keepAliveMode) ? 0xA : 0x9;
-    StrictMessages messages = new StrictMessages(maxMessageBytes, keepAliveIdle,
-        StrictMessages.frame(Protocol.Opcode$.MODULE$.forCode((byte) keepAliveOpcode), ByteString.emptyByteString()), tick(keepAliveIdle));
+    StrictMessages messages = new StrictMessages(maxMessageBytes, keepAliveIdle, keepAliveFrame, tick(keepAliveIdle));
     return Flow.<FrameEvent>create()
         .via(new Unmasking())
         .via(FrameHandler$.MODULE$.create(true))
