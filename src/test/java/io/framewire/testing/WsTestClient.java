@@ -2,6 +2,7 @@ package io.framewire.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -52,12 +54,23 @@ public final class WsTestClient implements AutoCloseable {
     return this;
   }
 
-  /** Sends one message split into WebSocket fragments of {@code chunk} bytes. */
+  /**
+   * Sends one message split into WebSocket fragments of {@code chunk} bytes. If the server closes the
+   * WebSocket part-way (it refuses a message as soon as it grows past the frame size limit, and
+   * ends the session), the client answers the close and the fragments left are not sent.
+   */
   public WsTestClient sendFragmented(byte[] bytes, int chunk) {
     for (int off = 0; off < bytes.length; off += chunk) {
       int len = Math.min(chunk, bytes.length - off);
-      socket.sendBinary(ByteBuffer.wrap(bytes, off, len), off + len >= bytes.length)
-          .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+      try {
+        socket.sendBinary(ByteBuffer.wrap(bytes, off, len), off + len >= bytes.length)
+            .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+      } catch (CompletionException e) {
+        if (closed.isDone() && e.getCause() instanceof IOException) {
+          return this; // the server's close came first: our output is closed
+        }
+        throw e;
+      }
     }
     return this;
   }
