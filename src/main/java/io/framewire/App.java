@@ -1,5 +1,6 @@
 package io.framewire;
 
+import io.framewire.server.FramewireServer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.framewire.memory.IdleHeapRelease;

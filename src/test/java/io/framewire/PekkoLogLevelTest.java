@@ -1,5 +1,6 @@
 package io.framewire;
 
+import io.framewire.server.FramewireServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.Config;

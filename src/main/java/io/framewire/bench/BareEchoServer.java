@@ -67,7 +67,7 @@ public final class BareEchoServer implements AutoCloseable {
 
   /** application.conf as loaded, or (untuned) with Pekko's reference values for {@link #PLATFORM_TUNING}. */
   static Config config(boolean tuned) {
-    Config loaded = io.framewire.FramewireServer.withPekkoLogLevel(ConfigFactory.load());
+    Config loaded = io.framewire.server.FramewireServer.withPekkoLogLevel(ConfigFactory.load());
     if (tuned) {
       return loaded;
     }

@@ -5,20 +5,20 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.framewire.FramewireServer;
-import io.framewire.pipeline.DagPipelineService;
-import io.framewire.pipeline.FrameFailedException;
-import io.framewire.pipeline.FrameResult;
+import io.framewire.server.FramewireServer;
+import io.framewire.engine.DagPipelineService;
+import io.framewire.engine.FrameFailedException;
+import io.framewire.engine.FrameResult;
 import io.framewire.pipeline.PipelineLoadException;
-import io.framewire.pipeline.PipelineRegistry;
-import io.framewire.pipeline.UnknownPipelineException;
-import io.framewire.pipeline.VideoFilePipelineService;
-import io.framewire.sources.SourceException;
-import io.framewire.sources.VideoInfo;
-import io.framewire.sources.VideoInputs;
+import io.framewire.pipeline.store.PipelineRegistry;
+import io.framewire.engine.UnknownPipelineException;
+import io.framewire.video.VideoFilePipelineService;
+import io.framewire.video.VideoInputException;
+import io.framewire.video.VideoInfo;
+import io.framewire.video.VideoInputs;
 import io.framewire.streaming.Answer;
 import io.framewire.streaming.AnswerEncoder;
-import io.framewire.tools.ToolRegistry;
+import io.framewire.pipeline.ToolRegistry;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -167,7 +167,7 @@ public final class RunCommand {
     while (cause instanceof CompletionException && cause.getCause() != null) {
       cause = cause.getCause();
     }
-    if (cause instanceof SourceException || cause instanceof FrameFailedException
+    if (cause instanceof VideoInputException || cause instanceof FrameFailedException
         || cause instanceof UnknownPipelineException || cause instanceof IllegalArgumentException) {
       return cause.getMessage();
     }

@@ -1,8 +1,8 @@
 package io.framewire.cluster;
 
 import io.framewire.metrics.ClusterMetrics;
-import io.framewire.pipeline.RemoteNodes;
-import io.framewire.tools.ToolRegistry;
+import io.framewire.engine.RemoteNodes;
+import io.framewire.pipeline.ToolRegistry;
 import io.prometheus.client.CollectorRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

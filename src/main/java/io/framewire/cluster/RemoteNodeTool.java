@@ -2,8 +2,8 @@ package io.framewire.cluster;
 
 import io.framewire.pipeline.JsonSafe;
 import io.framewire.pipeline.NodeDefinition;
-import io.framewire.tools.AsyncTool;
-import io.framewire.tools.image.DecodedFrame;
+import io.framewire.api.AsyncTool;
+import io.framewire.api.image.DecodedFrame;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

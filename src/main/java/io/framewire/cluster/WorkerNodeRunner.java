@@ -1,10 +1,10 @@
 package io.framewire.cluster;
 
 import io.framewire.pipeline.JsonSafe;
-import io.framewire.tools.AsyncTool;
-import io.framewire.tools.Tool;
-import io.framewire.tools.ToolRegistry;
-import io.framewire.tools.image.DecodedFrame;
+import io.framewire.api.AsyncTool;
+import io.framewire.api.Tool;
+import io.framewire.pipeline.ToolRegistry;
+import io.framewire.api.image.DecodedFrame;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

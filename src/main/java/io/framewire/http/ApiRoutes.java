@@ -2,7 +2,7 @@ package io.framewire.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewire.pipeline.PipelineDefinition;
-import io.framewire.pipeline.PipelineRegistry;
+import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.streaming.SessionManager;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -2,13 +2,13 @@ package io.framewire.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.framewire.sources.live.SourceManager;
-import io.framewire.sources.live.SourceSettings;
-import io.framewire.sources.live.SourceStats;
+import io.framewire.sources.SourceManager;
+import io.framewire.sources.SourceSettings;
+import io.framewire.sources.SourceStats;
 import io.framewire.streaming.AnswerEncoder;
 import io.framewire.streaming.StreamError;
 import io.framewire.streaming.StreamSettings;
-import io.framewire.tools.image.DecodedFrame;
+import io.framewire.api.image.DecodedFrame;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

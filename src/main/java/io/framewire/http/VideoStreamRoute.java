@@ -2,7 +2,7 @@ package io.framewire.http;
 
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.streaming.AnswerEncoder;
-import io.framewire.streaming.ConnectionAbort;
+import io.framewire.net.ConnectionAbort;
 import io.framewire.streaming.FrameValidator;
 import io.framewire.streaming.SessionFlow;
 import io.framewire.streaming.SessionManager;

@@ -1,15 +1,15 @@
 package io.framewire.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.framewire.pipeline.PipelineConflictException;
+import io.framewire.pipeline.store.PipelineConflictException;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
-import io.framewire.pipeline.PipelineRegistry;
+import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.pipeline.PipelineValidationException;
-import io.framewire.pipeline.UnknownPipelineException;
-import io.framewire.tools.ParamSpec;
-import io.framewire.tools.ToolPlugin;
-import io.framewire.tools.ToolRegistry;
+import io.framewire.engine.UnknownPipelineException;
+import io.framewire.api.ParamSpec;
+import io.framewire.api.ToolPlugin;
+import io.framewire.pipeline.ToolRegistry;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package io.framewire.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.framewire.tools.ParamSpec;
-import io.framewire.tools.ParamValues;
+import io.framewire.api.ParamSpec;
+import io.framewire.api.ParamValues;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package io.framewire.inference;
 
-import io.framewire.tools.image.RgbImage;
+import io.framewire.api.image.RgbImage;
 
 /**
  * Detector preprocessing exactly as Ultralytics does it: scale the RGB frame to fit the model's

@@ -1,7 +1,7 @@
 package io.framewire.inference;
 
-import io.framewire.tools.image.DecodedFrame;
-import io.framewire.tools.image.RgbImage;
+import io.framewire.api.image.DecodedFrame;
+import io.framewire.api.image.RgbImage;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -1,6 +1,6 @@
 package io.framewire.inference;
 
-import io.framewire.tools.AsyncTool;
+import io.framewire.api.AsyncTool;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -1,10 +1,10 @@
 package io.framewire.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.framewire.tools.ParamSpec;
-import io.framewire.tools.Placement;
-import io.framewire.tools.Tool;
-import io.framewire.tools.ToolPlugin;
+import io.framewire.api.ParamSpec;
+import io.framewire.api.Placement;
+import io.framewire.api.Tool;
+import io.framewire.api.ToolPlugin;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,7 +15,7 @@ import java.util.Set;
  *
  * <p>Unlike the ServiceLoader plugins this one needs server state (the {@link ModelRegistry} that
  * owns the models), so it is not listed in {@code META-INF/services}: the server constructs it with
- * its registry and adds it to the {@link io.framewire.tools.ToolRegistry} next to the discovered
+ * its registry and adds it to the {@link io.framewire.pipeline.ToolRegistry} next to the discovered
  * plugins ({@code ToolRegistry.fromClasspath(new OnnxPlugin(models))}). The tools are stateless and
  * shared by all sessions; closing one releases nothing, since the registry owns the model.
  *

@@ -1,6 +1,6 @@
 package io.framewire.inference;
 
-import io.framewire.tools.image.RgbImage;
+import io.framewire.api.image.RgbImage;
 
 /** Bilinear resampling of an RGB image straight into a CHW float tensor. */
 final class Resize {

@@ -73,10 +73,10 @@ public final class StreamMetrics {
    * The {@code node_seconds} timers: each node's histogram child, looked up once (when the pipeline
    * version is registered), so that a run only observes; a node that is gone loses its series.
    */
-  public io.framewire.pipeline.NodeTimers nodeTimers() {
-    return new io.framewire.pipeline.NodeTimers() {
+  public io.framewire.engine.NodeTimers nodeTimers() {
+    return new io.framewire.engine.NodeTimers() {
       @Override
-      public io.framewire.pipeline.NodeTimer forNode(String pipelineId, String nodeId) {
+      public io.framewire.engine.NodeTimer forNode(String pipelineId, String nodeId) {
         Histogram.Child child = nodeSeconds.labels(pipelineId, nodeId);
         return nanos -> child.observe(nanos / 1e9);
       }

@@ -4,34 +4,35 @@ import java.util.List;
 
 /**
  * A validated pipeline with its graph precomputed as index arrays, so that running a frame does no
- * graph work: no map lookups by node id, no sorting, no edge scanning.
+ * graph work: no map lookups by node id, no sorting, no edge scanning. Made by {@link
+ * PipelineValidator}, read (never written) by the engine that runs it.
  *
  * <p>Node indexes are positions in {@link PipelineDefinition#nodes()}.
  */
-final class CompiledPipeline {
+public final class CompiledPipeline {
 
-  final PipelineDefinition definition;
-  final NodeDefinition[] nodes;
+  public final PipelineDefinition definition;
+  public final NodeDefinition[] nodes;
   /** Every node index, predecessors first; ties keep definition order (deterministic). */
-  final int[] topologicalOrder;
+  public final int[] topologicalOrder;
   /** For each node, its predecessors in {@code edges} order: later ones win when inputs merge. */
-  final int[][] predecessors;
+  public final int[][] predecessors;
   /** Nodes without successors: once they have settled, every node of the run has. */
-  final int[] sinks;
+  public final int[] sinks;
   /** The output nodes in {@code output_nodes} order. */
-  final int[] outputs;
+  public final int[] outputs;
   /** Whether each node's tool keeps per-session state. */
-  final boolean[] stateful;
-  final boolean anyStateful;
+  public final boolean[] stateful;
+  public final boolean anyStateful;
   /** Whether each node's tool may block: blocking tools run on the tool dispatcher, others inline. */
-  final boolean[] blocking;
+  public final boolean[] blocking;
   /** Whether some node reads the frame's colour: JPEG frames are then decoded in colour, once. */
-  final boolean anyColour;
+  public final boolean anyColour;
   /**
    * Whether each node is placed on a worker ({@code "placement": "worker"}, or its tool's default):
    * on a front without the worker role such a node runs through {@link RemoteNodes}.
    */
-  final boolean[] onWorker;
+  public final boolean[] onWorker;
 
   CompiledPipeline(
       PipelineDefinition definition,
@@ -60,15 +61,15 @@ final class CompiledPipeline {
     this.anyStateful = any;
   }
 
-  String id() {
+  public String id() {
     return definition.id();
   }
 
-  int size() {
+  public int size() {
     return nodes.length;
   }
 
-  List<String> topologicalNodeIds() {
+  public List<String> topologicalNodeIds() {
     return java.util.Arrays.stream(topologicalOrder).mapToObj(i -> nodes[i].id()).toList();
   }
 }

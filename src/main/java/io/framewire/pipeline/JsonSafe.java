@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public final class JsonSafe {
 
-  static final String IMAGE_BYTES = "image_bytes";
+  public static final String IMAGE_BYTES = "image_bytes";
 
   /** Marks a value to drop: {@code null} itself is valid JSON and is kept. */
   private static final Object DROP = new Object();
@@ -28,7 +28,7 @@ public final class JsonSafe {
   private JsonSafe() {}
 
   /** Copies the public, JSON-safe part of one node's outputs into {@code result}. */
-  static void mergeOutputs(Map<String, Object> result, Map<String, Object> outputs) {
+  public static void mergeOutputs(Map<String, Object> result, Map<String, Object> outputs) {
     for (Map.Entry<String, Object> entry : outputs.entrySet()) {
       String key = entry.getKey();
       if (key == null || key.startsWith("_") || key.equals(IMAGE_BYTES)) {
@@ -50,7 +50,7 @@ public final class JsonSafe {
     Map<String, Object> safe = new LinkedHashMap<>();
     for (Map.Entry<String, Object> entry : values.entrySet()) {
       String key = entry.getKey();
-      if (key == null || key.equals(IMAGE_BYTES) || key.equals(io.framewire.tools.image.DecodedFrame.KEY)) {
+      if (key == null || key.equals(IMAGE_BYTES) || key.equals(io.framewire.api.image.DecodedFrame.KEY)) {
         continue;
       }
       Object value = sanitize(entry.getValue());

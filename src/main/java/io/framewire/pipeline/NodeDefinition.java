@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * One pipeline node: the tool {@code plugin_id}/{@code tool_id} configured with {@code params}.
  *
- * @param params the JSON object handed to {@link io.framewire.tools.ToolRegistry#create}; null when
+ * @param params the JSON object handed to {@link io.framewire.pipeline.ToolRegistry#create}; null when
  *     absent (a JSON {@code null} counts as absent)
  * @param placement optional {@code "local"} or {@code "worker"} (docs/scaling.md); null when absent:
  *     the tool plugin's default placement applies

@@ -1,13 +1,14 @@
 package io.framewire.pipeline;
 
+import io.framewire.pipeline.CompiledPipeline;
+import io.framewire.engine.PipelineFailure;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.framewire.tools.ParamSpec;
-import io.framewire.tools.ParamValues;
-import io.framewire.tools.Placement;
-import io.framewire.tools.Suggestions;
-import io.framewire.tools.Tool;
-import io.framewire.tools.ToolPlugin;
-import io.framewire.tools.ToolRegistry;
+import io.framewire.api.ParamSpec;
+import io.framewire.api.ParamValues;
+import io.framewire.api.Placement;
+import io.framewire.api.Suggestions;
+import io.framewire.api.Tool;
+import io.framewire.api.ToolPlugin;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,7 +28,7 @@ import java.util.stream.Collectors;
  * id, plugin_id and tool_id; node ids unique; edges name known nodes and are not repeated;
  * entry_nodes and output_nodes non-empty and known; no cycle; every node reachable from the entry
  * nodes; every tool exists and accepts its params: against the tool's declared {@link
- * io.framewire.tools.ParamSpec schema} when it has one (unknown keys, types, ranges), then by creating
+ * io.framewire.api.ParamSpec schema} when it has one (unknown keys, types, ranges), then by creating
  * it once; a node's {@code placement} is absent, {@code "local"} or {@code "worker"}, and never
  * {@code "worker"} for a stateful tool (its per-session state stays with the session, on the front).
  * Graph rules that depend on broken parts (a cycle among unknown nodes) are skipped rather than
@@ -57,7 +58,7 @@ public final class PipelineValidator {
    *
    * @throws PipelineValidationException listing every broken rule
    */
-  static CompiledPipeline compile(PipelineDefinition pipeline, ToolRegistry tools) {
+  public static CompiledPipeline compile(PipelineDefinition pipeline, ToolRegistry tools) {
     List<String> errors = new ArrayList<>();
     CompiledPipeline compiled = check(pipeline, tools, errors);
     if (!errors.isEmpty()) {

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Runs a session's pipeline on one frame: {@link RunPipelineStage} calls it once per run, one run at
+ * Runs a session's pipeline on one frame: {@link RunPipelineFlow} calls it once per run, one run at
  * a time per session. In production this is the session's {@link SessionPipeline}.
  *
  * <p>Failures: a run that fails with a {@link StreamFailure} is answered with that failure's error as

@@ -1,5 +1,6 @@
 package io.framewire.streaming;
 
+import io.framewire.net.ConnectionAbort;
 import io.framewire.metrics.StreamMetrics;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -60,11 +61,11 @@ public final class SessionFlow {
         })
         .via(StreamError.<Answer>upToFirstError());
     return Flow.<Message>create()
-        .via(AggregateStage.flow(validator))
+        .via(AggregateFlow.flow(validator))
         // No message from the client for the idle timeout: that error, answered like any other, ends the session.
         .idleTimeout(settings.idleTimeout())
         .recover(TimeoutException.class, () -> StreamError.idleTimeout(settings.idleTimeout()))
-        .via(IndexStage.flow())
+        .via(IndexFlow.flow())
         .map(in -> {
           if (in instanceof Frame) {
             metrics.framesReceived.inc();
@@ -73,15 +74,15 @@ public final class SessionFlow {
           }
           return in;
         })
-        .via(ValidateStage.flow(validator))
+        .via(ValidateFlow.flow(validator))
         // Server shutdown: like a last inbound message, so the frame in flight is answered first,
         // then server_shutting_down, then the close. Completes with the client's side (eager).
         .merge(Source.completionStage(shutdown).<Inbound>map(error -> error).concat(Source.never()), true)
         .via(LatestFrameWins.flow())
-        .via(RunPipelineStage.flow(runner, settings.frameTimeout(), session))
+        .via(RunPipelineFlow.flow(runner, settings.frameTimeout(), session))
         // eagerComplete: the session ends when either side ends (answers after an error, or the actor's error)
         .merge(control, true)
-        .via(EncodeStage.flow())
+        .via(EncodeFlow.flow())
         // A client that stops reading: answers wait, bounded, behind TCP backpressure; after the stall
         // timeout without demand the stream fails and the connection is reset (abort).
         .backpressureTimeout(settings.stallTimeout())

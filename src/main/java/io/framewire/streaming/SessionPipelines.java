@@ -3,7 +3,7 @@ package io.framewire.streaming;
 /**
  * What the streaming side needs from the pipelines: whether an id names one, and a pipeline opened for
  * one session. Owned here so that {@code streaming} names no pipeline class; the implementation is
- * the composition root's adapter over the pipeline package ({@code io.framewire.PipelineSessions}).
+ * the composition root's adapter over the pipeline package ({@code io.framewire.server.PipelineSessions}).
  */
 public interface SessionPipelines {
 

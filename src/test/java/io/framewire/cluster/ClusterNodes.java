@@ -2,13 +2,13 @@ package io.framewire.cluster;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.framewire.FramewireServer;
+import io.framewire.server.FramewireServer;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
-import io.framewire.pipeline.PipelineRegistry;
+import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.testing.TestServer;
-import io.framewire.tools.ToolPlugin;
-import io.framewire.tools.ToolRegistry;
+import io.framewire.api.ToolPlugin;
+import io.framewire.pipeline.ToolRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -1,9 +1,9 @@
 package io.framewire.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.framewire.tools.Tool;
-import io.framewire.tools.ToolPlugin;
-import io.framewire.tools.image.DecodedFrame;
+import io.framewire.api.Tool;
+import io.framewire.api.ToolPlugin;
+import io.framewire.api.image.DecodedFrame;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.pipeline.PipelineValidationException;
 import io.framewire.pipeline.PipelineValidator;
-import io.framewire.tools.ToolRegistry;
+import io.framewire.pipeline.ToolRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

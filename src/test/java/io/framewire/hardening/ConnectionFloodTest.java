@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.framewire.server.ConnectionGuard;
+import io.framewire.net.ConnectionGuard;
 import io.framewire.testing.TestJpegs;
 import io.framewire.testing.TestServer;
 import io.framewire.testing.WsTestClient;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * A client that never reads has its socket reset when the session detects the stall (the
  * {@code client_stalled} error), not when the HTTP idle timeout expires: pekko-http cannot even
  * write its close frame to a socket whose client does not read, so the session aborts the TCP
- * connection itself ({@link io.framewire.streaming.ConnectionAbort}, provided per connection by the
+ * connection itself ({@link io.framewire.net.ConnectionAbort}, provided per connection by the
  * public listener). The idle timeout is set to 60 s here so that the old path (release by the idle
  * timeout) cannot pass: the reset must come within a few seconds of the stall being counted.
  * StalledReaderTest covers the error and the session's end with a short idle timeout.

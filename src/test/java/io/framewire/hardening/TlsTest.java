@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.framewire.server.TlsFiles;
+import io.framewire.net.TlsFiles;
 import io.framewire.testing.TestCertificates;
 import io.framewire.testing.TestJpegs;
 import io.framewire.testing.TestServer;

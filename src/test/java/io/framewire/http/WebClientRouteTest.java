@@ -114,7 +114,7 @@ class WebClientRouteTest extends JupiterRouteTest {
         "/web/..%2flogback.xml",
         "/web/%2e%2e%2flogback.xml",
         "/web/..%5clogback.xml",
-        "/web/../META-INF/services/io.framewire.tools.ToolPlugin",
+        "/web/../META-INF/services/io.framewire.api.ToolPlugin",
         "/web/%2e%2e/io/framewire/http/WebClientRoute.class",
         "/web//logback.xml",
         "/web/%2flogback.xml",

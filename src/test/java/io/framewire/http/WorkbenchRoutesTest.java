@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
-import io.framewire.pipeline.PipelineRegistry;
+import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.streaming.SessionManager;
-import io.framewire.tools.ToolRegistry;
+import io.framewire.pipeline.ToolRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -3,9 +3,9 @@ package io.framewire.inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.framewire.pipeline.DagPipelineService;
-import io.framewire.pipeline.PipelineRegistry;
-import io.framewire.tools.ToolRegistry;
+import io.framewire.engine.DagPipelineService;
+import io.framewire.pipeline.store.PipelineRegistry;
+import io.framewire.pipeline.ToolRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,9 +4,9 @@ import static io.framewire.inference.TestModels.list;
 import static io.framewire.inference.TestModels.solidFrame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.framewire.tools.Tool;
-import io.framewire.tools.image.DecodedFrame;
-import io.framewire.tools.image.RgbImage;
+import io.framewire.api.Tool;
+import io.framewire.api.image.DecodedFrame;
+import io.framewire.api.image.RgbImage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.framewire.tools.Tool;
+import io.framewire.api.Tool;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewire.pipeline.PipelineLoadException;
-import io.framewire.pipeline.PipelineRegistry;
-import io.framewire.tools.ParamSpec;
-import io.framewire.tools.ToolRegistry;
+import io.framewire.pipeline.store.PipelineRegistry;
+import io.framewire.api.ParamSpec;
+import io.framewire.pipeline.ToolRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

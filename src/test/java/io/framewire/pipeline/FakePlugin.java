@@ -1,8 +1,8 @@
 package io.framewire.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.framewire.tools.Tool;
-import io.framewire.tools.ToolPlugin;
+import io.framewire.api.Tool;
+import io.framewire.api.ToolPlugin;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,27 +10,27 @@ import java.util.Set;
 import java.util.function.Function;
 
 /** A test-only tool plugin assembled from lambdas; never registered in META-INF/services. */
-final class FakePlugin implements ToolPlugin {
+public final class FakePlugin implements ToolPlugin {
 
   private final String id;
   private final Map<String, Function<JsonNode, Tool>> factories = new LinkedHashMap<>();
   private final Set<String> stateful = new HashSet<>();
 
-  FakePlugin(String id) {
+  public FakePlugin(String id) {
     this.id = id;
   }
 
   /** A stateless tool: the same instance for every create. */
-  FakePlugin tool(String toolId, Tool tool) {
+  public FakePlugin tool(String toolId, Tool tool) {
     return toolFactory(toolId, params -> tool);
   }
 
-  FakePlugin toolFactory(String toolId, Function<JsonNode, Tool> factory) {
+  public FakePlugin toolFactory(String toolId, Function<JsonNode, Tool> factory) {
     factories.put(toolId, factory);
     return this;
   }
 
-  FakePlugin statefulTool(String toolId, Function<JsonNode, Tool> factory) {
+  public FakePlugin statefulTool(String toolId, Function<JsonNode, Tool> factory) {
     stateful.add(toolId);
     return toolFactory(toolId, factory);
   }

@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.framewire.tools.Tool;
-import io.framewire.tools.ToolRegistry;
+import io.framewire.api.Tool;
 import io.framewire.tools.debug.DebugPlugin;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,10 @@
 package io.framewire.pipeline;
 
+import io.framewire.engine.DagPipelineService;
+import io.framewire.engine.NodeTimers;
+import io.framewire.engine.RemoteNodes;
+import io.framewire.pipeline.store.PipelineRegistry;
+import io.framewire.video.VideoFilePipelineService;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,11 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.framewire.tools.AsyncTool;
-import io.framewire.tools.Placement;
-import io.framewire.tools.Tool;
-import io.framewire.tools.ToolPlugin;
-import io.framewire.tools.ToolRegistry;
+import io.framewire.api.AsyncTool;
+import io.framewire.api.Placement;
+import io.framewire.api.Tool;
+import io.framewire.api.ToolPlugin;
 import io.framewire.tools.debug.DebugPlugin;
 import io.framewire.tools.motion.MotionPlugin;
 import java.util.ArrayList;
@@ -129,7 +133,7 @@ class PlacementTest {
   void wireSafeKeepsInternalJsonKeysAndDropsTheFrame() {
     Map<String, Object> input = new java.util.HashMap<>();
     input.put("image_bytes", new byte[] {1});
-    input.put("_frame", io.framewire.tools.image.DecodedFrame.ofJpeg(new byte[] {1}, false));
+    input.put("_frame", io.framewire.api.image.DecodedFrame.ofJpeg(new byte[] {1}, false));
     input.put("_boxes", List.of(Map.of("x", 1)));
     input.put("_opaque", new Object());
     input.put("count", 2);

@@ -8,13 +8,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Builders and helpers shared by the pipeline tests. */
-final class TestPipelines {
+public final class TestPipelines {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   private TestPipelines() {}
 
-  static PipelineDefinition pipeline(
+  public static PipelineDefinition pipeline(
       String id,
       List<NodeDefinition> nodes,
       List<EdgeDefinition> edges,
@@ -23,11 +23,11 @@ final class TestPipelines {
     return new PipelineDefinition(id, "Pipeline " + id, null, nodes, edges, entryNodes, outputNodes);
   }
 
-  static NodeDefinition node(String id, String pluginId, String toolId) {
+  public static NodeDefinition node(String id, String pluginId, String toolId) {
     return new NodeDefinition(id, pluginId, toolId);
   }
 
-  static NodeDefinition node(String id, String pluginId, String toolId, String paramsJson) {
+  public static NodeDefinition node(String id, String pluginId, String toolId, String paramsJson) {
     try {
       return new NodeDefinition(id, pluginId, toolId, JSON.readTree(paramsJson));
     } catch (Exception e) {
@@ -35,11 +35,11 @@ final class TestPipelines {
     }
   }
 
-  static EdgeDefinition edge(String from, String to) {
+  public static EdgeDefinition edge(String from, String to) {
     return new EdgeDefinition(from, to);
   }
 
-  static <T> T await(CompletionStage<T> stage) throws Exception {
+  public static <T> T await(CompletionStage<T> stage) throws Exception {
     try {
       return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (ExecutionException e) {

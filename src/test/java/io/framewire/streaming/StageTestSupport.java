@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.framewire.pipeline.PipelineFailure;
+import io.framewire.engine.PipelineFailure;
 import io.framewire.testing.TestJpegs;
 import java.awt.Color;
 import java.time.Duration;

@@ -1,15 +1,15 @@
 package io.framewire.streaming;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.framewire.PipelineSessions;
-import io.framewire.pipeline.DagPipelineService;
+import io.framewire.server.PipelineSessions;
+import io.framewire.engine.DagPipelineService;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
-import io.framewire.pipeline.PipelineRegistry;
-import io.framewire.pipeline.VideoFilePipelineService;
-import io.framewire.tools.Tool;
-import io.framewire.tools.ToolPlugin;
-import io.framewire.tools.ToolRegistry;
+import io.framewire.pipeline.store.PipelineRegistry;
+import io.framewire.video.VideoFilePipelineService;
+import io.framewire.api.Tool;
+import io.framewire.api.ToolPlugin;
+import io.framewire.pipeline.ToolRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.framewire.testing;
 
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
-import io.framewire.tools.ToolPlugin;
+import io.framewire.api.ToolPlugin;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.framewire.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.framewire.tools.Tool;
-import io.framewire.tools.ToolPlugin;
+import io.framewire.api.Tool;
+import io.framewire.api.ToolPlugin;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;

@@ -2,13 +2,13 @@ package io.framewire.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.framewire.pipeline.DagPipelineService;
+import io.framewire.engine.DagPipelineService;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
-import io.framewire.pipeline.PipelineRegistry;
-import io.framewire.pipeline.SessionTools;
-import io.framewire.tools.ToolPlugin;
-import io.framewire.tools.ToolRegistry;
+import io.framewire.pipeline.store.PipelineRegistry;
+import io.framewire.engine.SessionTools;
+import io.framewire.api.ToolPlugin;
+import io.framewire.pipeline.ToolRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

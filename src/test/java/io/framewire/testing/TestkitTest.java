@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.framewire.pipeline.PipelineFailure;
+import io.framewire.engine.PipelineFailure;
 import io.framewire.pipeline.PipelineValidationException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

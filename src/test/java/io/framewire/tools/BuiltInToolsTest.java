@@ -1,5 +1,6 @@
 package io.framewire.tools;
 
+import io.framewire.pipeline.ToolRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

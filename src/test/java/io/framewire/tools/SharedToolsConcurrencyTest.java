@@ -1,5 +1,7 @@
 package io.framewire.tools;
 
+import io.framewire.api.Tool;
+import io.framewire.pipeline.ToolRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.framewire.FramewireServer;
+import io.framewire.server.FramewireServer;
 import io.framewire.testing.TestCertificates;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.framewire.FramewireServer;
+import io.framewire.server.FramewireServer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

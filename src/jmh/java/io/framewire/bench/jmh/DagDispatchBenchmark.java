@@ -1,12 +1,12 @@
 package io.framewire.bench.jmh;
 
 import io.framewire.metrics.StreamMetrics;
-import io.framewire.pipeline.DagPipelineService;
-import io.framewire.pipeline.SessionTools;
+import io.framewire.engine.DagPipelineService;
+import io.framewire.engine.SessionTools;
 import io.framewire.pipeline.PipelineJson;
-import io.framewire.pipeline.PipelineRegistry;
-import io.framewire.tools.Tool;
-import io.framewire.tools.ToolRegistry;
+import io.framewire.pipeline.store.PipelineRegistry;
+import io.framewire.api.Tool;
+import io.framewire.pipeline.ToolRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.framewire.bench.jmh;
 
 import io.framewire.testing.TestJpegs;
-import io.framewire.tools.image.JpegDecoder;
+import io.framewire.api.image.JpegDecoder;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -2,10 +2,10 @@ package io.framewire.tools.codes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.zxing.BarcodeFormat;
-import io.framewire.tools.ParamSpec;
-import io.framewire.tools.ParamValues;
-import io.framewire.tools.Tool;
-import io.framewire.tools.ToolPlugin;
+import io.framewire.api.ParamSpec;
+import io.framewire.api.ParamValues;
+import io.framewire.api.Tool;
+import io.framewire.api.ToolPlugin;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;

@@ -1,10 +1,13 @@
 package io.framewire.tools.image;
 
+import io.framewire.api.image.DecodedFrame;
+import io.framewire.api.image.GrayImage;
+import io.framewire.api.image.JpegDecoder;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.framewire.tools.ParamSpec;
-import io.framewire.tools.ParamValues;
-import io.framewire.tools.Tool;
-import io.framewire.tools.ToolPlugin;
+import io.framewire.api.ParamSpec;
+import io.framewire.api.ParamValues;
+import io.framewire.api.Tool;
+import io.framewire.api.ToolPlugin;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

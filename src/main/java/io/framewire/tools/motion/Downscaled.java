@@ -1,6 +1,6 @@
 package io.framewire.tools.motion;
 
-import io.framewire.tools.image.GrayImage;
+import io.framewire.api.image.GrayImage;
 
 /**
  * A frame box-averaged by an integer {@code factor} so its longer side is at most {@link #MAX_SIDE}:

@@ -1,8 +1,8 @@
 package io.framewire.tools.motion;
 
-import io.framewire.tools.Tool;
-import io.framewire.tools.image.GrayImage;
-import io.framewire.tools.image.JpegDecoder;
+import io.framewire.api.Tool;
+import io.framewire.api.image.GrayImage;
+import io.framewire.api.image.JpegDecoder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

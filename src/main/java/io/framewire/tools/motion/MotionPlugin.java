@@ -1,9 +1,9 @@
 package io.framewire.tools.motion;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.framewire.tools.ParamSpec;
-import io.framewire.tools.Tool;
-import io.framewire.tools.ToolPlugin;
+import io.framewire.api.ParamSpec;
+import io.framewire.api.Tool;
+import io.framewire.api.ToolPlugin;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -1,5 +1,8 @@
 package io.framewire.tools.image;
 
+import io.framewire.api.image.DecodedFrame;
+import io.framewire.api.image.GrayImage;
+import io.framewire.api.image.InvalidImageException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.framewire.testing.TestJpegs;
-import io.framewire.tools.Tool;
+import io.framewire.api.Tool;
 import java.awt.Color;
 import java.util.Map;
 import java.util.Set;

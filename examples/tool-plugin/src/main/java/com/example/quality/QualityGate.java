@@ -1,8 +1,8 @@
 package com.example.quality;
 
-import io.framewire.tools.Tool;
-import io.framewire.tools.image.DecodedFrame;
-import io.framewire.tools.image.GrayImage;
+import io.framewire.api.Tool;
+import io.framewire.api.image.DecodedFrame;
+import io.framewire.api.image.GrayImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package com.example.quality;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.framewire.tools.ParamSpec;
-import io.framewire.tools.ParamValues;
-import io.framewire.tools.Tool;
-import io.framewire.tools.ToolPlugin;
+import io.framewire.api.ParamSpec;
+import io.framewire.api.ParamValues;
+import io.framewire.api.Tool;
+import io.framewire.api.ToolPlugin;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * Plugin {@code quality}, tool {@code gate}: says whether a frame is bright and sharp enough to be
  * worth running a model on. Found by framewire through
- * {@code META-INF/services/io.framewire.tools.ToolPlugin}.
+ * {@code META-INF/services/io.framewire.api.ToolPlugin}.
  */
 public final class QualityPlugin implements ToolPlugin {
 

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.framewire.tools.Tool;
-import io.framewire.tools.image.DecodedFrame;
-import io.framewire.tools.image.RgbImage;
+import io.framewire.api.Tool;
+import io.framewire.api.image.DecodedFrame;
+import io.framewire.api.image.RgbImage;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

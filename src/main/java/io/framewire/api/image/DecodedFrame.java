@@ -1,0 +1,118 @@
+package io.framewire.api.image;
+
+import java.util.Map;
+
+/**
+ * One frame as tools see it: its pixels in gray and RGB views, each computed at most once, on first
+ * use, and shared by every node of the run (whichever branch asks first decodes; the others wait for
+ * that result instead of decoding again).
+ *
+ * <p>A frame comes either as JPEG bytes (a WebSocket client) or as decoded RGB pixels (a video
+ * decoder). The pipeline engine puts it in each run's payload under {@link #KEY}; tools get it with
+ * {@link #of(Map)}. For a JPEG frame, {@code preferColour} says whether some node of the pipeline
+ * uses colour: then the first decode is in colour and gray is derived from it, so the frame is still
+ * decoded once; otherwise only luma is decoded (libjpeg skips the chroma work). An RGB frame is
+ * encoded to JPEG only if someone asks for {@link #jpeg()}.
+ *
+ * <p>Thread-safe. The arrays it returns are shared: treat them as read-only.
+ */
+public final class DecodedFrame {
+
+  /** The payload key the pipeline engine stores the frame under (internal: never in results). */
+  public static final String KEY = "_frame";
+
+  private final boolean preferColour;
+  private byte[] jpeg; // guarded by this
+  private GrayImage gray; // guarded by this
+  private RgbImage rgb; // guarded by this
+  private int decodes; // guarded by this
+
+  private DecodedFrame(byte[] jpeg, RgbImage rgb, boolean preferColour) {
+    this.jpeg = jpeg;
+    this.rgb = rgb;
+    this.preferColour = preferColour;
+  }
+
+  /** A frame received as JPEG bytes; nothing is decoded until a view is asked for. */
+  public static DecodedFrame ofJpeg(byte[] jpeg, boolean preferColour) {
+    if (jpeg == null) {
+      throw new IllegalArgumentException("jpeg must not be null");
+    }
+    return new DecodedFrame(jpeg, null, preferColour);
+  }
+
+  /** A frame already decoded (e.g. by a video decoder); JPEG bytes are encoded only on demand. */
+  public static DecodedFrame ofRgb(RgbImage rgb) {
+    if (rgb == null) {
+      throw new IllegalArgumentException("rgb must not be null");
+    }
+    return new DecodedFrame(null, rgb, true);
+  }
+
+  /**
+   * The frame of a tool's input: the engine's shared {@link #KEY} value, or else (a tool called
+   * directly, outside a pipeline run) a new frame over the input's {@code image_bytes}.
+   *
+   * @throws InvalidImageException if the input carries no frame
+   */
+  public static DecodedFrame of(Map<String, Object> input) {
+    if (input.get(KEY) instanceof DecodedFrame frame) {
+      return frame;
+    }
+    if (input.get("image_bytes") instanceof byte[] bytes) {
+      return ofJpeg(bytes, false);
+    }
+    throw new InvalidImageException("input has no frame (no image_bytes)");
+  }
+
+  /**
+   * The luma view.
+   *
+   * @throws InvalidImageException if the JPEG is corrupt, truncated or too large
+   */
+  public synchronized GrayImage gray() {
+    if (gray == null) {
+      if (rgb == null && preferColour) {
+        rgb(); // decode once, in colour; gray follows from it
+      }
+      if (rgb != null) {
+        gray = rgb.toGray();
+      } else {
+        decodes++;
+        gray = JpegDecoder.decode(jpeg);
+      }
+    }
+    return gray;
+  }
+
+  /**
+   * The RGB view.
+   *
+   * @throws InvalidImageException if the JPEG is corrupt, truncated or too large
+   */
+  public synchronized RgbImage rgb() {
+    if (rgb == null) {
+      decodes++;
+      rgb = JpegDecoder.decodeRgb(jpeg);
+    }
+    return rgb;
+  }
+
+  /** The frame as JPEG: the received bytes, or an encoding of the decoded pixels made on first use. */
+  public synchronized byte[] jpeg() {
+    if (jpeg == null) {
+      jpeg = JpegEncoder.encode(rgb);
+    }
+    return jpeg;
+  }
+
+  /** Whether the JPEG bytes exist already (received, or encoded by an earlier {@link #jpeg()} call). */
+  public synchronized boolean hasJpeg() {
+    return jpeg != null;
+  }
+
+  /** How many times this frame was decoded from JPEG: 0 or 1 unless gray was asked before colour on a frame not marked {@code preferColour}. */
+  public synchronized int decodes() {
+    return decodes;
+  }
+}

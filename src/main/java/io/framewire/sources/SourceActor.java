@@ -1,0 +1,255 @@
+package io.framewire.sources;
+
+import io.framewire.metrics.StreamMetrics;
+import io.framewire.engine.SessionTools;
+import io.framewire.video.VideoFilePipelineService;
+import io.framewire.video.VideoInputException;
+import io.framewire.video.VideoInfo;
+import io.framewire.video.VideoInputs;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Map;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One live source (a camera): owns its decoding stream, one connection at a time, and decides its
+ * state. When a connection ends or fails it waits (exponential backoff: {@code min-backoff},
+ * doubling per failed attempt in a row, capped at {@code max-backoff}) and connects again; an attempt
+ * that opens the camera resets the backoff. With {@code max-attempts} set, that many failed attempts
+ * in a row make it {@code failed}. Nothing it does touches other sources or sessions.
+ *
+ * <p>Messages come once per connection event and once per second (the fps sample), never per frame:
+ * the stream counts frames in {@link SourceStats}.
+ */
+public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
+
+  private static final Logger log = LoggerFactory.getLogger(SourceActor.class);
+  private static final Duration TICK = Duration.ofSeconds(1);
+  private static final int FPS_WINDOW = 5;
+
+  public sealed interface Command {}
+
+  /** Stop decoding and stop (the source was deleted). */
+  public enum Stop implements Command { INSTANCE }
+
+  record Opened(int attempt, VideoInfo info) implements Command {}
+
+  record PipelineFailed(int attempt, String detail) implements Command {}
+
+  record Ended(int attempt, Throwable failure) implements Command {}
+
+  record Reconnect(int attempt) implements Command {}
+
+  enum Tick implements Command { INSTANCE }
+
+  private final SourceSpec spec;
+  private final SourceSettings settings;
+  private final VideoFilePipelineService videos;
+  private final SourceStats stats;
+  private final StreamMetrics metrics;
+  private final Sink<String, NotUsed> hub;
+  private final TimerScheduler<Command> timers;
+  private final Materializer materializer;
+  private final ArrayDeque<long[]> samples = new ArrayDeque<>(); // {nanos, processed}
+  private int attempt;
+  private int failuresInARow;
+  private String attemptError; // the pipeline failure that ended the current attempt, if any
+  private UniqueKillSwitch connection;
+
+  public static Behavior<Command> create(
+      SourceSpec spec,
+      SourceSettings settings,
+      VideoFilePipelineService videos,
+      SourceStats stats,
+      StreamMetrics metrics,
+      Sink<String, NotUsed> hub) {
+    return Behaviors.withMdc(Command.class, Map.of("source_id", spec.id(), "pipeline_id", spec.pipelineId()),
+        Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+            new SourceActor(ctx, timers, spec, settings, videos, stats, metrics, hub))));
+  }
+
+  private SourceActor(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      SourceSpec spec,
+      SourceSettings settings,
+      VideoFilePipelineService videos,
+      SourceStats stats,
+      StreamMetrics metrics,
+      Sink<String, NotUsed> hub) {
+    super(ctx);
+    this.spec = spec;
+    this.settings = settings;
+    this.videos = videos;
+    this.stats = stats;
+    this.metrics = metrics;
+    this.hub = hub;
+    this.timers = timers;
+    this.materializer = Materializer.matFromSystem(ctx.getSystem());
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+    connect(SourceState.CONNECTING);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Opened.class, this::onOpened)
+        .onMessage(PipelineFailed.class, failed -> {
+          if (failed.attempt() == attempt) {
+            attemptError = failed.detail();
+          }
+          return this;
+        })
+        .onMessage(Ended.class, this::onEnded)
+        .onMessage(Reconnect.class, reconnect -> {
+          if (reconnect.attempt() == attempt && stats.state() == SourceState.RECONNECTING) {
+            stats.reconnects.incrementAndGet();
+            metrics.sourceReconnects.inc();
+            connect(SourceState.RECONNECTING);
+          }
+          return this;
+        })
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(Stop.INSTANCE, () -> {
+          stats.state(SourceState.STOPPED);
+          event("source_stopped", "source stopped");
+          return Behaviors.stopped();
+        })
+        .onSignal(PreRestart.class, signal -> {
+          disconnect();
+          return this;
+        })
+        .onSignal(PostStop.class, signal -> {
+          disconnect();
+          if (stats.state() != SourceState.STOPPED) {
+            stats.state(SourceState.STOPPED);
+          }
+          return this;
+        })
+        .build();
+  }
+
+  private void connect(SourceState state) {
+    attempt++;
+    attemptError = null;
+    stats.state(state);
+    int thisAttempt = attempt;
+    SessionTools session;
+    try {
+      session = videos.openSession(spec.pipelineId());
+    } catch (RuntimeException e) {
+      getContext().getSelf().tell(new Ended(thisAttempt, e));
+      return;
+    }
+    var self = getContext().getSelf();
+    connection = SourceStream.start(spec, settings, videos, session, stats, metrics, hub,
+        new SourceStream.Listener() {
+          @Override
+          public void opened(VideoInfo info) {
+            self.tell(new Opened(thisAttempt, info));
+          }
+
+          @Override
+          public void pipelineFailed(String detail) {
+            self.tell(new PipelineFailed(thisAttempt, detail));
+          }
+
+          @Override
+          public void ended(Throwable failure) {
+            self.tell(new Ended(thisAttempt, failure));
+          }
+        },
+        materializer);
+  }
+
+  private Behavior<Command> onOpened(Opened opened) {
+    if (opened.attempt() == attempt && stats.state() != SourceState.STOPPED) {
+      failuresInARow = 0;
+      stats.state(SourceState.RUNNING);
+      event("source_running", "source running: " + opened.info().width() + "x" + opened.info().height());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onEnded(Ended ended) {
+    if (ended.attempt() != attempt || stats.state() == SourceState.STOPPED) {
+      return this;
+    }
+    connection = null;
+    String reason = attemptError != null ? attemptError
+        : ended.failure() != null ? describe(ended.failure())
+        : "the stream ended";
+    stats.lastError(reason);
+    failuresInARow++;
+    if (settings.maxAttempts() > 0 && failuresInARow >= settings.maxAttempts()) {
+      stats.state(SourceState.FAILED);
+      event("source_failed", "source failed after " + failuresInARow + " attempts in a row: " + reason);
+      return this;
+    }
+    Duration wait = settings.backoff(failuresInARow);
+    stats.state(SourceState.RECONNECTING);
+    event("source_lost", "source lost (" + reason + "); reconnecting in " + wait.toMillis() + " ms");
+    timers.startSingleTimer(new Reconnect(attempt), wait);
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    long now = System.nanoTime();
+    samples.addLast(new long[] {now, stats.processed.get()});
+    while (samples.size() > FPS_WINDOW + 1) {
+      samples.removeFirst();
+    }
+    long[] first = samples.peekFirst();
+    double seconds = (now - first[0]) / 1e9;
+    stats.fps(seconds > 0 ? (stats.processed.get() - first[1]) / seconds : 0);
+    return this;
+  }
+
+  private void disconnect() {
+    if (connection != null) {
+      connection.shutdown(); // stops decoding; the decoder closes itself once its read returns
+      connection = null;
+    }
+  }
+
+  private static String describe(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof VideoInputException || cause instanceof IllegalArgumentException) {
+      return cause.getMessage();
+    }
+    log.warn("live source stream failed unexpectedly", cause);
+    return "the stream failed unexpectedly";
+  }
+
+  private void event(String type, String message) {
+    MDC.put("event_type", type);
+    MDC.put("source_url", VideoInputs.masked(spec.url()));
+    try {
+      if (type.equals("source_running") || type.equals("source_stopped")) {
+        log.info(message);
+      } else {
+        log.warn(message);
+      }
+    } finally {
+      MDC.remove("event_type");
+      MDC.remove("source_url");
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.framewire.sources;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.framewire.video.VideoInfo;
+import io.framewire.video.VideoInputs;
+import io.framewire.api.image.DecodedFrame;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A live source's published view. Its counters are written by the source's stream (like Prometheus
+ * counters: no actor message per frame); its state, error and fps by its {@link SourceActor}, the
+ * only one that decides them. Anyone may read a {@link #snapshot}.
+ */
+public final class SourceStats {
+
+  final AtomicLong decoded = new AtomicLong();
+  final AtomicLong processed = new AtomicLong();
+  final AtomicLong dropped = new AtomicLong();
+  final AtomicLong reconnects = new AtomicLong();
+  final AtomicInteger watchers = new AtomicInteger();
+  /** The newest decoded frame, for the preview; one frame, replaced as frames come. */
+  final AtomicReference<DecodedFrame> latestFrame = new AtomicReference<>();
+  private volatile SourceState state = SourceState.CONNECTING;
+  private volatile String lastError;
+  private volatile double fps;
+  private volatile VideoInfo video;
+
+  private final SourceSpec spec;
+
+  SourceStats(SourceSpec spec) {
+    this.spec = spec;
+  }
+
+  public SourceSpec spec() {
+    return spec;
+  }
+
+  void state(SourceState state) {
+    this.state = state;
+  }
+
+  public SourceState state() {
+    return state;
+  }
+
+  void lastError(String error) {
+    this.lastError = error;
+  }
+
+  void fps(double fps) {
+    this.fps = fps;
+  }
+
+  void video(VideoInfo info) {
+    this.video = info;
+  }
+
+  public int watchers() {
+    return watchers.get();
+  }
+
+  public void watcherJoined() {
+    watchers.incrementAndGet();
+  }
+
+  public void watcherLeft() {
+    watchers.decrementAndGet();
+  }
+
+  /** The newest decoded frame, if any frame was decoded yet. */
+  public DecodedFrame latestFrame() {
+    return latestFrame.get();
+  }
+
+  /** What {@code GET /sources/{id}} shows: the URL's credentials masked. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record Snapshot(
+      @JsonProperty("id") String id,
+      @JsonProperty("url") String url,
+      @JsonProperty("pipeline_id") String pipelineId,
+      @JsonProperty("state") String state,
+      @JsonProperty("frames_decoded") long framesDecoded,
+      @JsonProperty("frames_processed") long framesProcessed,
+      @JsonProperty("frames_dropped") long framesDropped,
+      @JsonProperty("reconnects") long reconnects,
+      @JsonProperty("fps") double fps,
+      @JsonProperty("width") Integer width,
+      @JsonProperty("height") Integer height,
+      @JsonProperty("watchers") int watchers,
+      @JsonProperty("last_error") String lastError) {}
+
+  public Snapshot snapshot() {
+    VideoInfo info = video;
+    return new Snapshot(spec.id(), VideoInputs.masked(spec.url()), spec.pipelineId(), state.label(),
+        decoded.get(), processed.get(), dropped.get(), reconnects.get(), Math.round(fps * 10) / 10.0,
+        info == null ? null : info.width(), info == null ? null : info.height(), watchers.get(), lastError);
+  }
+}

@@ -1,0 +1,219 @@
+package io.framewire.video;
+
+import io.framewire.api.image.DecodedFrame;
+import io.framewire.api.image.RgbImage;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+
+/**
+ * One open input: an FFmpeg demuxer and video decoder (JavaCV's {@link FFmpegFrameGrabber}) that
+ * turns the input's video into {@link VideoFrame}s of RGB pixels.
+ *
+ * <p>Not thread-safe, and it need not be: exactly one owner ({@link FfmpegFrames}'s stage) opens
+ * it, reads from it and closes it, always on one stage and never concurrently, so it is never closed
+ * while a read is inside FFmpeg.
+ */
+final class FfmpegDecoder implements AutoCloseable {
+
+  private static final Pattern FFMPEG_ERROR = Pattern.compile("error (-?\\d+)");
+
+  private final String input;
+  private final DecodeOptions options;
+  private final FFmpegFrameGrabber grabber;
+  private final VideoInfo info;
+  private long nextIndex;
+
+  private FfmpegDecoder(String input, DecodeOptions options, FFmpegFrameGrabber grabber, VideoInfo info) {
+    this.input = input;
+    this.options = options;
+    this.grabber = grabber;
+    this.info = info;
+  }
+
+  /**
+   * Opens the input (a file path or a URL) and finds its video stream.
+   *
+   * @throws VideoInputException if it does not exist, cannot be read, is not a video FFmpeg can decode, or
+   *     (a URL) cannot be reached
+   */
+  static FfmpegDecoder open(String input, DecodeOptions options) {
+    Ffmpeg.init();
+    String shown = VideoInputs.masked(input);
+    String scheme = VideoInputs.scheme(input);
+    if (scheme == null || scheme.equals("file")) {
+      checkFile(scheme == null ? input : input.substring("file://".length()));
+    }
+    FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(input);
+    grabber.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
+    if (VideoInputs.isNetwork(input)) {
+      String micros = Long.toString(options.ioTimeout().toNanos() / 1000);
+      grabber.setOption("rw_timeout", micros); // any avio protocol (http, tcp, …): read and connect
+      grabber.setOption("timeout", micros); // rtsp, tcp, http: socket I/O
+      if (scheme.startsWith("rtsp")) {
+        grabber.setOption("rtsp_transport", options.rtspTransport());
+      }
+    }
+    try {
+      grabber.start();
+    } catch (FrameGrabber.Exception | RuntimeException e) {
+      releaseQuietly(grabber);
+      throw new VideoInputException("cannot open " + shown + ": " + reason(e), e);
+    }
+    if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0 || grabber.getVideoCodec() == 0) {
+      releaseQuietly(grabber);
+      throw new VideoInputException("cannot decode " + shown + ": it has no video stream");
+    }
+    long frames = grabber.getLengthInVideoFrames();
+    long micros = grabber.getLengthInTime();
+    VideoInfo info = new VideoInfo(grabber.getImageWidth(), grabber.getImageHeight(),
+        sane(grabber.getVideoFrameRate()), frames > 0 ? frames : -1, micros > 0 ? micros : -1);
+    return new FfmpegDecoder(input, options, grabber, info);
+  }
+
+  VideoInfo info() {
+    return info;
+  }
+
+  /**
+   * Decodes up to the next kept frame (stride), converting only that one to RGB.
+   *
+   * @return the frame, or empty at the end of the input
+   * @throws VideoInputException if reading or decoding fails
+   */
+  Optional<VideoFrame> next() {
+    try {
+      while (true) {
+        boolean keep = nextIndex % options.stride() == 0;
+        Frame frame = grabber.grabFrame(false, true, keep, false, false);
+        if (frame == null) {
+          return Optional.empty();
+        }
+        if (frame.image == null) {
+          continue; // not a picture (a data or side-data frame)
+        }
+        long index = nextIndex++;
+        if (keep) {
+          return Optional.of(new VideoFrame(index, DecodedFrame.ofRgb(toRgb(frame)), frame.timestamp));
+        }
+      }
+    } catch (FrameGrabber.Exception | RuntimeException e) {
+      throw new VideoInputException("cannot decode " + VideoInputs.masked(input) + " at frame " + nextIndex + ": " + reason(e), e);
+    }
+  }
+
+  /** Copies the converted RGB24 picture (rows may be padded) into a tight array. */
+  private static RgbImage toRgb(Frame frame) {
+    int width = frame.imageWidth;
+    int height = frame.imageHeight;
+    int row = width * 3;
+    ByteBuffer buffer = (ByteBuffer) frame.image[0];
+    int stride = frame.imageStride;
+    byte[] rgb = new byte[row * height];
+    if (stride == row) {
+      buffer.get(0, rgb, 0, rgb.length);
+    } else {
+      for (int y = 0; y < height; y++) {
+        buffer.get(y * stride, rgb, y * row, row);
+      }
+    }
+    return new RgbImage(width, height, rgb);
+  }
+
+  @Override
+  public void close() {
+    releaseQuietly(grabber);
+  }
+
+  private static void checkFile(String path) {
+    Path file;
+    try {
+      file = Path.of(path);
+    } catch (InvalidPathException e) {
+      throw new VideoInputException("cannot open " + path + ": not a valid path");
+    }
+    if (!Files.exists(file)) {
+      throw new VideoInputException("cannot open " + path + ": no such file");
+    }
+    if (Files.isDirectory(file)) {
+      throw new VideoInputException("cannot open " + path + ": it is a directory");
+    }
+    if (!Files.isReadable(file)) {
+      throw new VideoInputException("cannot open " + path + ": permission denied");
+    }
+  }
+
+  private static void releaseQuietly(FFmpegFrameGrabber grabber) {
+    try {
+      grabber.close();
+    } catch (FrameGrabber.Exception | RuntimeException ignored) {
+      // Closing after a failure: the first error is the one to report.
+    }
+  }
+
+  private static double sane(double fps) {
+    return Double.isFinite(fps) && fps > 0 && fps < 1000 ? fps : 0;
+  }
+
+  /**
+   * FFmpeg's own words for a JavaCV failure ("error -2: Could not open input …" → "No such file or
+   * directory"), without JavaCV's hints and class names.
+   */
+  static String reason(Throwable e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    Matcher m = FFMPEG_ERROR.matcher(message);
+    if (m.find()) {
+      try {
+        return Ffmpeg.errorText(Integer.parseInt(m.group(1)));
+      } catch (NumberFormatException ignored) {
+        // fall through
+      }
+    }
+    String line = message.strip().lines().findFirst().orElse("").strip();
+    return line.isEmpty() ? "the decoder failed" : line.length() <= 200 ? line : line.substring(0, 200) + "…";
+  }
+
+  /** FFmpeg's process-wide setup, done once. */
+  static final class Ffmpeg {
+    private static volatile boolean initialised;
+
+    private Ffmpeg() {}
+
+    static void init() {
+      if (!initialised) {
+        synchronized (Ffmpeg.class) {
+          if (!initialised) {
+            // FFmpeg would print warnings about every damaged packet to stderr; failures reach us as
+            // error codes, which we report.
+            avutil.av_log_set_level(avutil.AV_LOG_QUIET);
+            initialised = true;
+          }
+        }
+      }
+    }
+
+    static String errorText(int code) {
+      try (BytePointer buffer = new BytePointer(256)) {
+        if (avutil.av_strerror(code, buffer, 256) < 0) {
+          return "FFmpeg error " + code;
+        }
+        byte[] bytes = new byte[256];
+        buffer.get(bytes);
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) {
+          end++; // a C string: up to its NUL
+        }
+        return new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+  }
+}

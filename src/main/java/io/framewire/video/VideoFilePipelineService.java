@@ -1,0 +1,178 @@
+package io.framewire.video;
+
+import io.framewire.engine.DagPipelineService;
+import io.framewire.engine.FrameFailedException;
+import io.framewire.engine.FrameResult;
+import io.framewire.engine.SessionTools;
+import io.framewire.engine.UnknownPipelineException;
+import io.framewire.pipeline.JsonSafe;
+import io.framewire.api.image.DecodedFrame;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * Frame-level façade over {@link DagPipelineService}: turns one video frame into the pipeline
+ * payload {@code {"frame_index": Long, "image_bytes": byte[]}}.
+ *
+ * <p>The Python original (phase-17 decisions 2 and 3) made {@code is_valid_pipeline} a static
+ * delegator to a module-level {@code DagPipelineService}. Here both are injected instances
+ * instead: tests build the service with their own tool registry, pipelines and executor (no
+ * global to patch or reset between tests); stateful tools need per-session instances, which a
+ * static entry point has nowhere to keep; and a process holds no global mutable singleton.
+ * {@link #runOnFrame} stays an instance method, as decision 3 chose.
+ *
+ * <p>Videos ({@link #runOnFile}, {@link #resultsOf}): FFmpeg decodes the file or stream
+ * ({@link FfmpegFrames}); each kept frame goes to the pipeline as decoded RGB pixels under
+ * {@link DecodedFrame#KEY} with its {@code frame_index} and no {@code image_bytes} (a tool that wants
+ * JPEG bytes asks {@code DecodedFrame.of(input).jpeg()}, encoded once on demand). One run uses one
+ * session of the pipeline's tools, so stateful tools (motion) see the frames in order.
+ */
+public final class VideoFilePipelineService {
+
+  private static final int DECODE_AHEAD = 2;
+
+  private final DagPipelineService pipelines;
+  private final Materializer materializer; // null: runOnFile unavailable (the streaming variant still works)
+
+  public VideoFilePipelineService(DagPipelineService pipelines) {
+    this(pipelines, null);
+  }
+
+  /** @param materializer runs {@link #runOnFile}'s stream */
+  public VideoFilePipelineService(DagPipelineService pipelines, Materializer materializer) {
+    this.pipelines = Objects.requireNonNull(pipelines, "pipelines");
+    this.materializer = materializer;
+  }
+
+  public DagPipelineService pipelines() {
+    return pipelines;
+  }
+
+  /**
+   * Runs a pipeline on every {@code frameStride}-th frame of a video (frames 0, N, 2N, …), at most
+   * {@code maxFrames} of them (0: all), and collects the results in frame order.
+   *
+   * @param path a file path, or a URL FFmpeg can read (rtsp://, http://, tcp://): a live stream never
+   *     ends, so give it {@code maxFrames}
+   * @return the results in order; fails with {@link UnknownPipelineException}, a
+   *     {@link io.framewire.video.VideoInputException} (missing, unreadable or undecodable input) or a
+   *     {@link FrameFailedException} (the pipeline failed on a frame)
+   */
+  public CompletionStage<List<FrameResult>> runOnFile(String path, String pipelineId, int frameStride, long maxFrames) {
+    if (materializer == null) {
+      throw new IllegalStateException("this VideoFilePipelineService was built without a Materializer");
+    }
+    try {
+      return resultsOf(path, pipelineId, frameStride, maxFrames, info -> {}).runWith(Sink.seq(), materializer);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** {@link #resultsOf(String, String, int, long, Consumer)} without the open notice. */
+  public Source<FrameResult, NotUsed> resultsOf(String path, String pipelineId, int frameStride, long maxFrames) {
+    return resultsOf(path, pipelineId, frameStride, maxFrames, info -> {});
+  }
+
+  /**
+   * The streaming variant of {@link #runOnFile}: results as they come, one frame in the pipeline at a
+   * time while the decoder works ahead by at most {@value #DECODE_AHEAD} frames. Materialize it
+   * once per run; cancelling it stops decoding and closes the file.
+   *
+   * @param onOpened told once the input is open (its size, frame rate, and length when known)
+   * @throws IllegalArgumentException for a stride below 1 or a negative maxFrames
+   */
+  public Source<FrameResult, NotUsed> resultsOf(
+      String path, String pipelineId, int frameStride, long maxFrames, Consumer<VideoInfo> onOpened) {
+    if (frameStride < 1) {
+      throw new IllegalArgumentException("frame stride must be at least 1, got " + frameStride);
+    }
+    if (maxFrames < 0) {
+      throw new IllegalArgumentException("max frames must not be negative, got " + maxFrames);
+    }
+    if (!isValidPipeline(pipelineId)) {
+      return Source.failed(new UnknownPipelineException(pipelineId));
+    }
+    return Source.lazySource(() -> {
+          SessionTools session = openSession(pipelineId);
+          Source<VideoFrame, NotUsed> frames =
+              FfmpegFrames.create(path, DecodeOptions.withStride(frameStride), onOpened);
+          if (maxFrames > 0) {
+            frames = frames.take(maxFrames);
+          }
+          return frames
+              .buffer(DECODE_AHEAD, OverflowStrategy.backpressure())
+              .mapAsync(1, frame -> runOnFrame(session, frame))
+              .watchTermination((notUsed, done) -> {
+                done.whenComplete((ok, error) -> session.close()); // the run settled: no tool is in use
+                return NotUsed.getInstance();
+              });
+        })
+        .mapMaterializedValue(future -> NotUsed.getInstance())
+        .named("video-file-run");
+  }
+
+  /** Runs one decoded frame with a session's tools; a failure names the frame. */
+  public CompletionStage<FrameResult> runOnFrame(SessionTools session, VideoFrame frame) {
+    return pipelines.runPipeline(session, decodedPayload(frame.index(), frame.frame()))
+        .handle((result, error) -> {
+          if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            throw new FrameFailedException(frame.index(), cause);
+          }
+          return new FrameResult(frame.index(), result);
+        });
+  }
+
+  /** The payload of a decoded frame: {@code frame_index} and the frame itself; no {@code image_bytes}. */
+  public static Map<String, Object> decodedPayload(long frameIndex, DecodedFrame frame) {
+    Map<String, Object> payload = new HashMap<>(4);
+    payload.put("frame_index", frameIndex);
+    payload.put(DecodedFrame.KEY, frame);
+    return payload;
+  }
+
+  /** Thin delegator to {@link DagPipelineService#isValidPipeline} (decision 2). */
+  public boolean isValidPipeline(String pipelineId) {
+    return pipelines.isValidPipeline(pipelineId);
+  }
+
+  public SessionTools openSession(String pipelineId) {
+    return pipelines.openSession(pipelineId);
+  }
+
+  /** With {@code timings}, each result carries the node timings (see {@link DagPipelineService#timingsOf}). */
+  public SessionTools openSession(String pipelineId, boolean timings) {
+    return pipelines.openSession(pipelineId, timings);
+  }
+
+  /** Runs a pipeline on one frame with one-shot tools (see {@link DagPipelineService}). */
+  public CompletionStage<Map<String, Object>> runOnFrame(
+      String pipelineId, long frameIndex, byte[] frameBytes) {
+    return pipelines.runPipeline(pipelineId, framePayload(frameIndex, frameBytes));
+  }
+
+  /** Runs a pipeline on one frame with a session's tools; one frame at a time per session. */
+  public CompletionStage<Map<String, Object>> runOnFrame(
+      SessionTools session, long frameIndex, byte[] frameBytes) {
+    return pipelines.runPipeline(session, framePayload(frameIndex, frameBytes));
+  }
+
+  public static Map<String, Object> framePayload(long frameIndex, byte[] frameBytes) {
+    Map<String, Object> payload = new HashMap<>(4);
+    payload.put("frame_index", frameIndex); // boxed as Long, as tools expect
+    payload.put(JsonSafe.IMAGE_BYTES, frameBytes);
+    return payload;
+  }
+}
