@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real network video servers on 127.0.0.1 for the live-source tests, from Debian packages that
- * {@code .ci/run} installs: Debian's {@code ffmpeg} serving a live MPEG-TS test pattern over HTTP or
+ * {@code scripts/test.sh} installs: Debian's {@code ffmpeg} serving a live MPEG-TS test pattern over HTTP or
  * TCP ({@code -listen 1}: one client per server process, like a simple camera), and GStreamer's RTSP
  * server ({@code src/test/resources/media/rtsp_server.py}) serving a moving ball as RTP/JPEG.
  */
@@ -129,7 +129,7 @@ public final class StreamServers {
     try {
       return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start " + command.get(0) + " (installed by .ci/run): " + e.getMessage(), e);
+      throw new IllegalStateException("cannot start " + command.get(0) + " (installed by scripts/test.sh): " + e.getMessage(), e);
     }
   }
 

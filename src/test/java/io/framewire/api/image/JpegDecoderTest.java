@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every decoding rule holds for both libraries: ImageIO, and libjpeg-turbo from Debian's
- * libturbojpeg-java (installed by .ci/run; this test fails if it cannot load, rather than
+ * libturbojpeg-java (installed by scripts/test.sh; this test fails if it cannot load, rather than
  * silently testing one library twice).
  */
 class JpegDecoderTest {
