@@ -96,9 +96,9 @@ public final class ApiRoutes extends AllDirectives {
       summary.put("name", p.name());
       summary.put("description", p.description());
       summary.put("nodes", p.nodes());
-      summary.put("source", entry.source());
+      summary.put("source", entry.origin());
       summary.put("version", entry.version());
-      summary.put("editable", entry.source() != PipelineRegistry.Source.BUILTIN);
+      summary.put("editable", entry.origin() != PipelineRegistry.Origin.BUILTIN);
       return summary;
     }).toList();
   }

@@ -6,7 +6,7 @@ import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.pipeline.PipelineValidationException;
-import io.framewire.engine.UnknownPipelineException;
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.api.ParamSpec;
 import io.framewire.api.ToolPlugin;
 import io.framewire.pipeline.ToolRegistry;
@@ -92,7 +92,7 @@ public final class WorkbenchRoutes extends AllDirectives {
     if (definition != null && definition.id() != null) {
       Optional<PipelineRegistry.Entry> existing = pipelines.entry(definition.id());
       answer.put("exists", existing.isPresent());
-      answer.put("editable", existing.map(e -> e.source() != PipelineRegistry.Source.BUILTIN).orElse(true));
+      answer.put("editable", existing.map(e -> e.origin() != PipelineRegistry.Origin.BUILTIN).orElse(true));
     }
     return json(StatusCodes.OK, answer);
   }
@@ -100,7 +100,7 @@ public final class WorkbenchRoutes extends AllDirectives {
   private Route create(String body) {
     return mutate(() -> {
       PipelineRegistry.Entry entry = pipelines.create(PipelineJson.read(body));
-      log.info("pipeline '{}' created (version {}, {})", entry.id(), entry.version(), entry.source());
+      log.info("pipeline '{}' created (version {}, {})", entry.id(), entry.version(), entry.origin());
       return respondWithHeader(Location.create("/pipelines/" + entry.id()),
           () -> json(StatusCodes.CREATED, saved(entry)));
     });
@@ -111,7 +111,7 @@ public final class WorkbenchRoutes extends AllDirectives {
       Map.Entry<PipelineRegistry.Entry, Boolean> result = pipelines.put(id, PipelineJson.read(body));
       PipelineRegistry.Entry entry = result.getKey();
       log.info("pipeline '{}' {} (version {}, {})", id, result.getValue() ? "created" : "replaced",
-          entry.version(), entry.source());
+          entry.version(), entry.origin());
       return json(result.getValue() ? StatusCodes.CREATED : StatusCodes.OK, saved(entry));
     });
   }
@@ -149,7 +149,7 @@ public final class WorkbenchRoutes extends AllDirectives {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("id", entry.id());
     body.put("version", entry.version());
-    body.put("source", entry.source());
+    body.put("source", entry.origin());
     body.put("persisted", entry.file().isPresent());
     entry.file().ifPresent(f -> body.put("file", f.getFileName().toString()));
     if (entry.file().isEmpty()) {

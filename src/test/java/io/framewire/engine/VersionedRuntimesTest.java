@@ -1,5 +1,6 @@
 package io.framewire.engine;
 
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.pipeline.FakePlugin;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.store.PipelineRegistry;

@@ -1,6 +1,6 @@
 package io.framewire.pipeline.store;
 
-import io.framewire.engine.UnknownPipelineException;
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.pipeline.PipelineJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,7 +52,7 @@ class RegistryDirectoryTest {
     Files.writeString(dir.resolve("a.json"), sleep("a", 1));
     registry.rescanDirectory();
     assertEquals(1, registry.entry("a").orElseThrow().version());
-    assertEquals(PipelineRegistry.Source.FILE, registry.entry("a").orElseThrow().source());
+    assertEquals(PipelineRegistry.Origin.FILE, registry.entry("a").orElseThrow().origin());
 
     registry.rescanDirectory();
     assertEquals(1, changes.size(), "an unchanged file is not reloaded");
@@ -94,7 +94,7 @@ class RegistryDirectoryTest {
     assertEquals(1, registry.entry("same").orElseThrow().version());
     assertEquals(List.of("duplicate pipeline id 'same' (already defined in one.json)"), registry.fileErrors().get("two.json"));
     assertEquals(List.of("pipeline id 'builtin' is built in and cannot be replaced"), registry.fileErrors().get("three.json"));
-    assertEquals(PipelineRegistry.Source.BUILTIN, registry.entry("builtin").orElseThrow().source());
+    assertEquals(PipelineRegistry.Origin.BUILTIN, registry.entry("builtin").orElseThrow().origin());
   }
 
   @Test
@@ -102,7 +102,7 @@ class RegistryDirectoryTest {
     PipelineRegistry registry = registry();
     Files.writeString(dir.resolve("big.json"), sleep("big", 1));
     registry.rescanDirectory();
-    Files.writeString(dir.resolve("big.json"), sleep("big", 1) + " ".repeat((int) PipelineRegistry.MAX_FILE_BYTES));
+    Files.writeString(dir.resolve("big.json"), sleep("big", 1) + " ".repeat((int) PipelineFiles.MAX_FILE_BYTES));
     registry.rescanDirectory();
     assertEquals(1, registry.entry("big").orElseThrow().version());
     assertTrue(registry.fileErrors().containsKey("big.json"));
