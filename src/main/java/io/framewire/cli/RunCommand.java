@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.framewire.server.FramewireServer;
 import io.framewire.engine.DagPipelineService;
+import io.framewire.engine.Failures;
 import io.framewire.engine.FrameFailedException;
 import io.framewire.engine.FrameResult;
 import io.framewire.pipeline.PipelineLoadException;
@@ -163,10 +164,7 @@ public final class RunCommand {
 
   /** One line for people: our own failures carry their message; anything else says what it was, not its class. */
   static String describe(Throwable error) {
-    Throwable cause = error;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
+    Throwable cause = Failures.unwrap(error);
     if (cause instanceof VideoInputException || cause instanceof FrameFailedException
         || cause instanceof UnknownPipelineException || cause instanceof IllegalArgumentException) {
       return cause.getMessage();

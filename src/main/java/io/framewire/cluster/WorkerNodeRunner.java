@@ -5,13 +5,12 @@ import io.framewire.api.AsyncTool;
 import io.framewire.api.Tool;
 import io.framewire.pipeline.ToolRegistry;
 import io.framewire.api.image.DecodedFrame;
+import io.framewire.engine.Failures;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -123,10 +122,7 @@ public final class WorkerNodeRunner implements AutoCloseable {
 
   /** A tool failure's message for the front (first line, no class names, at most ~200 chars). */
   static String describe(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
+    Throwable cause = Failures.unwrap(error);
     String message = cause.getMessage();
     if (message == null || message.isBlank()) {
       return cause.getClass().getSimpleName();

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
@@ -161,7 +160,7 @@ final class PipelineRun {
   }
 
   private void fail(int node, Throwable error) {
-    PipelineFailure failure = new PipelineFailure(pipeline.nodes[node].id(), unwrap(error));
+    PipelineFailure failure = new PipelineFailure(pipeline.nodes[node].id(), Failures.unwrap(error));
     firstFailure.compareAndSet(null, failure);
     done[node].completeExceptionally(failure);
   }
@@ -171,7 +170,7 @@ final class PipelineRun {
     if (failure != null) {
       result.completeExceptionally(failure);
     } else if (error != null) {
-      result.completeExceptionally(unwrap(error));
+      result.completeExceptionally(Failures.unwrap(error));
     } else {
       try {
         Map<String, Object> merged = new LinkedHashMap<>();
@@ -209,15 +208,5 @@ final class PipelineRun {
       futures[i] = done[nodes[i]];
     }
     return CompletableFuture.allOf(futures);
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable current = error;
-    while ((current instanceof CompletionException
-            || current instanceof java.util.concurrent.ExecutionException)
-        && current.getCause() != null) {
-      current = current.getCause();
-    }
-    return current;
   }
 }

@@ -1,6 +1,7 @@
 package io.framewire.http;
 
 import io.framewire.metrics.StreamMetrics;
+import io.framewire.engine.Failures;
 import io.framewire.streaming.AnswerEncoder;
 import io.framewire.net.ConnectionAbort;
 import io.framewire.streaming.FrameValidator;
@@ -143,8 +144,7 @@ public final class VideoStreamRoute extends AllDirectives {
 
   /** The error the client gets for a session whose tools did not open (the actor logged why). */
   private static StreamError openFailure(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause = Failures.unwrap(failure);
     return cause instanceof StreamFailure known ? known.error() : StreamError.internalError();
   }
 

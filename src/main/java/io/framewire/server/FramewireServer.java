@@ -29,6 +29,7 @@ import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.video.VideoFilePipelineService;
 import io.framewire.sources.SourceManager;
 import io.framewire.sources.SourceSettings;
+import io.framewire.streaming.PipelineSessions;
 import io.framewire.streaming.SessionManager;
 import io.framewire.streaming.StreamSettings;
 import io.framewire.pipeline.ToolRegistry;
@@ -168,7 +169,7 @@ public final class FramewireServer implements AutoCloseable {
       VideoFilePipelineService video =
           new VideoFilePipelineService(dag, Materializer.createMaterializer(ctx.getSystem()));
       ActorRef<SessionManager.Command> sessions =
-          ctx.spawn(SessionManager.create(new PipelineSessions(video), blocking, settings, metrics), "sessions");
+          ctx.spawn(SessionManager.create(new PipelineSessions(dag), blocking, settings, metrics), "sessions");
       ActorRef<SourceManager.Command> liveSources =
           ctx.spawn(SourceManager.create(sourceSettings, video, metrics), "sources");
       PipelineDirectoryWatcher watcher = startWatcher(config, pipelines);

@@ -1,6 +1,7 @@
 package io.framewire.sources;
 
 import io.framewire.metrics.StreamMetrics;
+import io.framewire.engine.Failures;
 import io.framewire.engine.SessionTools;
 import io.framewire.video.VideoFilePipelineService;
 import io.framewire.video.VideoInputException;
@@ -227,10 +228,7 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
   }
 
   private static String describe(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
+    Throwable cause = Failures.unwrap(failure);
     if (cause instanceof VideoInputException || cause instanceof IllegalArgumentException) {
       return cause.getMessage();
     }

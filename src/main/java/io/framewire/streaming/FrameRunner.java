@@ -7,10 +7,10 @@ import java.util.concurrent.CompletionStage;
  * Runs a session's pipeline on one frame: {@link RunPipelineFlow} calls it once per run, one run at
  * a time per session. In production this is the session's {@link SessionPipeline}.
  *
- * <p>Failures: a run that fails with a {@link StreamFailure} is answered with that failure's error as
- * it is (a tool failed: {@code pipeline_failure} naming the node); a run over the frame timeout is
- * answered {@code pipeline_failure}; any other failure is a bug, answered {@code internal_error}
- * without details (they go to the log).
+ * <p>Failures are answered as {@link RunPipelineFlow#toStreamError} maps them: a tool's failure as
+ * the engine reports it ({@code pipeline_failure} naming the node), a {@link StreamFailure} with its
+ * error as it is, a run over the frame timeout {@code pipeline_failure}; any other failure is a bug,
+ * answered {@code internal_error} without details (they go to the log).
  */
 @FunctionalInterface
 public interface FrameRunner {

@@ -1,14 +1,17 @@
 package io.framewire.streaming;
 
+import io.framewire.engine.Failures;
+import io.framewire.engine.FrameFailedException;
+import io.framewire.engine.PipelineFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -19,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * Stage 5, run: answers a batch's superseded frames {@code dropped}, runs the pipeline on its latest
  * frame (one at a time: while it runs, {@link LatestFrameWins} holds what arrives) and answers the
  * result. Processing time is measured from just before the pipeline call to just after its result
- * and told to the session actor, once per run. A failure or a frame over the timeout is answered
- * {@code pipeline_failure}, anything unexpected {@code internal_error}; the answers end after an error.
+ * and told to the loop's {@link Listener}, once per run. A failure is answered with the error
+ * {@link #toStreamError} maps it to; the answers end after an error.
+ *
+ * <p>The same stage runs a WebSocket session's frames and a live source's decoded frames: only the
+ * frame type, how a frame is run, and who listens differ.
  */
 public final class RunPipelineFlow {
 
@@ -28,65 +34,107 @@ public final class RunPipelineFlow {
 
   private RunPipelineFlow() {}
 
-  public static Flow<LatestFrameWins.Batch, Answer, NotUsed> flow(
+  /** What the stage tells the loop's owner, once per batch (never per frame of it). */
+  public interface Listener {
+
+    /** {@code frameIndex} was answered with its result after {@code droppedBefore} superseded frames. */
+    void done(long frameIndex, int droppedBefore, long processingNanos);
+
+    /** {@code count} superseded frames were answered {@code dropped} with no result after them (an error follows). */
+    void dropped(int count);
+
+    /** The loop answered {@code error} and ends. */
+    void errorSent(StreamError error);
+  }
+
+  /** A session's: runs its frames with {@code runner}; what happened goes to its session actor. */
+  public static Flow<LatestFrameWins.Batch<Frame>, Answer, NotUsed> flow(
       FrameRunner runner, Duration frameTimeout, ActorRef<SessionActor.Command> session) {
-    return Flow.<LatestFrameWins.Batch>create()
-        .mapAsync(1, batch -> run(batch, runner, frameTimeout, session))
+    return flow(Frame::index, frame -> runner.run(frame.index(), frame.bytes()).thenApply(output ->
+            new Answer.Result(frame.index(), output, output == null ? null : runner.takeTimings(output))),
+        frameTimeout, sessionListener(session));
+  }
+
+  /**
+   * @param run the pipeline's answer for one frame; it may fail, or throw, with anything
+   *     {@link #toStreamError} maps
+   * @param frameTimeout a run not done by then is answered {@code pipeline_failure}
+   */
+  public static <F> Flow<LatestFrameWins.Batch<F>, Answer, NotUsed> flow(
+      ToLongFunction<F> indexOf, Function<F, CompletionStage<Answer.Result>> run, Duration frameTimeout, Listener listener) {
+    return Flow.<LatestFrameWins.Batch<F>>create()
+        .mapAsync(1, batch -> run(batch, indexOf, run, frameTimeout, listener))
         .mapConcat(answers -> answers)
         .via(StreamError.upToFirstError())
         .named("run-pipeline");
   }
 
-  static CompletionStage<List<Answer>> run(
-      LatestFrameWins.Batch batch, FrameRunner runner, Duration frameTimeout, ActorRef<SessionActor.Command> session) {
+  private static <F> CompletionStage<List<Answer>> run(
+      LatestFrameWins.Batch<F> batch,
+      ToLongFunction<F> indexOf,
+      Function<F, CompletionStage<Answer.Result>> run,
+      Duration frameTimeout,
+      Listener listener) {
     List<Answer> answers = new ArrayList<>(batch.droppedCount() + 1);
     for (int i = 0; i < batch.droppedCount(); i++) {
       answers.add(new Answer.Dropped(batch.firstDropped() + i));
     }
-    if (batch instanceof LatestFrameWins.End end) {
+    if (batch instanceof LatestFrameWins.End<F> end) {
       if (end.droppedCount() > 0) {
-        session.tell(new SessionActor.FramesDropped(end.droppedCount()));
+        listener.dropped(end.droppedCount());
       }
-      session.tell(new SessionActor.ErrorSent(end.error()));
+      listener.errorSent(end.error());
       answers.add(end.error());
       return CompletableFuture.completedFuture(answers);
     }
-    Frame frame = ((LatestFrameWins.Run) batch).latest();
+    F frame = ((LatestFrameWins.Run<F>) batch).latest();
+    long frameIndex = indexOf.applyAsLong(frame);
     long start = System.nanoTime();
-    CompletableFuture<Map<String, Object>> result;
+    CompletableFuture<Answer.Result> result;
     try {
-      result = runner.run(frame.index(), frame.bytes()).toCompletableFuture();
+      result = run.apply(frame).toCompletableFuture();
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
     return result
         .orTimeout(frameTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((output, failure) -> {
+        .handle((answer, failure) -> {
           if (failure == null) {
-            long elapsed = System.nanoTime() - start;
-            session.tell(new SessionActor.FramesDone(frame.index(), batch.droppedCount(), elapsed,
-                System.currentTimeMillis()));
-            Map<String, Double> timings = output == null ? null : runner.takeTimings(output);
-            answers.add(new Answer.Result(frame.index(), output, timings));
+            listener.done(frameIndex, batch.droppedCount(), System.nanoTime() - start);
+            answers.add(answer);
           } else {
             if (batch.droppedCount() > 0) {
-              session.tell(new SessionActor.FramesDropped(batch.droppedCount()));
+              listener.dropped(batch.droppedCount());
             }
-            StreamError error = toStreamError(frame.index(), failure, frameTimeout);
-            session.tell(new SessionActor.ErrorSent(error));
+            StreamError error = toStreamError(frameIndex, failure, frameTimeout);
+            listener.errorSent(error);
             answers.add(error);
           }
           return answers;
         });
   }
 
+  /**
+   * The one mapping of a failed run to its answer. A tool failed ({@link PipelineFailure}):
+   * {@code pipeline_failure} with the client-safe detail naming the node, after {@code frame N: }
+   * when the run named its frame ({@link FrameFailedException}, a video run's failure). A failure
+   * whose answer is known ({@link StreamFailure}): that answer. Over the frame timeout:
+   * {@code pipeline_failure}. Anything else is a bug: {@code internal_error}, details to the log.
+   */
   static StreamError toStreamError(long frameIndex, Throwable failure, Duration frameTimeout) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = Failures.unwrap(failure);
     if (cause instanceof StreamFailure known) {
-      // A tool failed (the runner put the client's words in it). The session logs the
-      // stream_pipeline_error event; the tool's own stack trace is for debugging.
+      // The session logs the stream_pipeline_error event; the cause's stack trace is for debugging.
       log.debug("frame {}: {}", frameIndex, known.getMessage(), known.getCause());
       return known.error();
+    }
+    if (cause instanceof FrameFailedException framed && framed.getCause() instanceof PipelineFailure tool) {
+      log.debug("frame {}: {}", frameIndex, tool.getMessage(), tool.getCause());
+      return StreamError.pipelineFailure("frame " + framed.frameIndex() + ": " + tool.clientDetail());
+    }
+    if (cause instanceof PipelineFailure tool) {
+      log.debug("frame {}: {}", frameIndex, tool.getMessage(), tool.getCause());
+      return StreamError.pipelineFailure(tool.clientDetail());
     }
     if (cause instanceof TimeoutException) {
       return StreamError.pipelineFailure(
@@ -94,5 +142,25 @@ public final class RunPipelineFlow {
     }
     log.error("unexpected failure running frame {}", frameIndex, cause);
     return StreamError.internalError();
+  }
+
+  /** A session's listener: its actor counts, throttles and logs. */
+  private static Listener sessionListener(ActorRef<SessionActor.Command> session) {
+    return new Listener() {
+      @Override
+      public void done(long frameIndex, int droppedBefore, long processingNanos) {
+        session.tell(new SessionActor.FramesDone(frameIndex, droppedBefore, processingNanos, System.currentTimeMillis()));
+      }
+
+      @Override
+      public void dropped(int count) {
+        session.tell(new SessionActor.FramesDropped(count));
+      }
+
+      @Override
+      public void errorSent(StreamError error) {
+        session.tell(new SessionActor.ErrorSent(error));
+      }
+    };
   }
 }

@@ -1,6 +1,7 @@
 package io.framewire.streaming;
 
 import io.framewire.metrics.StreamMetrics;
+import io.framewire.engine.Failures;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -178,8 +179,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
   private Behavior<Command> onOpened(Opened opened) {
     if (opened.failure() != null) {
-      Throwable cause = opened.failure() instanceof java.util.concurrent.CompletionException
-          && opened.failure().getCause() != null ? opened.failure().getCause() : opened.failure();
+      Throwable cause = Failures.unwrap(opened.failure());
       StreamError error;
       if (cause instanceof StreamFailure known) {
         error = known.error();

@@ -1,9 +1,9 @@
 package io.framewire.streaming;
 
 /**
- * What the streaming side needs from the pipelines: whether an id names one, and a pipeline opened for
- * one session. Owned here so that {@code streaming} names no pipeline class; the implementation is
- * the composition root's adapter over the pipeline package ({@code io.framewire.server.PipelineSessions}).
+ * What a session needs from the pipelines: whether an id names one, and a pipeline opened for one
+ * session. The server's is {@link PipelineSessions}, over the engine; tests plug in pipelines they
+ * control.
  */
 public interface SessionPipelines {
 

@@ -1,18 +1,17 @@
 package io.framewire.video;
 
 import io.framewire.engine.DagPipelineService;
+import io.framewire.engine.Failures;
 import io.framewire.engine.FrameFailedException;
+import io.framewire.engine.FramePayloads;
 import io.framewire.engine.FrameResult;
 import io.framewire.engine.SessionTools;
 import io.framewire.pipeline.UnknownPipelineException;
-import io.framewire.pipeline.JsonSafe;
 import io.framewire.api.image.DecodedFrame;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
@@ -128,8 +127,7 @@ public final class VideoFilePipelineService {
     return pipelines.runPipeline(session, decodedPayload(frame.index(), frame.frame()))
         .handle((result, error) -> {
           if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            throw new FrameFailedException(frame.index(), cause);
+            throw new FrameFailedException(frame.index(), Failures.unwrap(error));
           }
           return new FrameResult(frame.index(), result);
         });
@@ -137,10 +135,7 @@ public final class VideoFilePipelineService {
 
   /** The payload of a decoded frame: {@code frame_index} and the frame itself; no {@code image_bytes}. */
   public static Map<String, Object> decodedPayload(long frameIndex, DecodedFrame frame) {
-    Map<String, Object> payload = new HashMap<>(4);
-    payload.put("frame_index", frameIndex);
-    payload.put(DecodedFrame.KEY, frame);
-    return payload;
+    return FramePayloads.decoded(frameIndex, frame);
   }
 
   /** Thin delegator to {@link DagPipelineService#isValidPipeline} (decision 2). */
@@ -169,10 +164,8 @@ public final class VideoFilePipelineService {
     return pipelines.runPipeline(session, framePayload(frameIndex, frameBytes));
   }
 
+  /** The payload of a client's frame: {@code frame_index} and {@code image_bytes}. */
   public static Map<String, Object> framePayload(long frameIndex, byte[] frameBytes) {
-    Map<String, Object> payload = new HashMap<>(4);
-    payload.put("frame_index", frameIndex); // boxed as Long, as tools expect
-    payload.put(JsonSafe.IMAGE_BYTES, frameBytes);
-    return payload;
+    return FramePayloads.jpeg(frameIndex, frameBytes);
   }
 }

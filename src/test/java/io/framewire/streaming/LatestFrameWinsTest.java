@@ -59,7 +59,7 @@ class LatestFrameWinsTest extends StageTestSupport {
       probes.first().sendNext(last); // sendNext waits for demand: the stage keeps pulling while busy
     }
     // A Run (never an End): the variants say which, no field is null.
-    LatestFrameWins.Run batch = assertInstanceOf(LatestFrameWins.Run.class, probes.second().requestNext());
+    LatestFrameWins.Run<Frame> batch = assertInstanceOf(LatestFrameWins.Run.class, probes.second().requestNext());
     assertSame(last, batch.latest());
     assertEquals(9, batch.latest().index());
     assertEquals(0, batch.firstDropped());
@@ -69,7 +69,7 @@ class LatestFrameWinsTest extends StageTestSupport {
     for (int i = 10; i < 13; i++) {
       probes.first().sendNext(frame(i));
     }
-    LatestFrameWins.Run next = assertInstanceOf(LatestFrameWins.Run.class, probes.second().requestNext());
+    LatestFrameWins.Run<Frame> next = assertInstanceOf(LatestFrameWins.Run.class, probes.second().requestNext());
     assertEquals(12, next.latest().index());
     assertEquals(10, next.firstDropped());
     assertEquals(2, next.droppedCount());

@@ -64,7 +64,7 @@ class RunPipelineFlowTest extends StageTestSupport {
   final ControlledRunner runner = new ControlledRunner();
   final TestProbe<SessionActor.Command> session = testKit.createTestProbe(SessionActor.Command.class);
 
-  Pair<TestPublisher.Probe<LatestFrameWins.Batch>, TestSubscriber.Probe<Answer>> run(Duration timeout) {
+  Pair<TestPublisher.Probe<LatestFrameWins.Batch<Frame>>, TestSubscriber.Probe<Answer>> run(Duration timeout) {
     return probe(RunPipelineFlow.flow(runner, timeout, session.ref()));
   }
 

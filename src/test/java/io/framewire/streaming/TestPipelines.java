@@ -1,7 +1,6 @@
 package io.framewire.streaming;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.framewire.server.PipelineSessions;
 import io.framewire.engine.DagPipelineService;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
@@ -50,7 +49,7 @@ final class TestPipelines {
          "edges":[],"entry_nodes":["n"],"output_nodes":["n"]}"""));
     dag = new DagPipelineService(PipelineRegistry.of(tools, pipelines), tools, Runnable::run);
     service = new VideoFilePipelineService(dag);
-    sessions = new PipelineSessions(service);
+    sessions = new PipelineSessions(dag);
   }
 
   /** Plugin {@code state}: tool {@code counter} counts the frames of its session; {@code fragile} may fail to open. */

@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.framewire.server.FramewireServer;
-import io.framewire.server.PipelineSessions;
 import io.framewire.metrics.StreamMetrics;
-import io.framewire.video.VideoFilePipelineService;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -191,7 +189,7 @@ class ToolLifetimeTest {
           PipelineRegistry.of(tools, List.of(PipelineJson.read(PIPELINE))), tools, pool);
       CompletableFuture<FrameRunner> ready = new CompletableFuture<>();
       ActorRef<SessionActor.Command> session = kit.spawn(SessionActor.create("s-1", "held", false,
-          new PipelineSessions(new VideoFilePipelineService(dag)), pool, ready,
+          new PipelineSessions(dag), pool, ready,
           new BackpressurePolicy(0.1, 0.3, 10), new StreamMetrics(false), Duration.ofSeconds(10)));
       FrameRunner runner = ready.get(20, TimeUnit.SECONDS);
       assertEquals(1, dag.openStatefulTools());

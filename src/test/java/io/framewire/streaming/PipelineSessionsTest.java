@@ -1,8 +1,7 @@
-package io.framewire.server;
+package io.framewire.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,13 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.framewire.engine.DagPipelineService;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.pipeline.store.PipelineRegistry;
-import io.framewire.video.VideoFilePipelineService;
-import io.framewire.streaming.SessionPipeline;
-import io.framewire.streaming.StreamError;
-import io.framewire.streaming.StreamFailure;
 import io.framewire.api.Tool;
 import io.framewire.api.ToolPlugin;
 import io.framewire.pipeline.ToolRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,9 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The composition root's adapter between streaming and the pipelines: a session's pipeline runs on
- * tools of its own, a tool's failure reaches the stream in the client's words, timings come out of
- * the result, and closing closes the tools.
+ * The server's {@link SessionPipelines}, over the engine: a session's pipeline runs on tools of its
+ * own, a tool's failure reaches the client in its words (through the frame loop's one mapping),
+ * timings come out of the result, and closing closes the tools.
  */
 class PipelineSessionsTest {
 
@@ -81,9 +77,9 @@ class PipelineSessionsTest {
 
   final Plugin plugin = new Plugin();
   final ToolRegistry tools = ToolRegistry.of(plugin);
-  final PipelineSessions sessions = new PipelineSessions(new VideoFilePipelineService(new DagPipelineService(
+  final PipelineSessions sessions = new PipelineSessions(new DagPipelineService(
       PipelineRegistry.of(tools, List.of(PipelineJson.read(pipeline("count", "count")),
-          PipelineJson.read(pipeline("fail", "fail")))), tools, Runnable::run)));
+          PipelineJson.read(pipeline("fail", "fail")))), tools, Runnable::run));
 
   @Test
   void eachOpenedSessionHasToolsOfItsOwnUntilClosed() {
@@ -118,8 +114,9 @@ class PipelineSessionsTest {
     SessionPipeline failing = sessions.open("fail", false);
     CompletionException failed = assertThrows(CompletionException.class,
         () -> failing.run(0, new byte[0]).toCompletableFuture().join());
-    StreamFailure failure = assertInstanceOf(StreamFailure.class, failed.getCause());
-    assertEquals(StreamError.pipelineFailure("node 'n' failed: disk gone"), failure.error());
+    // The run stage answers what the engine reported, through its one mapping of failures.
+    assertEquals(StreamError.pipelineFailure("node 'n' failed: disk gone"),
+        RunPipelineFlow.toStreamError(0, failed, Duration.ofSeconds(1)));
     failing.close();
   }
 
