@@ -77,12 +77,15 @@ class WatchersTest {
       assertEquals(201, created.status(), created.body());
       String id = created.json().get("id").asText();
 
+      // Sampled before the watchers connect: every answer the reader gets is a frame processed after
+      // this (the hub gives a new watcher only what comes after it joined). Sampled after the join,
+      // answers already on their way to the reader would count for it but not in the difference.
+      long processedAtJoin = api.source(id).get("frames_processed").asLong();
       // Reads nothing, with a 4 KiB receive window: after a few 64 KiB answers its socket is full.
       try (RawWsClient stuck = RawWsClient.connect(server.port(), "/ws/sources/" + id, Map.of(), 4096);
           WsTestClient reader = WsTestClient.connect(server.port(), "/ws/sources/" + id)) {
         assertEquals(101, stuck.handshake.status());
         await("both watchers joined", () -> api.source(id).get("watchers").asInt() == 2);
-        long processedAtJoin = api.source(id).get("frames_processed").asLong();
 
         // 300 answers (100 fps): 19 MB the stuck watcher does not read, far beyond what the hub (64
         // answers), its buffer (4) and its socket can hold; held back by it, the reader would starve.
