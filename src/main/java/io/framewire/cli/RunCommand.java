@@ -11,7 +11,7 @@ import io.framewire.engine.FrameFailedException;
 import io.framewire.engine.FrameResult;
 import io.framewire.pipeline.PipelineLoadException;
 import io.framewire.pipeline.store.PipelineRegistry;
-import io.framewire.engine.UnknownPipelineException;
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.video.VideoFilePipelineService;
 import io.framewire.video.VideoInputException;
 import io.framewire.video.VideoInfo;

@@ -3,6 +3,7 @@ package io.framewire.engine;
 import io.framewire.pipeline.CompiledPipeline;
 import io.framewire.pipeline.NodeDefinition;
 import io.framewire.pipeline.PipelineDefinition;
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.pipeline.PipelineValidationException;
 import io.framewire.pipeline.PipelineValidator;
 import io.framewire.pipeline.store.PipelineRegistry;

@@ -6,7 +6,7 @@ import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.pipeline.PipelineValidationException;
-import io.framewire.engine.UnknownPipelineException;
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.api.ParamSpec;
 import io.framewire.api.ToolPlugin;
 import io.framewire.pipeline.ToolRegistry;

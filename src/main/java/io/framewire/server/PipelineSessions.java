@@ -3,7 +3,7 @@ package io.framewire.server;
 import io.framewire.engine.DagPipelineService;
 import io.framewire.engine.PipelineFailure;
 import io.framewire.engine.SessionTools;
-import io.framewire.engine.UnknownPipelineException;
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.video.VideoFilePipelineService;
 import io.framewire.streaming.SessionPipeline;
 import io.framewire.streaming.SessionPipelines;

@@ -4,7 +4,7 @@ import io.framewire.engine.DagPipelineService;
 import io.framewire.engine.FrameFailedException;
 import io.framewire.engine.FrameResult;
 import io.framewire.engine.SessionTools;
-import io.framewire.engine.UnknownPipelineException;
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.pipeline.JsonSafe;
 import io.framewire.api.image.DecodedFrame;
 import java.util.HashMap;

@@ -3,7 +3,7 @@ package io.framewire.video;
 import io.framewire.engine.DagPipelineService;
 import io.framewire.engine.FrameFailedException;
 import io.framewire.engine.FrameResult;
-import io.framewire.engine.UnknownPipelineException;
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.pipeline.FakePlugin;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.store.PipelineRegistry;

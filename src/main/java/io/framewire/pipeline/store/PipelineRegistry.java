@@ -2,7 +2,7 @@ package io.framewire.pipeline.store;
 
 import io.framewire.pipeline.CompiledPipeline;
 import io.framewire.engine.DagPipelineService;
-import io.framewire.engine.UnknownPipelineException;
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.pipeline.PipelineLoadException;

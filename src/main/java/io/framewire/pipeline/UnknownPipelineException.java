@@ -1,4 +1,4 @@
-package io.framewire.engine;
+package io.framewire.pipeline;
 
 /** No pipeline with this id is registered (an IllegalArgumentException: the caller asked for it). */
 public class UnknownPipelineException extends IllegalArgumentException {
