@@ -4,6 +4,7 @@ import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.pipeline.CompiledPipeline;
 import io.framewire.pipeline.NodeDefinition;
 import io.framewire.pipeline.PipelineDefinition;
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.pipeline.PipelineValidationException;
 import io.framewire.pipeline.PipelineValidator;
 import io.framewire.pipeline.store.PipelineRegistry;

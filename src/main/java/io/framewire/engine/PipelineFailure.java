@@ -1,5 +1,6 @@
 package io.framewire.engine;
 
+import io.framewire.pipeline.ErrorDetail;
 import java.util.regex.Pattern;
 
 /**
@@ -8,13 +9,12 @@ import java.util.regex.Pattern;
  */
 public class PipelineFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;
-  private static final int MAX_DETAIL_CHARS = 200;
 
   private final String nodeId;
 
   public PipelineFailure(String nodeId, Throwable cause) {
     // No stack trace of our own: the failure's origin is the cause, and failures can be frequent.
-    super("node '" + nodeId + "' failed: " + shortDescription(cause), cause, true, false);
+    super("node '" + nodeId + "' failed: " + ErrorDetail.of(cause), cause, true, false);
     this.nodeId = nodeId;
   }
 
@@ -43,18 +43,6 @@ public class PipelineFailure extends RuntimeException {
     if (stripped.isEmpty()) {
       return node;
     }
-    return node + ": " + (stripped.length() <= MAX_DETAIL_CHARS ? stripped : stripped.substring(0, MAX_DETAIL_CHARS) + "…");
-  }
-
-  /** The exception's message (first line, at most ~200 chars), or its class name if it has none. */
-  public static String shortDescription(Throwable error) {
-    String message = error.getMessage();
-    if (message == null || message.isBlank()) {
-      return error.getClass().getSimpleName();
-    }
-    String firstLine = message.strip().lines().findFirst().orElse("").strip();
-    return firstLine.length() <= MAX_DETAIL_CHARS
-        ? firstLine
-        : firstLine.substring(0, MAX_DETAIL_CHARS) + "…";
+    return node + ": " + ErrorDetail.cut(stripped);
   }
 }

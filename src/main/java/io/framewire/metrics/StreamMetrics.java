@@ -9,6 +9,7 @@ import io.prometheus.client.hotspot.DefaultExports;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.function.DoubleConsumer;
 
 /**
  * The streaming metrics, in a registry of their own per server (so that servers started side by side
@@ -70,22 +71,16 @@ public final class StreamMetrics {
   }
 
   /**
-   * The {@code node_seconds} timers: each node's histogram child, looked up once (when the pipeline
-   * version is registered), so that a run only observes; a node that is gone loses its series.
+   * Observes one node's time in {@code node_seconds}: the histogram child, looked up once, so that
+   * the caller (the engine, per pipeline version) only observes per frame.
    */
-  public io.framewire.engine.NodeTimers nodeTimers() {
-    return new io.framewire.engine.NodeTimers() {
-      @Override
-      public io.framewire.engine.NodeTimer forNode(String pipelineId, String nodeId) {
-        Histogram.Child child = nodeSeconds.labels(pipelineId, nodeId);
-        return nanos -> child.observe(nanos / 1e9);
-      }
+  public DoubleConsumer nodeSecondsOf(String pipelineId, String nodeId) {
+    return nodeSeconds.labels(pipelineId, nodeId)::observe;
+  }
 
-      @Override
-      public void forget(String pipelineId, String nodeId) {
-        nodeSeconds.remove(pipelineId, nodeId);
-      }
-    };
+  /** Drops one node's {@code node_seconds} series (its pipeline was deleted or replaced). */
+  public void forgetNode(String pipelineId, String nodeId) {
+    nodeSeconds.remove(pipelineId, nodeId);
   }
 
   /** Everything in this registry in the Prometheus text exposition format 0.0.4. */

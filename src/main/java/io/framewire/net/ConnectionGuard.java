@@ -1,7 +1,6 @@
 package io.framewire.net;
 
 import io.framewire.metrics.StreamMetrics;
-import io.framewire.streaming.StreamEvents;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
+import org.slf4j.MDC;
 
 /**
  * Admission of TCP connections to the public port: counts open connections per client address and
@@ -117,12 +116,19 @@ public final class ConnectionGuard {
     boolean due = last == Long.MIN_VALUE || now - last >= limits.refusalLogInterval().toNanos();
     if (due && window.lastLoggedNanos.compareAndSet(last, now)) {
       long since = window.suppressed.getAndSet(0);
-      StreamEvents.log(log, Level.WARN, "connection_refused",
-          Map.of("client_address", address.getHostAddress(), "reason", reason.label),
-          "connection from {} refused: {} ({} more from this address and reason since the last such line; "
-              + "limits: {} per address, {} in total, request headers within {} ms)",
-          address.getHostAddress(), reason.label, since,
-          limits.perAddress(), limits.serverWide(), limits.headerTimeout().toMillis());
+      // The event's fields go into the MDC for this one call, so the JSON encoder writes each as a
+      // top-level key (as the streaming package's events do).
+      Map<String, String> fields = Map.of(
+          "event_type", "connection_refused", "client_address", address.getHostAddress(), "reason", reason.label);
+      fields.forEach(MDC::put);
+      try {
+        log.warn("connection from {} refused: {} ({} more from this address and reason since the last such line; "
+                + "limits: {} per address, {} in total, request headers within {} ms)",
+            address.getHostAddress(), reason.label, since,
+            limits.perAddress(), limits.serverWide(), limits.headerTimeout().toMillis());
+      } finally {
+        fields.keySet().forEach(MDC::remove);
+      }
     } else {
       window.suppressed.incrementAndGet();
     }

@@ -1,7 +1,6 @@
 package io.framewire.pipeline;
 
 import io.framewire.pipeline.CompiledPipeline;
-import io.framewire.engine.PipelineFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.framewire.api.ParamSpec;
 import io.framewire.api.ParamValues;
@@ -356,10 +355,10 @@ public final class PipelineValidator {
       try {
         probe = tools.create(node.pluginId(), node.toolId(), params);
       } catch (IllegalArgumentException e) {
-        errors.add(where + "invalid params: " + PipelineFailure.shortDescription(e));
+        errors.add(where + "invalid params: " + ErrorDetail.of(e));
         continue;
       } catch (RuntimeException e) {
-        errors.add(where + "cannot create tool: " + PipelineFailure.shortDescription(e));
+        errors.add(where + "cannot create tool: " + ErrorDetail.of(e));
         continue;
       }
       try {

@@ -24,6 +24,7 @@ import io.framewire.metrics.InferenceMetrics;
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.engine.RemoteNodes;
 import io.framewire.engine.DagPipelineService;
+import io.framewire.engine.NodeTimers;
 import io.framewire.pipeline.store.PipelineDirectoryWatcher;
 import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.video.VideoFilePipelineService;
@@ -165,7 +166,7 @@ public final class FramewireServer implements AutoCloseable {
           : null;
       RemoteNodes remoteNodes = cluster == null ? RemoteNodes.NONE : cluster.remoteNodes();
       DagPipelineService dag =
-          new DagPipelineService(pipelines, tools, blocking, metrics.nodeTimers(), remoteNodes);
+          new DagPipelineService(pipelines, tools, blocking, NodeTimers.of(metrics), remoteNodes);
       VideoFilePipelineService video =
           new VideoFilePipelineService(dag, Materializer.createMaterializer(ctx.getSystem()));
       ActorRef<SessionManager.Command> sessions =

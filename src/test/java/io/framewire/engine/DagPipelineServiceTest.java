@@ -4,6 +4,7 @@ import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.pipeline.FakePlugin;
 import io.framewire.pipeline.NodeDefinition;
 import io.framewire.pipeline.PipelineDefinition;
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.pipeline.PipelineValidationException;
 import io.framewire.pipeline.TestPipelines;
 import io.framewire.pipeline.store.PipelineRegistry;

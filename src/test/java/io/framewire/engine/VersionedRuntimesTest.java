@@ -3,6 +3,7 @@ package io.framewire.engine;
 import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.pipeline.FakePlugin;
 import io.framewire.pipeline.PipelineDefinition;
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.pipeline.store.PipelineRegistry;
 import static io.framewire.pipeline.TestPipelines.await;
 import static io.framewire.pipeline.TestPipelines.node;

@@ -2,6 +2,7 @@ package io.framewire.bench.jmh;
 
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.engine.DagPipelineService;
+import io.framewire.engine.NodeTimers;
 import io.framewire.engine.SessionTools;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.pipeline.store.PipelineRegistry;
@@ -57,7 +58,7 @@ public class DagDispatchBenchmark {
         PipelineJson.read(DIAMOND)));
     service = new DagPipelineService(registry, tools, Runnable::run);
     StreamMetrics metrics = new StreamMetrics(false);
-    timedService = new DagPipelineService(registry, tools, Runnable::run, metrics.nodeTimers());
+    timedService = new DagPipelineService(registry, tools, Runnable::run, NodeTimers.of(metrics));
     timingsSession = timedService.openSession("diamond", true);
     directEcho = tools.create("debug", "echo", null);
     payload = new HashMap<>();
