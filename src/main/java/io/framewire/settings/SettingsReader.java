@@ -36,10 +36,10 @@ final class SettingsReader {
         new FramewireSettings.Memory(millis(config, "framewire.memory.idle-gc-ms")),
         new FramewireSettings.Jpeg(config.getString("framewire.jpeg.decoder"),
             Path.of(config.getString("framewire.jpeg.turbojpeg-jar"))),
-        connections(config.getConfig("framewire.connections")),
-        stream(config.getConfig("framewire.stream")),
+        connections(new Section(config, "framewire.connections")),
+        stream(new Section(config, "framewire.stream")),
         sources(config),
-        cluster(config.getConfig("framewire.cluster")),
+        cluster(new Section(config, "framewire.cluster")),
         engine(config),
         config);
   }
@@ -64,7 +64,7 @@ final class SettingsReader {
     }
   }
 
-  private static ConnectionLimits connections(Config c) {
+  private static ConnectionLimits connections(Section c) {
     return ConnectionLimits.of(
         Duration.ofMillis(c.getLong("header-timeout-ms")),
         c.getInt("max-per-address"),
@@ -73,7 +73,7 @@ final class SettingsReader {
         Duration.ofMillis(c.getLong("close-grace-ms")));
   }
 
-  private static StreamSettings stream(Config c) {
+  private static StreamSettings stream(Section c) {
     double maxMb = c.getDouble("max-frame-size-mb");
     if (!(maxMb > 0) || maxMb > 1024) {
       throw new IllegalArgumentException("framewire.stream.max-frame-size-mb must be in (0, 1024], got " + maxMb);
@@ -87,7 +87,7 @@ final class SettingsReader {
         Duration.ofMillis(c.getLong("frame-timeout-ms")),
         c.getInt("drop-window"),
         split(c.getString("allowed-origins")),
-        text(c, "auth-token"),
+        text(c.config(), c.key("auth-token")),
         Duration.ofMillis(c.getLong("stall-timeout-ms")),
         Duration.ofMillis(c.getLong("idle-timeout-ms")),
         Duration.ofMillis(c.getLong("session-start-timeout-ms")),
@@ -97,10 +97,10 @@ final class SettingsReader {
 
   /** Live sources follow the stream's frame and stall timeouts too. */
   private static SourceSettings sources(Config config) {
-    Config c = config.getConfig("framewire.sources");
+    Section c = new Section(config, "framewire.sources");
     return new SourceSettings(
         c.getInt("max"),
-        path(c, "state-dir"),
+        path(c.config(), c.key("state-dir")),
         Duration.ofMillis(c.getLong("reconnect.min-backoff-ms")),
         Duration.ofMillis(c.getLong("reconnect.max-backoff-ms")),
         c.getInt("reconnect.max-attempts"),
@@ -111,7 +111,7 @@ final class SettingsReader {
         c.getString("rtsp-transport").trim());
   }
 
-  private static ClusterSettings cluster(Config c) {
+  private static ClusterSettings cluster(Section c) {
     List<String> seeds = split(c.getString("seed-nodes"));
     Set<String> roles = new LinkedHashSet<>(split(c.getString("roles")));
     return new ClusterSettings(
@@ -125,7 +125,7 @@ final class SettingsReader {
   }
 
   private static EngineSettings engine(Config config) {
-    Config c = config.getConfig("framewire.inference");
+    Section c = new Section(config, "framewire.inference");
     InferenceSettings inference = new InferenceSettings(
         Path.of(c.getString("models-dir")),
         InferenceSettings.provider(c.getString("provider")),
@@ -138,6 +138,32 @@ final class SettingsReader {
         config.getBoolean("framewire.pipelines.watch"),
         millis(config, "framewire.pipelines.watch-debounce-ms"),
         inference);
+  }
+
+  /**
+   * The keys of one block, read by their full path: Config's errors name the key they are given,
+   * and a key relative to a sub-config would lose its block.
+   */
+  private record Section(Config config, String prefix) {
+    String key(String name) {
+      return prefix + "." + name;
+    }
+
+    String getString(String name) {
+      return config.getString(key(name));
+    }
+
+    int getInt(String name) {
+      return config.getInt(key(name));
+    }
+
+    long getLong(String name) {
+      return config.getLong(key(name));
+    }
+
+    double getDouble(String name) {
+      return config.getDouble(key(name));
+    }
   }
 
   private static Duration millis(Config config, String key) {
