@@ -1,12 +1,10 @@
 package io.framewire;
 
 import io.framewire.server.FramewireServer;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.framewire.memory.IdleHeapRelease;
+import io.framewire.settings.FramewireSettings;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -85,13 +83,14 @@ public final class App {
     }
     // Not a static field: `run` configures logging for itself before anything creates a logger.
     Logger log = LoggerFactory.getLogger(App.class);
-    Config config = ConfigFactory.load();
+    FramewireSettings settings;
     FramewireServer server;
     try {
+      settings = FramewireSettings.load();
       // The process's heap, not one server's: owned here, stopped with the actor system. Started
       // first so that a bad setting stops the start like any other.
-      IdleHeapRelease release = IdleHeapRelease.start(Duration.ofMillis(config.getLong("framewire.memory.idle-gc-ms")));
-      server = FramewireServer.start(config);
+      IdleHeapRelease release = IdleHeapRelease.start(settings.memory().idleGc());
+      server = FramewireServer.start(settings);
       if (release != null) {
         server.system().getWhenTerminated().thenRun(release::close);
       }
@@ -100,14 +99,14 @@ public final class App {
       System.exit(1);
       return;
     }
-    String host = config.getString("framewire.http.host");
+    String host = settings.http().host();
     CoordinatedShutdown.get(server.system()).addTask(
         CoordinatedShutdown.PhaseBeforeServiceUnbind(), "log-shutdown", () -> {
           log.info("framewire shutting down");
           return CompletableFuture.completedFuture(Done.getInstance());
         });
-    boolean tls = !config.getString("framewire.tls.cert-file").isBlank();
-    if (io.framewire.cluster.ClusterSettings.fromConfig(config).isFront()) {
+    boolean tls = settings.tls().enabled();
+    if (settings.cluster().isFront()) {
       log.info("framewire listening on {}://{}:{}/ (stream at {}://{}:{}/ws/video/stream?pipeline_id=ID)",
           tls ? "https" : "http", host, server.port(), tls ? "wss" : "ws", host, server.port());
     } else {

@@ -4,14 +4,14 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import io.framewire.server.FramewireServer;
 import io.framewire.engine.DagPipelineService;
+import io.framewire.engine.Engine;
 import io.framewire.engine.Failures;
 import io.framewire.engine.FrameFailedException;
 import io.framewire.engine.FrameResult;
 import io.framewire.pipeline.PipelineLoadException;
-import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.video.VideoFilePipelineService;
 import io.framewire.video.VideoInputException;
@@ -19,7 +19,7 @@ import io.framewire.video.VideoInfo;
 import io.framewire.video.VideoInputs;
 import io.framewire.streaming.Answer;
 import io.framewire.streaming.AnswerEncoder;
-import io.framewire.pipeline.ToolRegistry;
+import io.framewire.settings.FramewireSettings;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,7 +38,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.LoggerFactory;
@@ -71,6 +70,14 @@ public final class RunCommand {
       Exit status: 0 done, 1 the input or the pipeline failed, 2 bad arguments.
       """;
 
+  /** Pekko for a command: warnings only, on stderr (logback-cli.xml), and no shutdown hook of its own. */
+  private static final Config QUIET = ConfigFactory.parseString("""
+      pekko.loglevel = WARNING
+      pekko.stdout-loglevel = OFF
+      pekko.log-dead-letters = off
+      pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+      """);
+
   /** Parsed arguments. */
   record Options(String pipelineId, String input, int stride, long maxFrames, Optional<Path> output, boolean progress) {}
 
@@ -83,11 +90,24 @@ public final class RunCommand {
   }
 
   /**
-   * Runs the command with its own actor system and returns the exit status.
+   * Runs the command with its own actor system and the configuration of {@code ConfigFactory.load()}
+   * (application.conf, environment, system properties), and returns the exit status.
    *
    * @param terminal whether {@code err} is a terminal (progress is then shown and redrawn in place)
    */
   public static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
+    Config config;
+    try {
+      config = ConfigFactory.load();
+    } catch (ConfigException e) {
+      err.println("framewire run: bad configuration: " + e.getMessage());
+      return FAILED;
+    }
+    return run(args, config, out, err, terminal);
+  }
+
+  /** As {@link #run(String[], PrintStream, PrintStream, boolean)} with this configuration. */
+  static int run(String[] args, Config config, PrintStream out, PrintStream err, boolean terminal) {
     Options options;
     try {
       options = parse(args);
@@ -100,30 +120,26 @@ public final class RunCommand {
       out.print(USAGE_TEXT);
       return OK;
     }
-    Config config = ConfigFactory.parseString("""
-            pekko.loglevel = WARNING
-            pekko.stdout-loglevel = OFF
-            pekko.log-dead-letters = off
-            pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
-            """).withFallback(ConfigFactory.load());
-    ToolRegistry tools = ToolRegistry.fromClasspath();
-    PipelineRegistry pipelines;
+    // The server's engine (the same tools, models and pipelines), quieter and without hot reload:
+    // a run reads its pipeline once.
+    Engine engine;
+    FramewireSettings settings;
     try {
-      String dir = config.getString("framewire.pipelines.dir");
-      pipelines = PipelineRegistry.load(tools, dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir)));
-    } catch (PipelineLoadException | UncheckedIOException e) {
+      settings = FramewireSettings.from(QUIET.withFallback(config));
+      engine = Engine.create(settings.engine().withoutWatching());
+    } catch (PipelineLoadException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
       err.println("framewire run: " + e.getMessage());
       return FAILED;
     }
-    if (pipelines.get(options.pipelineId()).isEmpty()) {
+    if (engine.pipelines().get(options.pipelineId()).isEmpty()) {
       err.println("framewire run: unknown pipeline '" + options.pipelineId() + "' (known: "
-          + String.join(", ", pipelines.all().stream().map(p -> p.id()).sorted().toList()) + ")");
+          + String.join(", ", engine.pipelines().all().stream().map(p -> p.id()).sorted().toList()) + ")");
+      engine.close();
       return FAILED;
     }
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "framewire-run", config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "framewire-run", settings.pekko());
     try (Writer writer = openOutput(options, out)) {
-      DagPipelineService dag = new DagPipelineService(pipelines, tools,
-          system.dispatchers().lookup(DispatcherSelector.fromConfig(FramewireServer.BLOCKING_DISPATCHER)));
+      DagPipelineService dag = engine.start(Materializer.matFromSystem(system), Engine.blockingExecutor(system));
       VideoFilePipelineService videos = new VideoFilePipelineService(dag, Materializer.createMaterializer(system));
       Progress progress = new Progress(err, terminal, options.progress() || terminal);
       boolean live = VideoInputs.isNetwork(options.input());
@@ -151,6 +167,7 @@ public final class RunCommand {
       err.println("framewire run: interrupted");
       return FAILED;
     } finally {
+      engine.close(); // the run is over: no model run is in flight
       system.terminate();
       try {
         system.getWhenTerminated().toCompletableFuture().get();

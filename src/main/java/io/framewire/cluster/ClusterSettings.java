@@ -3,13 +3,13 @@ package io.framewire.cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code framewire.cluster} settings (docs/configuration.md, docs/scaling.md).
+ * The {@code framewire.cluster} settings (docs/configuration.md, docs/scaling.md), read by {@code
+ * io.framewire.settings.FramewireSettings}.
  *
  * <p>The cluster is on only when seed nodes are given ({@code CLUSTER_SEED_NODES}); without them
  * the process is today's single process with both roles and no cluster machinery at all (Pekko's
@@ -58,24 +58,6 @@ public record ClusterSettings(
         throw new IllegalArgumentException("CLUSTER_SEED_NODES entries must be host:port, got '" + seed + "'");
       }
     }
-  }
-
-  public static ClusterSettings fromConfig(Config root) {
-    Config c = root.getConfig("framewire.cluster");
-    List<String> seeds = split(c.getString("seed-nodes"));
-    Set<String> roles = new LinkedHashSet<>(split(c.getString("roles")));
-    return new ClusterSettings(
-        !seeds.isEmpty(),
-        roles,
-        c.getString("host").trim(),
-        c.getInt("port"),
-        seeds,
-        c.getInt("max-in-flight-per-worker"),
-        c.getInt("max-pending"));
-  }
-
-  private static List<String> split(String list) {
-    return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   public boolean isFront() {

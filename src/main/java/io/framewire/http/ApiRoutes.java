@@ -34,6 +34,8 @@ public final class ApiRoutes extends AllDirectives {
   /**
    * @param sessions asked by {@code /health}: a server whose session manager does not answer admits
    *     no connection either
+   * @param askTimeout how long {@code /health} waits for {@code sessions} ({@code
+   *     framewire.stream.manager-ask-timeout-ms})
    * @param clusterView the node's cluster view for {@code /health} (null for a single process)
    */
   public ApiRoutes(
@@ -41,12 +43,13 @@ public final class ApiRoutes extends AllDirectives {
       ObjectMapper mapper,
       ActorSystem<?> system,
       ActorRef<SessionManager.Command> sessions,
+      Duration askTimeout,
       Supplier<Map<String, Object>> clusterView) {
     this.pipelines = pipelines;
     this.mapper = mapper;
     this.system = system;
     this.sessions = sessions;
-    this.askTimeout = VideoStreamRoute.managerAskTimeout(system);
+    this.askTimeout = askTimeout;
     this.clusterView = clusterView;
   }
 

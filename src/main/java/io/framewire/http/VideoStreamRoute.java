@@ -68,14 +68,8 @@ public final class VideoStreamRoute extends AllDirectives {
     this.validator = FrameValidator.of(settings);
     this.metrics = metrics;
     this.access = new StreamAccess(settings);
-    this.askTimeout = managerAskTimeout(system);
-    this.webSocket = WebSocketLayer.create(system,
-        system.settings().config().getString("framewire.stream.websocket-layer"), settings.maxFrameBytes());
-  }
-
-  /** {@code framewire.stream.manager-ask-timeout-ms}: how long a connection (or /health) waits for the SessionManager. */
-  static Duration managerAskTimeout(ActorSystem<?> system) {
-    return Duration.ofMillis(system.settings().config().getLong("framewire.stream.manager-ask-timeout-ms"));
+    this.askTimeout = settings.managerAskTimeout();
+    this.webSocket = WebSocketLayer.create(system, settings.webSocketLayer(), settings.maxFrameBytes());
   }
 
   public Route route() {

@@ -1,11 +1,11 @@
 package io.framewire.inference;
 
-import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The {@code framewire.inference} settings (application.conf, docs/configuration.md).
+ * The {@code framewire.inference} settings (docs/configuration.md), read by {@code
+ * io.framewire.settings.FramewireSettings}.
  *
  * @param modelsDir where {@code model} params are looked up ({@code MODELS_DIR})
  * @param provider the execution provider every model gets ({@code INFERENCE_PROVIDER})
@@ -39,21 +39,14 @@ public record InferenceSettings(
     modelsDir = modelsDir.toAbsolutePath().normalize();
   }
 
-  public static InferenceSettings fromConfig(Config config) {
-    Config c = config.getConfig("framewire.inference");
-    String provider = c.getString("provider").trim().toLowerCase(Locale.ROOT);
-    Provider parsed = switch (provider) {
+  /** {@code cpu} or {@code cuda}, any case. */
+  public static Provider provider(String name) {
+    String provider = name.trim().toLowerCase(Locale.ROOT);
+    return switch (provider) {
       case "cpu" -> Provider.CPU;
       case "cuda" -> Provider.CUDA;
       default -> throw new IllegalArgumentException(
           "framewire.inference.provider (INFERENCE_PROVIDER) must be cpu or cuda, got '" + provider + "'");
     };
-    return new InferenceSettings(
-        Path.of(c.getString("models-dir")),
-        parsed,
-        c.getInt("max-batch"),
-        c.getInt("queue-size"),
-        c.getInt("concurrent-runs"),
-        c.getInt("intra-op-threads"));
   }
 }

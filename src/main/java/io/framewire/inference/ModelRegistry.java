@@ -26,14 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one owner of loaded models, one per server. A model file is loaded the first time a pipeline
+ * The one owner of loaded models, one per engine ({@code io.framewire.engine.Engine}, which the
+ * server, {@code framewire run} and the testkit build). A model file is loaded the first time a pipeline
  * names it (when the pipeline is validated, at startup), and every later node, pipeline and session
  * naming the same file shares that one native session. {@link #start} gives each model its batching
- * stream once the server's actor system runs; {@link #shutdown} (coordinated shutdown, after the
+ * stream once the engine's actor system runs; {@link #shutdown} (coordinated shutdown, after the
  * sessions are drained) closes every model once no run is inside it.
  *
- * <p>Tools reach it through the {@link OnnxPlugin} the server constructs with it: the registry is
- * server state, so it is passed in, never found through a global.
+ * <p>Tools reach it through the {@link OnnxPlugin} the engine constructs with it: the registry is
+ * engine state, so it is passed in, never found through a global.
  */
 public final class ModelRegistry implements AutoCloseable {
 

@@ -13,9 +13,9 @@ import java.util.Set;
 /**
  * Plugin {@code onnx}: tools {@code detect} and {@code classify} on ONNX models from MODELS_DIR.
  *
- * <p>Unlike the ServiceLoader plugins this one needs server state (the {@link ModelRegistry} that
- * owns the models), so it is not listed in {@code META-INF/services}: the server constructs it with
- * its registry and adds it to the {@link io.framewire.pipeline.ToolRegistry} next to the discovered
+ * <p>Unlike the ServiceLoader plugins this one needs engine state (the {@link ModelRegistry} that
+ * owns the models), so it is not listed in {@code META-INF/services}: the engine factory ({@code
+ * io.framewire.engine.Engine}) constructs it with its registry and adds it to the {@link io.framewire.pipeline.ToolRegistry} next to the discovered
  * plugins ({@code ToolRegistry.fromClasspath(new OnnxPlugin(models))}). The tools are stateless and
  * shared by all sessions; closing one releases nothing, since the registry owns the model.
  *

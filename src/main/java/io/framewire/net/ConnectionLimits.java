@@ -1,6 +1,5 @@
 package io.framewire.net;
 
-import com.typesafe.config.Config;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
@@ -18,13 +17,16 @@ import java.util.OptionalLong;
  * @param serverWide most concurrent connections on the public port
  * @param fileDescriptorLimit the process's descriptor limit, if the platform tells it
  * @param refusalLogInterval a refusal is logged at most once per client address and reason per interval
+ * @param closeGrace after a session ended over an oversized frame, how long the connection waits for
+ *     the client's close frame before it is reset
  */
 public record ConnectionLimits(
     Duration headerTimeout,
     int perAddress,
     int serverWide,
     OptionalLong fileDescriptorLimit,
-    Duration refusalLogInterval) {
+    Duration refusalLogInterval,
+    Duration closeGrace) {
 
   /** Descriptors kept free for everything but client connections (jar, logs, epoll, management port). */
   static final int RESERVED_DESCRIPTORS = 256;
@@ -33,22 +35,32 @@ public record ConnectionLimits(
     if (headerTimeout.isNegative() || headerTimeout.isZero()) {
       throw new IllegalArgumentException("framewire.connections.header-timeout-ms must be positive");
     }
-    if (perAddress < 1 || serverWide < 1) {
-      throw new IllegalArgumentException("connection limits must be at least 1");
+    if (perAddress < 1) {
+      throw new IllegalArgumentException("framewire.connections.max-per-address must be at least 1, got " + perAddress);
+    }
+    if (serverWide < 1) {
+      throw new IllegalArgumentException("framewire.connections.max must be at least 1 (or 0: automatic), got " + serverWide);
+    }
+    if (refusalLogInterval.isNegative()) {
+      throw new IllegalArgumentException("framewire.connections.refusal-log-interval-ms must not be negative");
+    }
+    if (closeGrace.isNegative()) {
+      throw new IllegalArgumentException("framewire.connections.close-grace-ms must not be negative");
     }
   }
 
-  public static ConnectionLimits fromConfig(Config config) {
-    Config c = config.getConfig("framewire.connections");
+  /**
+   * The limits with the server-wide one as configured, or for {@code max} 0 sized from this process's
+   * file-descriptor limit ({@link #fromDescriptorLimit}).
+   */
+  public static ConnectionLimits of(
+      Duration headerTimeout, int perAddress, int max, Duration refusalLogInterval, Duration closeGrace) {
+    if (max < 0) {
+      throw new IllegalArgumentException("framewire.connections.max must be 0 (automatic) or positive, got " + max);
+    }
     OptionalLong fds = processDescriptorLimit();
-    int configured = c.getInt("max");
-    int serverWide = configured > 0 ? configured : fromDescriptorLimit(fds);
-    return new ConnectionLimits(
-        Duration.ofMillis(c.getLong("header-timeout-ms")),
-        c.getInt("max-per-address"),
-        serverWide,
-        fds,
-        Duration.ofMillis(c.getLong("refusal-log-interval-ms")));
+    return new ConnectionLimits(headerTimeout, perAddress, max > 0 ? max : fromDescriptorLimit(fds), fds,
+        refusalLogInterval, closeGrace);
   }
 
   /**

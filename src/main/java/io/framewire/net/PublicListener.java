@@ -81,7 +81,7 @@ public final class PublicListener {
     Optional<Duration> idle = idleSetting.isFinite()
         ? Optional.of(Duration.ofNanos(idleSetting.toNanos()))
         : Optional.empty();
-    Duration closeGrace = Duration.ofMillis(system.settings().config().getLong("framewire.connections.close-grace-ms"));
+    Duration closeGrace = guard.limits().closeGrace();
     Connections connections = new Connections(system, materializer, settings, routeFlow, guard, tls, idle, closeGrace, all);
     return Tcp.get(system)
         .bind(host, port, settings.getBacklog(), settings.getSocketOptions(), false, Optional.empty())

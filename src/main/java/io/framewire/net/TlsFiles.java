@@ -1,6 +1,5 @@
 package io.framewire.net;
 
-import com.typesafe.config.Config;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,20 +48,6 @@ public final class TlsFiles {
   private TlsFiles(List<X509Certificate> chain, PrivateKey key) {
     this.chain = chain;
     this.key = key;
-  }
-
-  /** The files of the configuration, checked; empty when neither is set. */
-  public static Optional<TlsFiles> fromConfig(Config config) {
-    String cert = config.getString("framewire.tls.cert-file").trim();
-    String key = config.getString("framewire.tls.key-file").trim();
-    if (cert.isEmpty() && key.isEmpty()) {
-      return Optional.empty();
-    }
-    if (cert.isEmpty() || key.isEmpty()) {
-      throw new IllegalArgumentException("TLS needs both TLS_CERT_FILE and TLS_KEY_FILE; only "
-          + (cert.isEmpty() ? "TLS_KEY_FILE" : "TLS_CERT_FILE") + " is set");
-    }
-    return Optional.of(read(Path.of(cert), Path.of(key)));
   }
 
   /** Reads and checks a PEM certificate chain and its private key. */

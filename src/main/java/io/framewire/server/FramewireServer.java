@@ -17,19 +17,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.framewire.cluster.ClusterSettings;
 import io.framewire.cluster.FramewireCluster;
-import io.framewire.inference.InferenceSettings;
-import io.framewire.inference.ModelRegistry;
-import io.framewire.inference.OnnxPlugin;
 import io.framewire.metrics.InferenceMetrics;
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.engine.RemoteNodes;
 import io.framewire.engine.DagPipelineService;
+import io.framewire.engine.Engine;
 import io.framewire.engine.NodeTimers;
-import io.framewire.pipeline.store.PipelineDirectoryWatcher;
+import io.framewire.settings.FramewireSettings;
 import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.video.VideoFilePipelineService;
 import io.framewire.sources.SourceManager;
-import io.framewire.sources.SourceSettings;
 import io.framewire.streaming.PipelineSessions;
 import io.framewire.streaming.SessionManager;
 import io.framewire.streaming.StreamSettings;
@@ -37,9 +34,7 @@ import io.framewire.pipeline.ToolRegistry;
 import io.framewire.api.image.JpegDecoder;
 import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -49,7 +44,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
@@ -69,7 +63,6 @@ public final class FramewireServer implements AutoCloseable {
   /** After every session ended at shutdown: time for their last bytes to reach the socket. */
   private static final Duration FLUSH_GRACE = Duration.ofMillis(500);
 
-  public static final String BLOCKING_DISPATCHER = "framewire-blocking-dispatcher";
   private static final Logger log = LoggerFactory.getLogger(FramewireServer.class);
 
   private final ActorSystem<Void> system;
@@ -101,111 +94,101 @@ public final class FramewireServer implements AutoCloseable {
   }
 
   /**
-   * Starts with the built-in tools, the {@code onnx} tools on the models of {@code
-   * framewire.inference.models-dir}, and the pipelines of the classpath and {@code
+   * Starts with the engine of {@code settings}: the built-in tools, the {@code onnx} tools on the
+   * models of {@code framewire.inference.models-dir}, and the pipelines of the classpath and {@code
    * framewire.pipelines.dir}. A pipeline naming a model loads it now, once.
    */
-  public static FramewireServer start(Config config) {
-    ModelRegistry models = ModelRegistry.create(InferenceSettings.fromConfig(config));
+  public static FramewireServer start(FramewireSettings settings) {
+    return start(settings, Engine.create(settings.engine()));
+  }
+
+  /** Starts with an engine over these tools and pipelines (tests, embedding); see {@link Engine#of}. */
+  public static FramewireServer start(FramewireSettings settings, ToolRegistry tools, PipelineRegistry pipelines) {
+    return start(settings, Engine.of(settings.engine(), tools, pipelines));
+  }
+
+  /**
+   * Starts the server on {@code engine} and waits until it listens. The server owns the engine from
+   * now on: it starts it with the actor system (batching streams, metrics), closes its models in the
+   * coordinated shutdown after the sessions, and the rest when the actor system has stopped.
+   *
+   * @throws IllegalStateException if the port cannot be bound
+   */
+  public static FramewireServer start(FramewireSettings settings, Engine engine) {
     try {
-      ToolRegistry tools = ToolRegistry.fromClasspath(List.of(new OnnxPlugin(models)));
-      String dir = config.getString("framewire.pipelines.dir");
-      return start(config, tools, PipelineRegistry.load(tools, dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir))));
+      return startOn(settings, engine);
     } catch (RuntimeException e) {
-      models.close(); // models loaded by pipelines validated before the failure
+      engine.close();
       throw e;
     }
   }
 
-  /**
-   * Starts the server and waits until it listens. If {@code tools} has an {@link OnnxPlugin}, its
-   * {@link ModelRegistry} becomes this server's: started with the server (batching streams, metrics)
-   * and closed in its coordinated shutdown, after the sessions.
-   *
-   * @throws IllegalStateException if the port cannot be bound
-   */
-  public static FramewireServer start(Config config, ToolRegistry tools, PipelineRegistry pipelines) {
-    Optional<ModelRegistry> models = tools.plugin("onnx")
-        .filter(OnnxPlugin.class::isInstance)
-        .map(plugin -> ((OnnxPlugin) plugin).models());
-    StreamSettings settings = StreamSettings.fromConfig(config);
-    JpegDecoder.Backend decoder = JpegDecoder.configure(
-        config.getString("framewire.jpeg.decoder"), Path.of(config.getString("framewire.jpeg.turbojpeg-jar")));
+  private static FramewireServer startOn(FramewireSettings settings, Engine engine) {
+    StreamSettings stream = settings.stream();
+    JpegDecoder.Backend decoder = JpegDecoder.configure(settings.jpeg().decoder(), settings.jpeg().turbojpegJar());
     log.info("JPEG decoder: {}", decoder);
-    SourceSettings sourceSettings = SourceSettings.fromConfig(config);
     StreamMetrics metrics = new StreamMetrics(true);
-    ConnectionLimits limits = ConnectionLimits.fromConfig(config);
+    ConnectionLimits limits = settings.connections();
     // Read and check the certificate and key before anything starts: a bad file is a startup error.
-    Optional<TlsFiles> tls = TlsFiles.fromConfig(config);
+    Optional<TlsFiles> tls = settings.tls().read();
     log.info("connection limits: {} in total{}, {} per client address, request headers within {} ms",
         limits.serverWide(),
         limits.fileDescriptorLimit().isPresent()
             ? " (file descriptor limit " + limits.fileDescriptorLimit().getAsLong() + ")" : "",
         limits.perAddress(), limits.headerTimeout().toMillis());
     CompletableFuture<FramewireServer> started = new CompletableFuture<>();
-    Duration deadline = Duration.ofMillis(config.getLong("framewire.shutdown.deadline-ms"));
-    if (deadline.toMillis() < 100) {
-      throw new IllegalArgumentException("framewire.shutdown.deadline-ms must be at least 100");
-    }
-    ClusterSettings clusterSettings = ClusterSettings.fromConfig(config);
+    Duration deadline = settings.shutdown().deadline();
+    ClusterSettings clusterSettings = settings.cluster();
     // The drain runs in this phase: give it the whole deadline (its default timeout is 5 s).
     // Without CLUSTER_SEED_NODES the cluster overlay is empty: Pekko's local provider, no remoting.
     Config systemConfig = ConfigFactory.parseString(
             "pekko.coordinated-shutdown.phases.service-requests-done.timeout = " + (deadline.toMillis() + 1000) + " ms")
-        .withFallback(clusterSettings.pekkoConfig(settings.maxFrameBytes()))
-        .withFallback(withPekkoLogLevel(config));
+        .withFallback(clusterSettings.pekkoConfig(stream.maxFrameBytes()))
+        .withFallback(withPekkoLogLevel(settings.pekko()));
 
     // The guardian wires everything, as in the pekko-http quickstart: one actor for sessions, routes, bind.
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
-      Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
-      models.ifPresent(m -> m.start(
-          Materializer.matFromSystem(ctx.getSystem()), blocking, new InferenceMetrics(metrics.registry())));
+      Executor blocking = Engine.blockingExecutor(ctx.getSystem());
       FramewireCluster cluster = clusterSettings.enabled()
-          ? FramewireCluster.start(ctx, clusterSettings, tools, blocking, metrics.registry(),
-              settings.frameTimeout(), deadline)
+          ? FramewireCluster.start(ctx, clusterSettings, engine.tools(), blocking, metrics.registry(),
+              stream.frameTimeout(), deadline)
           : null;
       RemoteNodes remoteNodes = cluster == null ? RemoteNodes.NONE : cluster.remoteNodes();
-      DagPipelineService dag =
-          new DagPipelineService(pipelines, tools, blocking, NodeTimers.of(metrics), remoteNodes);
+      DagPipelineService dag = engine.start(Materializer.matFromSystem(ctx.getSystem()), blocking,
+          NodeTimers.of(metrics), new InferenceMetrics(metrics.registry()), remoteNodes);
+      ctx.getSystem().getWhenTerminated().thenRun(engine::close);
       VideoFilePipelineService video =
           new VideoFilePipelineService(dag, Materializer.createMaterializer(ctx.getSystem()));
       ActorRef<SessionManager.Command> sessions =
-          ctx.spawn(SessionManager.create(new PipelineSessions(dag), blocking, settings, metrics), "sessions");
+          ctx.spawn(SessionManager.create(new PipelineSessions(dag), blocking, stream, metrics), "sessions");
       ActorRef<SourceManager.Command> liveSources =
-          ctx.spawn(SourceManager.create(sourceSettings, video, metrics), "sources");
-      PipelineDirectoryWatcher watcher = startWatcher(config, pipelines);
-      ctx.getSystem().getWhenTerminated().thenRun(() -> {
-        if (watcher != null) {
-          watcher.close();
-        }
-        dag.close();
-      });
+          ctx.spawn(SourceManager.create(settings.sources(), video, metrics), "sources");
       ObjectMapper mapper = new ObjectMapper();
-      AdminAccess admin = new AdminAccess(config.getString("framewire.admin.token"));
-      ApiRoutes api = new ApiRoutes(
-          pipelines, mapper, ctx.getSystem(), sessions, cluster == null ? null : cluster::health);
+      AdminAccess admin = new AdminAccess(settings.admin().token().orElse(""));
+      PipelineRegistry pipelines = engine.pipelines();
+      ApiRoutes api = new ApiRoutes(pipelines, mapper, ctx.getSystem(), sessions, stream.managerAskTimeout(),
+          cluster == null ? null : cluster::health);
       // A worker-only node serves health and metrics (for its supervisor and Prometheus), no sessions.
       Route routes = clusterSettings.isFront()
           ? Directives.concat(
               api.route(),
-              new WorkbenchRoutes(pipelines, tools, admin, watcher != null, mapper).route(),
-              new SourcesRoute(ctx.getSystem(), liveSources, sourceSettings, settings, admin, mapper, blocking).route(),
+              new WorkbenchRoutes(pipelines, engine.tools(), admin, engine.watchesPipelines(), mapper).route(),
+              new SourcesRoute(ctx.getSystem(), liveSources, settings.sources(), stream, admin, mapper, blocking).route(),
               new MetricsRoute(metrics).route(),
-              new VideoStreamRoute(ctx.getSystem(), sessions, settings, metrics).route(),
+              new VideoStreamRoute(ctx.getSystem(), sessions, stream, metrics).route(),
               new WebClientRoute().route())
           : Directives.concat(api.route(), new MetricsRoute(metrics).route());
-      String host = config.getString("framewire.http.host");
-      int port = config.getInt("framewire.http.port");
       ConnectionGuard guard = new ConnectionGuard(limits, metrics);
-      PublicListener.bind(ctx.getSystem(), host, port, routes, guard, tls.map(TlsFiles::context))
-          .thenCompose(listener -> bindManagement(ctx.getSystem(), config, api, metrics)
+      PublicListener.bind(ctx.getSystem(), settings.http().host(), settings.http().port(), routes, guard,
+              tls.map(TlsFiles::context))
+          .thenCompose(listener -> bindManagement(ctx.getSystem(), settings.management(), api, metrics)
               .whenComplete((none, failure) -> {
                 if (failure != null) {
                   listener.unbind();
                 }
               })
               .thenApply(management -> {
-                addToCoordinatedShutdown(ctx.getSystem(), listener, sessions, deadline, models);
+                addToCoordinatedShutdown(ctx.getSystem(), listener, sessions, deadline, engine);
                 return new FramewireServer(ctx.getSystem(), listener, management, guard, sessions, metrics, dag, cluster);
               }))
           .whenComplete((server, failure) -> {
@@ -222,27 +205,8 @@ public final class FramewireServer implements AutoCloseable {
       return started.get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       system.terminate();
-      models.ifPresent(ModelRegistry::close);
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException("could not start the HTTP server: " + cause.getMessage(), cause);
-    }
-  }
-
-  /** Hot reload of {@code PIPELINES_DIR} when there is one and {@code framewire.pipelines.watch} is on. */
-  private static PipelineDirectoryWatcher startWatcher(Config config, PipelineRegistry pipelines) {
-    if (pipelines.directory().isEmpty() || !config.getBoolean("framewire.pipelines.watch")) {
-      return null;
-    }
-    long debounceMs = config.getLong("framewire.pipelines.watch-debounce-ms");
-    if (debounceMs < 0 || debounceMs > 1500) {
-      throw new IllegalArgumentException("framewire.pipelines.watch-debounce-ms must be 0..1500");
-    }
-    try {
-      return PipelineDirectoryWatcher.start(pipelines, Duration.ofMillis(debounceMs));
-    } catch (RuntimeException e) {
-      // Serving without hot reload beats not serving; the API still works.
-      log.error("pipelines directory will not be watched (no hot reload): {}", e.getMessage());
-      return null;
     }
   }
 
@@ -252,12 +216,12 @@ public final class FramewireServer implements AutoCloseable {
    * is flooded or at its connection limit. The mutating admin API stays on the public port only.
    */
   private static CompletionStage<Optional<ServerBinding>> bindManagement(
-      ActorSystem<?> system, Config config, ApiRoutes api, StreamMetrics metrics) {
-    int port = config.getInt("framewire.management.port");
-    if (port < 0) {
+      ActorSystem<?> system, FramewireSettings.Management settings, ApiRoutes api, StreamMetrics metrics) {
+    if (settings.port().isEmpty()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    String host = config.getString("framewire.management.host");
+    String host = settings.host();
+    int port = settings.port().getAsInt();
     Route route = Directives.concat(api.healthRoute(), new MetricsRoute(metrics).route());
     return Http.get(system).newServerAt(host, port).bind(route)
         .thenApply(binding -> {
@@ -278,11 +242,11 @@ public final class FramewireServer implements AutoCloseable {
       PublicListener binding,
       ActorRef<SessionManager.Command> sessions,
       Duration deadline,
-      Optional<ModelRegistry> models) {
+      Engine engine) {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     // After the sessions (service-requests-done): models close once the runs in flight have settled.
     // If a run outlives this phase's timeout, its model stays open rather than closing under it.
-    models.ifPresent(m -> shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "framewire-close-models", m::shutdown));
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "framewire-close-models", engine::stopModels);
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "framewire-unbind", binding::unbind);
     Duration drainBudget = Duration.ofMillis(Math.max(deadline.toMillis() - 1000, deadline.toMillis() / 2));
     shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "framewire-drain-sessions", () -> {

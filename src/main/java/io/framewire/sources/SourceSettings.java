@@ -1,12 +1,12 @@
 package io.framewire.sources;
 
-import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The {@code framewire.sources} settings (docs/configuration.md).
+ * The {@code framewire.sources} settings (docs/configuration.md), read by {@code
+ * io.framewire.settings.FramewireSettings}.
  *
  * @param max most live sources at once ({@code SOURCES_MAX})
  * @param stateDir where {@code sources.json} keeps the sources across restarts; empty: not kept
@@ -44,22 +44,12 @@ public record SourceSettings(
     if (watcherBuffer < 1) {
       throw new IllegalArgumentException("framewire.sources.watcher-buffer must be at least 1");
     }
-  }
-
-  public static SourceSettings fromConfig(Config config) {
-    Config c = config.getConfig("framewire.sources");
-    String dir = c.getString("state-dir");
-    return new SourceSettings(
-        c.getInt("max"),
-        dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir)),
-        Duration.ofMillis(c.getLong("reconnect.min-backoff-ms")),
-        Duration.ofMillis(c.getLong("reconnect.max-backoff-ms")),
-        c.getInt("reconnect.max-attempts"),
-        Duration.ofMillis(c.getLong("io-timeout-ms")),
-        Duration.ofMillis(config.getLong("framewire.stream.frame-timeout-ms")),
-        c.getInt("watcher-buffer"),
-        Duration.ofMillis(config.getLong("framewire.stream.stall-timeout-ms")),
-        c.getString("rtsp-transport"));
+    if (ioTimeout.isNegative() || ioTimeout.isZero()) {
+      throw new IllegalArgumentException("framewire.sources.io-timeout-ms must be positive");
+    }
+    if (!rtspTransport.equals("tcp") && !rtspTransport.equals("udp")) {
+      throw new IllegalArgumentException("framewire.sources.rtsp-transport must be tcp or udp, got '" + rtspTransport + "'");
+    }
   }
 
   /** The wait before reconnect attempt {@code failures} (1 = after the first failure): doubling, capped. */

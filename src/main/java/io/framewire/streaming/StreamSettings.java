@@ -1,12 +1,17 @@
 package io.framewire.streaming;
 
-import com.typesafe.config.Config;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
-/** The {@code framewire.stream} settings of application.conf (see docs/configuration.md). */
+/**
+ * The {@code framewire.stream} settings (docs/configuration.md), read by {@code
+ * io.framewire.settings.FramewireSettings}. Each check names the key it guards.
+ *
+ * @param managerAskTimeout how long a new connection (and {@code /health}) waits for the SessionManager
+ * @param webSocketLayer the message layer of {@code /ws/video/stream}: {@code framewire} or {@code pekko}
+ */
 public record StreamSettings(
     double dropThreshold,
     double slowdownThreshold,
@@ -19,44 +24,51 @@ public record StreamSettings(
     Optional<String> authToken,
     Duration stallTimeout,
     Duration idleTimeout,
-    Duration sessionStartTimeout) {
+    Duration sessionStartTimeout,
+    Duration managerAskTimeout,
+    String webSocketLayer) {
+
+  /** The largest frame limit accepted: 1 GiB. */
+  public static final int MAX_FRAME_BYTES_LIMIT = 1 << 30;
 
   public StreamSettings {
-    if (!(dropThreshold >= 0 && dropThreshold <= 1) || !(slowdownThreshold >= 0 && slowdownThreshold <= 1)) {
-      throw new IllegalArgumentException("drop and slow-down thresholds must be between 0 and 1");
+    fraction("framewire.stream.drop-threshold", dropThreshold);
+    fraction("framewire.stream.slowdown-threshold", slowdownThreshold);
+    if (maxFrameBytes <= 0 || maxFrameBytes > MAX_FRAME_BYTES_LIMIT) {
+      throw new IllegalArgumentException("framewire.stream.max-frame-size-mb must be in (0, 1024], got "
+          + maxFrameBytes / (1024.0 * 1024) + " MiB");
     }
-    if (maxFrameBytes <= 0 || maxFramePixels <= 0 || maxSessions <= 0 || dropWindow <= 0) {
-      throw new IllegalArgumentException("frame size, pixel, session and window limits must be positive");
-    }
-    if (frameTimeout.isNegative() || frameTimeout.isZero()) {
-      throw new IllegalArgumentException("frame timeout must be positive");
-    }
-    if (stallTimeout.isNegative() || stallTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()
-        || sessionStartTimeout.isNegative() || sessionStartTimeout.isZero()) {
-      throw new IllegalArgumentException("stall, idle and session start timeouts must be positive");
+    positive("framewire.stream.max-frame-pixels", maxFramePixels);
+    positive("framewire.stream.max-sessions", maxSessions);
+    positive("framewire.stream.drop-window", dropWindow);
+    positive("framewire.stream.frame-timeout-ms", frameTimeout);
+    positive("framewire.stream.stall-timeout-ms", stallTimeout);
+    positive("framewire.stream.idle-timeout-ms", idleTimeout);
+    positive("framewire.stream.session-start-timeout-ms", sessionStartTimeout);
+    positive("framewire.stream.manager-ask-timeout-ms", managerAskTimeout);
+    webSocketLayer = webSocketLayer.trim().toLowerCase(Locale.ROOT);
+    if (!webSocketLayer.equals("framewire") && !webSocketLayer.equals("pekko")) {
+      throw new IllegalArgumentException(
+          "framewire.stream.websocket-layer must be framewire or pekko, got '" + webSocketLayer + "'");
     }
     allowedOrigins = List.copyOf(allowedOrigins);
   }
 
-  public static StreamSettings fromConfig(Config root) {
-    Config c = root.getConfig("framewire.stream");
-    double maxMb = c.getDouble("max-frame-size-mb");
-    if (!(maxMb > 0) || maxMb > 1024) {
-      throw new IllegalArgumentException("framewire.stream.max-frame-size-mb must be in (0, 1024], got " + maxMb);
+  private static void fraction(String key, double value) {
+    if (!(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException(key + " must be between 0 and 1, got " + value);
     }
-    return new StreamSettings(
-        c.getDouble("drop-threshold"),
-        c.getDouble("slowdown-threshold"),
-        (int) Math.round(maxMb * 1024 * 1024),
-        c.getLong("max-frame-pixels"),
-        c.getInt("max-sessions"),
-        Duration.ofMillis(c.getLong("frame-timeout-ms")),
-        c.getInt("drop-window"),
-        Arrays.stream(c.getString("allowed-origins").split(","))
-            .map(String::trim).filter(o -> !o.isEmpty()).toList(),
-        Optional.of(c.getString("auth-token")).filter(t -> !t.isBlank()),
-        Duration.ofMillis(c.getLong("stall-timeout-ms")),
-        Duration.ofMillis(c.getLong("idle-timeout-ms")),
-        Duration.ofMillis(c.getLong("session-start-timeout-ms")));
+  }
+
+  private static void positive(String key, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(key + " must be positive, got " + value);
+    }
+  }
+
+  private static void positive(String key, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(key + " must be positive, got " + value.toMillis());
+    }
   }
 }

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.framewire.inference.TestModels;
+import io.framewire.testing.StreamServers;
 import io.framewire.testing.TestVideos;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,9 +47,14 @@ class RunCommandTest {
   }
 
   static Outcome run(boolean terminal, String... args) {
+    return run(ConfigFactory.load(), terminal, args);
+  }
+
+  /** The command with this configuration (as application.conf and the environment would give it). */
+  static Outcome run(Config config, boolean terminal, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = RunCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    int status = RunCommand.run(args, config, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), terminal);
     return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
@@ -92,6 +102,60 @@ class RunCommandTest {
       assertEquals(List.of(0, 2, 4, 6, 8), outcome.lines().stream().map(l -> l.get("frame_index").asInt()).toList());
       assertEquals(160, outcome.lines().get(0).at("/result/width").asInt());
     }
+  }
+
+  /**
+   * The server's engine, onnx tools included: a PIPELINES_DIR pipeline running onnx/detect on a
+   * generated model (constant boxes, src/test/models/make_models.py) over a file. Before run shared
+   * the server's engine factory this failed with "unknown plugin 'onnx'".
+   */
+  @Test
+  void anOnnxPipelineFromThePipelinesDirRunsOnTheModelsDir() throws Exception {
+    Path pipelines = Files.createDirectories(dir.resolve("onnx-pipelines"));
+    Files.writeString(pipelines.resolve("detect.json"), """
+        {"id":"detect","name":"detect","nodes":[
+           {"id":"d","plugin_id":"onnx","tool_id":"detect","params":{"model":"yolov8_const.onnx"}}],
+         "edges":[],"entry_nodes":["d"],"output_nodes":["d"]}""");
+    Config config = ConfigFactory.parseMap(Map.of(
+            "framewire.pipelines.dir", pipelines.toString(),
+            "framewire.inference.models-dir", TestModels.dir().toString()))
+        .withFallback(ConfigFactory.load());
+
+    Outcome outcome = run(config, false, "detect", video.toString(), "--stride", "10");
+    assertEquals(0, outcome.status(), outcome.err());
+    assertEquals("", outcome.err());
+    List<JsonNode> lines = outcome.lines();
+    assertEquals(List.of(0, 10, 20), lines.stream().map(l -> l.get("frame_index").asInt()).toList());
+    for (JsonNode line : lines) {
+      JsonNode detections = line.at("/result/detections");
+      assertEquals(3, detections.size(), line.toString());
+      JsonNode person = detections.get(0);
+      assertEquals("person", person.get("label").asText());
+      assertEquals(0.9, person.get("score").asDouble(), 1e-4);
+      // The model's 20x20 box at (22, 22) of its 64x64 letterbox, in the 160x120 frame's pixels.
+      assertEquals(55, person.get("x").asDouble(), 0.05);
+      assertEquals(35, person.get("y").asDouble(), 0.05);
+      assertEquals(50, person.get("w").asDouble(), 0.05);
+    }
+  }
+
+  @Test
+  void aLiveHttpStreamRunsUntilMaxFrames() throws Exception {
+    try (var camera = StreamServers.ffmpegHttp(StreamServers.freePort())) {
+      Outcome outcome = run(false, "echo", camera.url, "--max-frames", "5");
+      assertEquals(0, outcome.status(), outcome.err());
+      assertEquals(List.of(0, 1, 2, 3, 4), outcome.lines().stream().map(l -> l.get("frame_index").asInt()).toList());
+      assertEquals(160, outcome.lines().get(0).at("/result/width").asInt());
+    }
+  }
+
+  @Test
+  void aBadSettingExitsOneNamingTheKey() {
+    Outcome outcome = run(ConfigFactory.parseMap(Map.of("framewire.inference.max-batch", 0))
+        .withFallback(ConfigFactory.load()), false, "echo", video.toString());
+    assertEquals(1, outcome.status());
+    assertEquals("framewire run: framewire.inference.max-batch (INFERENCE_MAX_BATCH) must be >= 1, got 0\n",
+        outcome.err());
   }
 
   @Test

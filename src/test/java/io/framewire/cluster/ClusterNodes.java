@@ -1,5 +1,6 @@
 package io.framewire.cluster;
 
+import io.framewire.settings.FramewireSettings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.framewire.server.FramewireServer;
@@ -110,7 +111,7 @@ final class ClusterNodes implements AutoCloseable {
     List<PipelineDefinition> pipelines = new ArrayList<>();
     pipelines.add(PipelineJson.read(REMOTE_PIPELINE.formatted(workMs)));
     pipelines.add(PipelineJson.read(FAILING_PIPELINE));
-    FramewireServer server = FramewireServer.start(config, tools, PipelineRegistry.of(tools, pipelines));
+    FramewireServer server = FramewireServer.start(FramewireSettings.from(config), tools, PipelineRegistry.of(tools, pipelines));
     Node node = new Node(name, server, work, port);
     synchronized (nodes) {
       nodes.add(node);

@@ -1,5 +1,6 @@
 package io.framewire.cluster;
 
+import io.framewire.settings.FramewireSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,14 +27,14 @@ class SingleProcessDefaultTest {
   void noClusterIsStartedAndNodesPlacedOnWorkersRunHere() throws Exception {
     Config config = ConfigFactory.parseMap(Map.of("framewire.http.host", "127.0.0.1", "framewire.http.port", 0))
         .withFallback(ConfigFactory.load());
-    ClusterSettings settings = ClusterSettings.fromConfig(config);
+    ClusterSettings settings = FramewireSettings.from(config).cluster();
     assertEquals(Set.of("front", "worker"), settings.roles(), "default roles");
     assertTrue(!settings.enabled() && settings.pekkoConfig(1 << 20).isEmpty());
 
     WorkPlugin work = new WorkPlugin("here");
     ToolRegistry tools = ToolRegistry.of(List.of(new io.framewire.tools.debug.DebugPlugin(), work));
     var pipeline = PipelineJson.read(ClusterNodes.REMOTE_PIPELINE.formatted(0));
-    try (FramewireServer server = FramewireServer.start(config, tools, PipelineRegistry.of(tools, List.of(pipeline)))) {
+    try (FramewireServer server = FramewireServer.start(FramewireSettings.from(config), tools, PipelineRegistry.of(tools, List.of(pipeline)))) {
       assertTrue(server.cluster().isEmpty());
       assertEquals("local", server.system().settings().config().getString("pekko.actor.provider"));
       assertEquals("LocalActorRefProvider",
@@ -55,14 +56,14 @@ class SingleProcessDefaultTest {
     Config worker = ConfigFactory.parseMap(Map.of("framewire.cluster.roles", "worker")).withFallback(ConfigFactory.load());
     assertEquals("FRAMEWIRE_ROLES=worker needs a cluster: set CLUSTER_SEED_NODES (and CLUSTER_HOST, CLUSTER_PORT); "
             + "see docs/scaling.md",
-        assertThrows(IllegalArgumentException.class, () -> ClusterSettings.fromConfig(worker)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> FramewireSettings.from(worker).cluster()).getMessage());
     Config typo = ConfigFactory.parseMap(Map.of("framewire.cluster.roles", "front,gpu",
         "framewire.cluster.seed-nodes", "10.0.0.1:17355")).withFallback(ConfigFactory.load());
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> ClusterSettings.fromConfig(typo)).getMessage()
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> FramewireSettings.from(typo).cluster()).getMessage()
         .startsWith("FRAMEWIRE_ROLES must be a comma list of 'front' and 'worker'"));
     Config badSeed = ConfigFactory.parseMap(Map.of("framewire.cluster.seed-nodes", "10.0.0.1")).withFallback(ConfigFactory.load());
     assertEquals("CLUSTER_SEED_NODES entries must be host:port, got '10.0.0.1'",
-        assertThrows(IllegalArgumentException.class, () -> ClusterSettings.fromConfig(badSeed)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> FramewireSettings.from(badSeed).cluster()).getMessage());
   }
 
   @Test
@@ -70,7 +71,7 @@ class SingleProcessDefaultTest {
     Config seeds = ConfigFactory.parseMap(Map.of("framewire.cluster.roles", "front",
         "framewire.cluster.seed-nodes", "10.0.0.1:17355, 10.0.0.2:17355", "framewire.cluster.host", "10.0.0.3",
         "framewire.cluster.port", 2552)).withFallback(ConfigFactory.load());
-    Config pekko = ClusterSettings.fromConfig(seeds).pekkoConfig(5 * 1024 * 1024);
+    Config pekko = FramewireSettings.from(seeds).cluster().pekkoConfig(5 * 1024 * 1024);
     assertEquals("cluster", pekko.getString("pekko.actor.provider"));
     assertEquals(List.of("pekko://framewire@10.0.0.1:17355", "pekko://framewire@10.0.0.2:17355"),
         pekko.getStringList("pekko.cluster.seed-nodes"));

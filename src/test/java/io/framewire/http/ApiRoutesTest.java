@@ -29,7 +29,7 @@ class ApiRoutesTest extends JupiterRouteTest {
 
   private final TestRoute route = testRoute(new ApiRoutes(
       PipelineRegistry.load(ToolRegistry.fromClasspath(), Optional.empty()), json, testKit.system(),
-      testKit.createTestProbe(SessionManager.Command.class).ref(), null).route());
+      testKit.createTestProbe(SessionManager.Command.class).ref(), java.time.Duration.ofSeconds(5), null).route());
 
   ApiRoutesTest() {
     super(testKit.system());

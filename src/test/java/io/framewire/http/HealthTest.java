@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import io.framewire.settings.FramewireSettings;
 import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.streaming.SessionManager;
 import io.framewire.pipeline.ToolRegistry;
@@ -39,7 +40,8 @@ class HealthTest extends JupiterRouteTest {
 
   private TestRouteResult health(TestProbe<SessionManager.Command> manager, boolean answer) throws Exception {
     ApiRoutes routes = new ApiRoutes(PipelineRegistry.of(ToolRegistry.of(), List.of()), new ObjectMapper(),
-        testKit.system(), manager.ref(), null);
+        testKit.system(), manager.ref(),
+        FramewireSettings.from(testKit.system().settings().config()).stream().managerAskTimeout(), null);
     // run() waits for the answer, which waits for the probe: run it beside the test's thread.
     CompletableFuture<TestRouteResult> response =
         CompletableFuture.supplyAsync(() -> testRoute(routes.healthRoute()).run(HttpRequest.GET("/health")));

@@ -50,7 +50,7 @@ class WorkbenchRoutesTest extends JupiterRouteTest {
     PipelineRegistry pipelines = PipelineRegistry.load(tools, Optional.empty());
     return Directives.concat(
         new ApiRoutes(pipelines, Http.JSON, testKit.system(), testKit.createTestProbe(SessionManager.Command.class).ref(),
-            null).route(),
+            java.time.Duration.ofSeconds(5), null).route(),
         new WorkbenchRoutes(pipelines, tools, admin, false, Http.JSON).route());
   }
 

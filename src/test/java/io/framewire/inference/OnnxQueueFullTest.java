@@ -1,5 +1,6 @@
 package io.framewire.inference;
 
+import io.framewire.settings.FramewireSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +39,7 @@ class OnnxQueueFullTest {
           "params":{"model":"classify_means.onnx","top_k":1}}],"edges":[],"entry_nodes":["objects"],"output_nodes":["objects"]}""")));
     Config config = ConfigFactory.parseMap(Map.of("framewire.http.host", "127.0.0.1", "framewire.http.port", 0))
         .withFallback(ConfigFactory.load());
-    FramewireServer server = FramewireServer.start(config, tools, pipelines);
+    FramewireServer server = FramewireServer.start(FramewireSettings.from(config), tools, pipelines);
     List<WsTestClient> accepted = new ArrayList<>();
     try {
       LoadedModel model = models.load("classify_means.onnx");

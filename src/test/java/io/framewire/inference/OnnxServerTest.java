@@ -1,5 +1,6 @@
 package io.framewire.inference;
 
+import io.framewire.settings.FramewireSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,7 +50,7 @@ class OnnxServerTest {
              "edges":[],"entry_nodes":["d","c"],"output_nodes":["d","c"]}""")));
     Config config = ConfigFactory.parseMap(Map.of("framewire.http.host", "127.0.0.1", "framewire.http.port", 0))
         .withFallback(ConfigFactory.load());
-    FramewireServer server = FramewireServer.start(config, tools, pipelines);
+    FramewireServer server = FramewireServer.start(FramewireSettings.from(config), tools, pipelines);
     try {
       Map<String, Color> colours = Map.of("red", Color.RED, "green", Color.GREEN, "blue", Color.BLUE, "red2", Color.RED);
       List<CompletableFuture<Void>> sessions = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.framewire.inference;
 
+import io.framewire.settings.FramewireSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
@@ -60,7 +61,7 @@ public final class TestModels implements AutoCloseable {
     Map<String, Object> keys = new HashMap<>();
     overrides.forEach((key, value) -> keys.put("framewire.inference." + key, value));
     keys.put("framewire.inference.models-dir", dir.toString());
-    return InferenceSettings.fromConfig(ConfigFactory.parseMap(keys).withFallback(ConfigFactory.load()));
+    return FramewireSettings.from(ConfigFactory.parseMap(keys).withFallback(ConfigFactory.load())).engine().inference();
   }
 
   /** @param runExecutor where model runs happen (null: the registry's own threads) */

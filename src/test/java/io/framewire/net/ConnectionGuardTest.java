@@ -20,7 +20,7 @@ class ConnectionGuardTest {
 
   private ConnectionGuard guard(int perAddress, int total) {
     return new ConnectionGuard(new ConnectionLimits(Duration.ofSeconds(5), perAddress, total,
-        OptionalLong.empty(), Duration.ofMinutes(1)), metrics);
+        OptionalLong.empty(), Duration.ofMinutes(1), Duration.ofMillis(500)), metrics);
   }
 
   private double refused(String reason) {

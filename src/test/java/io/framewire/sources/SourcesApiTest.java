@@ -1,5 +1,6 @@
 package io.framewire.sources;
 
+import io.framewire.settings.FramewireSettings;
 import static io.framewire.testing.TestServer.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,9 +106,9 @@ class SourcesApiTest {
 
   @Test
   void backoffDoublesFromTheMinimumUpToTheCap() {
-    SourceSettings settings = SourceSettings.fromConfig(com.typesafe.config.ConfigFactory.parseMap(Map.of(
+    SourceSettings settings = FramewireSettings.from(com.typesafe.config.ConfigFactory.parseMap(Map.of(
         "framewire.sources.reconnect.min-backoff-ms", 1000,
-        "framewire.sources.reconnect.max-backoff-ms", 5000)).withFallback(com.typesafe.config.ConfigFactory.load()));
+        "framewire.sources.reconnect.max-backoff-ms", 5000)).withFallback(com.typesafe.config.ConfigFactory.load())).sources();
     assertEquals(java.util.List.of(1000L, 2000L, 4000L, 5000L, 5000L),
         java.util.stream.IntStream.rangeClosed(1, 5).mapToObj(n -> settings.backoff(n).toMillis()).toList());
   }

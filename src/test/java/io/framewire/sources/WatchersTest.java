@@ -1,5 +1,6 @@
 package io.framewire.sources;
 
+import io.framewire.settings.FramewireSettings;
 import static io.framewire.testing.TestServer.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,7 +71,7 @@ class WatchersTest {
             "framewire.stream.stall-timeout-ms", 10000,
             "framewire.sources.watcher-buffer", 4))
         .withFallback(ConfigFactory.load());
-    try (FramewireServer server = FramewireServer.start(config, tools, PipelineRegistry.of(tools, List.of(padded)));
+    try (FramewireServer server = FramewireServer.start(FramewireSettings.from(config), tools, PipelineRegistry.of(tools, List.of(padded)));
         StreamServers.Server camera = StreamServers.ffmpegHttp(StreamServers.freePort(), 100)) {
       Api api = new Api(server.port());
       Api.Reply created = api.create(camera.url, "padded");

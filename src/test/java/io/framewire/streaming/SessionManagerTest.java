@@ -1,5 +1,6 @@
 package io.framewire.streaming;
 
+import io.framewire.settings.FramewireSettings;
 import com.typesafe.config.ConfigFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,8 +43,8 @@ class SessionManagerTest {
 
   final TestPipelines pipelines = new TestPipelines();
   final StreamMetrics metrics = new StreamMetrics(false);
-  final StreamSettings settings = StreamSettings.fromConfig(
-      ConfigFactory.parseMap(Map.of("framewire.stream.max-sessions", MAX_SESSIONS)).withFallback(ConfigFactory.load()));
+  final StreamSettings settings = FramewireSettings.from(
+      ConfigFactory.parseMap(Map.of("framewire.stream.max-sessions", MAX_SESSIONS)).withFallback(ConfigFactory.load())).stream();
   final TestProbe<SessionManager.AdmitReply> replies = testKit.createTestProbe(SessionManager.AdmitReply.class);
   final TestProbe<Integer> counts = testKit.createTestProbe(Integer.class);
 
@@ -85,7 +86,7 @@ class SessionManagerTest {
   }
 
   static StreamSettings settings(Map<String, Object> overrides) {
-    return StreamSettings.fromConfig(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()));
+    return FramewireSettings.from(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load())).stream();
   }
 
   StreamError reject(ActorRef<SessionManager.Command> manager, String pipelineId) {

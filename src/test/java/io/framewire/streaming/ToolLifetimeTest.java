@@ -1,5 +1,6 @@
 package io.framewire.streaming;
 
+import io.framewire.settings.FramewireSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -147,7 +148,7 @@ class ToolLifetimeTest {
     Config config = ConfigFactory.parseMap(Map.of(
             "framewire.http.host", "127.0.0.1", "framewire.http.port", 0, "framewire.stream.frame-timeout-ms", 200))
         .withFallback(ConfigFactory.load());
-    FramewireServer server = FramewireServer.start(config, tools,
+    FramewireServer server = FramewireServer.start(FramewireSettings.from(config), tools,
         PipelineRegistry.of(tools, List.of(PipelineJson.read(PIPELINE))));
     try (WsTestClient client = WsTestClient.stream(server.port(), "held")) {
       client.sendBinary(TestJpegs.solid(32, 32, java.awt.Color.GRAY));

@@ -1,24 +1,23 @@
 package io.framewire.testing;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.framewire.engine.Engine;
 import io.framewire.server.FramewireServer;
+import io.framewire.settings.FramewireSettings;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
-import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.streaming.SessionManager;
 import io.framewire.api.ToolPlugin;
-import io.framewire.pipeline.ToolRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
- * Starts a real framewire on 127.0.0.1 and a free port, with the built-in tools plus a
+ * Starts a real framewire on 127.0.0.1 and a free port, on the server's own engine (the built-in
+ * tools and pipelines, {@code onnx} on {@code framewire.inference.models-dir}) plus a
  * {@link GatePlugin}, the built-in pipelines plus test ones ({@code gated}: one gate node;
  * {@code failing}: a debug/fail node; {@code hanging}: a node that never returns; {@code counting}: a stateful node).
  * With {@code framewire.pipelines.dir} set, that directory's pipelines too (editable, hot-reloaded).
@@ -57,22 +56,18 @@ public final class TestServer implements AutoCloseable {
     Map<String, Object> overrides = new java.util.HashMap<>(settings);
     overrides.putIfAbsent("framewire.http.host", "127.0.0.1");
     overrides.putIfAbsent("framewire.http.port", 0);
-    Config config = ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load());
+    FramewireSettings config = FramewireSettings.from(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()));
     List<ToolPlugin> plugins = new ArrayList<>();
-    ServiceLoader.load(ToolPlugin.class).forEach(plugins::add);
     plugins.add(gate);
     plugins.addAll(extraPlugins);
-    ToolRegistry tools = ToolRegistry.of(plugins);
-    List<PipelineDefinition> pipelines = new ArrayList<>(PipelineRegistry.load(tools, java.util.Optional.empty()).all());
+    List<PipelineDefinition> pipelines = new ArrayList<>();
     pipelines.add(single("gated", "test", "gate", "{}"));
     pipelines.add(single("failing", "debug", "fail", "{\"message\":\"camera lens cap is on\"}"));
     pipelines.add(single("hanging", "test", "hang", "{}"));
     pipelines.add(single("counting", "test", "count", "{}"));
     pipelines.addAll(extraPipelines);
-    String dir = config.getString("framewire.pipelines.dir");
-    java.util.Optional<java.nio.file.Path> pipelinesDir =
-        dir.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(dir));
-    server = FramewireServer.start(config, tools, PipelineRegistry.of(tools, pipelines, pipelinesDir));
+    // The server's own engine factory: the same tools (onnx included), models and pipelines, plus these.
+    server = FramewireServer.start(config, Engine.create(config.engine(), plugins, pipelines));
   }
 
   private static PipelineDefinition single(String id, String plugin, String tool, String params) {

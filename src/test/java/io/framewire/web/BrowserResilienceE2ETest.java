@@ -1,5 +1,6 @@
 package io.framewire.web;
 
+import io.framewire.settings.FramewireSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,12 +94,12 @@ class BrowserResilienceE2ETest {
   void thePageStreamsOverHttps() throws Exception {
     Path dir = Files.createTempDirectory("framewire-tls-");
     TestCertificates.Pair pair = TestCertificates.rsa(dir, "page");
-    try (FramewireServer server = FramewireServer.start(ConfigFactory.parseMap(Map.of(
+    try (FramewireServer server = FramewireServer.start(FramewireSettings.from(ConfigFactory.parseMap(Map.of(
             "framewire.http.host", "127.0.0.1",
             "framewire.http.port", 0,
             "framewire.tls.cert-file", pair.cert().toString(),
             "framewire.tls.key-file", pair.key().toString()))
-        .withFallback(ConfigFactory.load()))) {
+        .withFallback(ConfigFactory.load())))) {
       driver.get("https://127.0.0.1:" + server.port() + "/?pipeline_id=echo&autostart=1");
       waiter(WAIT).until(d -> count("results-count") >= 3);
       assertTrue(text("ws-url").startsWith("wss://127.0.0.1:" + server.port() + "/ws/video/stream"), text("ws-url"));

@@ -1,5 +1,6 @@
 package io.framewire.web;
 
+import io.framewire.settings.FramewireSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,7 +63,7 @@ class BrowserStreamingE2ETest {
             "framewire.http.port", 0,
             "framewire.pipelines.dir", pipelinesDir.toString()))
         .withFallback(ConfigFactory.load());
-    server = FramewireServer.start(config);
+    server = FramewireServer.start(FramewireSettings.from(config));
     base = "http://127.0.0.1:" + server.port();
     browser = Browser.headlessChromium("chromedriver.log");
     driver = browser.driver;

@@ -1,5 +1,6 @@
 package io.framewire.web;
 
+import io.framewire.settings.FramewireSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ class SourcesPanelE2ETest {
   void addWatchAndDeleteALiveSourceFromThePage() throws Exception {
     var config = ConfigFactory.parseMap(Map.of("framewire.http.host", "127.0.0.1", "framewire.http.port", 0))
         .withFallback(ConfigFactory.load());
-    try (FramewireServer server = FramewireServer.start(config);
+    try (FramewireServer server = FramewireServer.start(FramewireSettings.from(config));
         StreamServers.Server camera = StreamServers.ffmpegHttp(StreamServers.freePort());
         Browser browser = Browser.headlessChromium("chromedriver-sources.log", "--window-size=1280,1400")) {
       ChromeDriver driver = browser.driver;

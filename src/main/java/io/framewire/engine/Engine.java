@@ -1,0 +1,222 @@
+package io.framewire.engine;
+
+import io.framewire.api.ToolPlugin;
+import io.framewire.inference.ModelRegistry;
+import io.framewire.inference.OnnxPlugin;
+import io.framewire.metrics.InferenceMetrics;
+import io.framewire.pipeline.PipelineDefinition;
+import io.framewire.pipeline.ToolRegistry;
+import io.framewire.pipeline.store.PipelineDirectoryWatcher;
+import io.framewire.pipeline.store.PipelineRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline engine: the models, the tools, the pipelines and the DAG service that runs them, with
+ * their lifetimes. The one factory of it: the server, {@code framewire run} and the testkit build
+ * their engine here, so a pipeline that runs in one runs in all.
+ *
+ * <p>Lifetime: {@link #create} loads the tools and pipelines (a pipeline naming a model loads it now,
+ * once); {@link #start} starts what runs on the caller's actor system (the models' batching
+ * streams, the DAG service, the pipelines directory watcher); {@link #stopModels} refuses new model
+ * runs and closes each model once its runs settle (the server calls it after its sessions are
+ * drained); {@link #close} stops the rest. The engine owns its {@link ModelRegistry}: nothing else
+ * opens or closes it.
+ */
+public final class Engine implements AutoCloseable {
+
+  /** The dispatcher tools run on (they may block): never Pekko's default one. application.conf sizes it. */
+  public static final String BLOCKING_DISPATCHER = "framewire-blocking-dispatcher";
+
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final String ONNX = "onnx";
+
+  private final EngineSettings settings;
+  private final ToolRegistry tools;
+  private final PipelineRegistry pipelines;
+  private final Optional<ModelRegistry> models;
+  private DagPipelineService dag; // guarded by this; null until started
+  private PipelineDirectoryWatcher watcher; // guarded by this; null: not watching
+  private boolean closed; // guarded by this
+
+  private Engine(EngineSettings settings, ToolRegistry tools, PipelineRegistry pipelines) {
+    if (pipelines.tools() != tools) {
+      throw new IllegalArgumentException("the pipeline registry was validated against other tools");
+    }
+    this.settings = settings;
+    this.tools = tools;
+    this.pipelines = pipelines;
+    this.models = modelsOf(tools.plugin(ONNX));
+  }
+
+  /**
+   * The built-in and ServiceLoader tools with {@code onnx} on the models of {@code
+   * settings.inference()}, and the pipelines of the classpath and {@code settings.pipelinesDir()}.
+   *
+   * @throws io.framewire.pipeline.PipelineLoadException for a pipeline file that cannot be loaded
+   */
+  public static Engine create(EngineSettings settings) {
+    return create(settings, List.of(), List.of());
+  }
+
+  /**
+   * As {@link #create(EngineSettings)}, with {@code extraPlugins} next to the discovered ones and
+   * {@code extraPipelines} after the built-in ones (before the directory's). An {@code onnx} plugin
+   * among the extras replaces the engine's own (tests: models of their own folder or executor); the
+   * engine then owns that plugin's models.
+   */
+  public static Engine create(
+      EngineSettings settings, List<? extends ToolPlugin> extraPlugins, List<PipelineDefinition> extraPipelines) {
+    List<ToolPlugin> plugins = new ArrayList<>(extraPlugins);
+    if (plugins.stream().noneMatch(plugin -> ONNX.equals(plugin.id()))) {
+      plugins.add(new OnnxPlugin(ModelRegistry.create(settings.inference())));
+    }
+    try {
+      ToolRegistry tools = ToolRegistry.fromClasspath(plugins);
+      PipelineRegistry pipelines;
+      if (extraPipelines.isEmpty()) {
+        pipelines = PipelineRegistry.load(tools, settings.pipelinesDir());
+      } else {
+        List<PipelineDefinition> all = new ArrayList<>(PipelineRegistry.load(tools, Optional.empty()).all());
+        all.addAll(extraPipelines);
+        pipelines = PipelineRegistry.of(tools, all, settings.pipelinesDir());
+      }
+      return new Engine(settings, tools, pipelines);
+    } catch (RuntimeException e) {
+      // Models loaded by the pipelines validated before the failure.
+      plugins.stream().filter(plugin -> ONNX.equals(plugin.id())).findFirst()
+          .flatMap(plugin -> modelsOf(Optional.of(plugin))).ifPresent(ModelRegistry::close);
+      throw e;
+    }
+  }
+
+  /**
+   * An engine over prepared registries (tests, embedding). If {@code tools} has an {@link
+   * OnnxPlugin}, the engine owns its models from now on.
+   *
+   * @throws IllegalArgumentException if {@code pipelines} was validated against other tools
+   */
+  public static Engine of(EngineSettings settings, ToolRegistry tools, PipelineRegistry pipelines) {
+    return new Engine(Objects.requireNonNull(settings, "settings"), tools, pipelines);
+  }
+
+  private static Optional<ModelRegistry> modelsOf(Optional<ToolPlugin> onnx) {
+    return onnx.filter(OnnxPlugin.class::isInstance).map(plugin -> ((OnnxPlugin) plugin).models());
+  }
+
+  public EngineSettings settings() {
+    return settings;
+  }
+
+  public ToolRegistry tools() {
+    return tools;
+  }
+
+  public PipelineRegistry pipelines() {
+    return pipelines;
+  }
+
+  /** The models of the {@code onnx} tools, if the tools have framewire's {@link OnnxPlugin}. */
+  public Optional<ModelRegistry> models() {
+    return models;
+  }
+
+  /** {@link #BLOCKING_DISPATCHER} of {@code system}. */
+  public static Executor blockingExecutor(ActorSystem<?> system) {
+    return system.dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
+  }
+
+  /** As {@link #start(Materializer, Executor, NodeTimers, InferenceMetrics, RemoteNodes)}, counting nothing and every node here. */
+  public DagPipelineService start(Materializer materializer, Executor blocking) {
+    return start(materializer, blocking, NodeTimers.NONE, InferenceMetrics.unregistered(), RemoteNodes.NONE);
+  }
+
+  /**
+   * Starts the models' batching streams, the DAG service and, when configured, hot reload of the
+   * pipelines directory. Once.
+   *
+   * @param blocking where tools run (they may block), and where the onnx tools prepare their inputs
+   * @param timers told how long each node of each run took
+   * @param remoteNodes runs the nodes placed on workers (a cluster front), or {@link RemoteNodes#NONE}
+   * @return the DAG service, also {@link #dag()} from now on
+   */
+  public synchronized DagPipelineService start(Materializer materializer, Executor blocking, NodeTimers timers,
+      InferenceMetrics inferenceMetrics, RemoteNodes remoteNodes) {
+    if (closed || dag != null) {
+      throw new IllegalStateException(closed ? "the engine is closed" : "the engine is already started");
+    }
+    models.ifPresent(m -> m.start(materializer, blocking, inferenceMetrics));
+    dag = new DagPipelineService(pipelines, tools, blocking, timers, remoteNodes);
+    watcher = startWatcher();
+    return dag;
+  }
+
+  /** Hot reload of {@code PIPELINES_DIR} when there is one and {@code framewire.pipelines.watch} is on. */
+  private PipelineDirectoryWatcher startWatcher() {
+    if (pipelines.directory().isEmpty() || !settings.watchPipelines()) {
+      return null;
+    }
+    try {
+      return PipelineDirectoryWatcher.start(pipelines, settings.watchDebounce());
+    } catch (RuntimeException e) {
+      // Serving without hot reload beats not serving; the API still works.
+      log.error("pipelines directory will not be watched (no hot reload): {}", e.getMessage());
+      return null;
+    }
+  }
+
+  /** @throws IllegalStateException before {@link #start} */
+  public synchronized DagPipelineService dag() {
+    if (dag == null) {
+      throw new IllegalStateException("the engine is not started");
+    }
+    return dag;
+  }
+
+  /** Whether the pipelines directory is hot-reloaded (since {@link #start}). */
+  public synchronized boolean watchesPipelines() {
+    return watcher != null;
+  }
+
+  /**
+   * Refuses new model runs and closes each model once its runs in flight have settled (a run that
+   * never settles keeps its model open rather than closing it under the run).
+   *
+   * @return completes when every model is closed
+   */
+  public CompletionStage<Done> stopModels() {
+    return models.map(ModelRegistry::shutdown).orElse(CompletableFuture.completedFuture(Done.getInstance()));
+  }
+
+  /**
+   * Stops the watcher and the DAG service (close the sessions first), then the models, waiting up to
+   * 30 s for runs still in flight. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (watcher != null) {
+        watcher.close();
+      }
+      if (dag != null) {
+        dag.close();
+      }
+    }
+    models.ifPresent(ModelRegistry::close);
+  }
+}

@@ -1,0 +1,185 @@
+package io.framewire.settings;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.framewire.cluster.ClusterSettings;
+import io.framewire.engine.EngineSettings;
+import io.framewire.inference.InferenceSettings;
+import io.framewire.net.ConnectionLimits;
+import io.framewire.sources.SourceSettings;
+import io.framewire.streaming.StreamSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Reads each framewire key once into the records of {@link FramewireSettings}; the records check the values. */
+final class SettingsReader {
+
+  private SettingsReader() {}
+
+  static FramewireSettings read(Config config) {
+    refuseUnknownKeys(config);
+    int managementPort = config.getInt("framewire.management.port");
+    return new FramewireSettings(
+        new FramewireSettings.Http(config.getString("framewire.http.host"), config.getInt("framewire.http.port")),
+        new FramewireSettings.Management(config.getString("framewire.management.host"),
+            managementPort < 0 ? OptionalInt.empty() : OptionalInt.of(managementPort)),
+        new FramewireSettings.Tls(path(config, "framewire.tls.cert-file"), path(config, "framewire.tls.key-file")),
+        new FramewireSettings.Shutdown(millis(config, "framewire.shutdown.deadline-ms")),
+        new FramewireSettings.Admin(text(config, "framewire.admin.token")),
+        new FramewireSettings.Memory(millis(config, "framewire.memory.idle-gc-ms")),
+        new FramewireSettings.Jpeg(config.getString("framewire.jpeg.decoder"),
+            Path.of(config.getString("framewire.jpeg.turbojpeg-jar"))),
+        connections(new Section(config, "framewire.connections")),
+        stream(new Section(config, "framewire.stream")),
+        sources(config),
+        cluster(new Section(config, "framewire.cluster")),
+        engine(config),
+        config);
+  }
+
+  /**
+   * A key under {@code framewire} that reference.conf does not define is a typo (a {@code -D} or an
+   * edited application.conf) that would otherwise be ignored in silence.
+   */
+  private static void refuseUnknownKeys(Config config) {
+    Config known = ConfigFactory.defaultReference().getConfig("framewire");
+    Set<String> unknown = new TreeSet<>();
+    if (config.hasPath("framewire")) {
+      config.getConfig("framewire").entrySet().forEach(entry -> {
+        if (!known.hasPathOrNull(entry.getKey())) {
+          unknown.add("framewire." + entry.getKey());
+        }
+      });
+    }
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("unknown setting " + String.join(", ", unknown)
+          + " (docs/configuration.md lists every setting)");
+    }
+  }
+
+  private static ConnectionLimits connections(Section c) {
+    return ConnectionLimits.of(
+        Duration.ofMillis(c.getLong("header-timeout-ms")),
+        c.getInt("max-per-address"),
+        c.getInt("max"),
+        Duration.ofMillis(c.getLong("refusal-log-interval-ms")),
+        Duration.ofMillis(c.getLong("close-grace-ms")));
+  }
+
+  private static StreamSettings stream(Section c) {
+    double maxMb = c.getDouble("max-frame-size-mb");
+    if (!(maxMb > 0) || maxMb > 1024) {
+      throw new IllegalArgumentException("framewire.stream.max-frame-size-mb must be in (0, 1024], got " + maxMb);
+    }
+    return new StreamSettings(
+        c.getDouble("drop-threshold"),
+        c.getDouble("slowdown-threshold"),
+        (int) Math.round(maxMb * 1024 * 1024),
+        c.getLong("max-frame-pixels"),
+        c.getInt("max-sessions"),
+        Duration.ofMillis(c.getLong("frame-timeout-ms")),
+        c.getInt("drop-window"),
+        split(c.getString("allowed-origins")),
+        text(c.config(), c.key("auth-token")),
+        Duration.ofMillis(c.getLong("stall-timeout-ms")),
+        Duration.ofMillis(c.getLong("idle-timeout-ms")),
+        Duration.ofMillis(c.getLong("session-start-timeout-ms")),
+        Duration.ofMillis(c.getLong("manager-ask-timeout-ms")),
+        c.getString("websocket-layer"));
+  }
+
+  /** Live sources follow the stream's frame and stall timeouts too. */
+  private static SourceSettings sources(Config config) {
+    Section c = new Section(config, "framewire.sources");
+    return new SourceSettings(
+        c.getInt("max"),
+        path(c.config(), c.key("state-dir")),
+        Duration.ofMillis(c.getLong("reconnect.min-backoff-ms")),
+        Duration.ofMillis(c.getLong("reconnect.max-backoff-ms")),
+        c.getInt("reconnect.max-attempts"),
+        Duration.ofMillis(c.getLong("io-timeout-ms")),
+        millis(config, "framewire.stream.frame-timeout-ms"),
+        c.getInt("watcher-buffer"),
+        millis(config, "framewire.stream.stall-timeout-ms"),
+        c.getString("rtsp-transport").trim());
+  }
+
+  private static ClusterSettings cluster(Section c) {
+    List<String> seeds = split(c.getString("seed-nodes"));
+    Set<String> roles = new LinkedHashSet<>(split(c.getString("roles")));
+    return new ClusterSettings(
+        !seeds.isEmpty(),
+        roles,
+        c.getString("host").trim(),
+        c.getInt("port"),
+        seeds,
+        c.getInt("max-in-flight-per-worker"),
+        c.getInt("max-pending"));
+  }
+
+  private static EngineSettings engine(Config config) {
+    Section c = new Section(config, "framewire.inference");
+    InferenceSettings inference = new InferenceSettings(
+        Path.of(c.getString("models-dir")),
+        InferenceSettings.provider(c.getString("provider")),
+        c.getInt("max-batch"),
+        c.getInt("queue-size"),
+        c.getInt("concurrent-runs"),
+        c.getInt("intra-op-threads"));
+    return new EngineSettings(
+        path(config, "framewire.pipelines.dir"),
+        config.getBoolean("framewire.pipelines.watch"),
+        millis(config, "framewire.pipelines.watch-debounce-ms"),
+        inference);
+  }
+
+  /**
+   * The keys of one block, read by their full path: Config's errors name the key they are given,
+   * and a key relative to a sub-config would lose its block.
+   */
+  private record Section(Config config, String prefix) {
+    String key(String name) {
+      return prefix + "." + name;
+    }
+
+    String getString(String name) {
+      return config.getString(key(name));
+    }
+
+    int getInt(String name) {
+      return config.getInt(key(name));
+    }
+
+    long getLong(String name) {
+      return config.getLong(key(name));
+    }
+
+    double getDouble(String name) {
+      return config.getDouble(key(name));
+    }
+  }
+
+  private static Duration millis(Config config, String key) {
+    return Duration.ofMillis(config.getLong(key));
+  }
+
+  /** A string setting whose empty (or blank) value means "not set". */
+  private static Optional<String> text(Config config, String key) {
+    return Optional.of(config.getString(key)).filter(value -> !value.isBlank());
+  }
+
+  private static Optional<Path> path(Config config, String key) {
+    return text(config, key).map(String::trim).map(Path::of);
+  }
+
+  private static List<String> split(String list) {
+    return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+}
