@@ -106,7 +106,7 @@ public final class App {
           return CompletableFuture.completedFuture(Done.getInstance());
         });
     boolean tls = settings.tls().enabled();
-    if (settings.cluster().isFront()) {
+    if (settings.servesClients()) {
       log.info("framewire listening on {}://{}:{}/ (stream at {}://{}:{}/ws/video/stream?pipeline_id=ID)",
           tls ? "https" : "http", host, server.port(), tls ? "wss" : "ws", host, server.port());
     } else {

@@ -1,6 +1,5 @@
 package io.framewire.server;
 
-import io.framewire.App;
 import io.framewire.http.AdminAccess;
 import io.framewire.http.ApiRoutes;
 import io.framewire.net.ConnectionGuard;

@@ -112,6 +112,11 @@ public record FramewireSettings(
     Objects.requireNonNull(pekko, "pekko");
   }
 
+  /** Whether this node serves clients (sessions, sources, the page): a cluster worker does not. */
+  public boolean servesClients() {
+    return cluster.isFront();
+  }
+
   /** {@code ConfigFactory.load()}: application.conf, environment and system properties, reference.conf. */
   public static FramewireSettings load() {
     Config config;
