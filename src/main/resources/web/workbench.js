@@ -6,7 +6,7 @@
  * and `framewire:pipelines-changed` (here: a save; app.js reloads the selector).
  */
 import { layoutPipeline, graphSvg, NodeTimings } from './graph.js';
-import { deletePipeline, fileErrorLines, loadPipeline, savePipeline, validatePipeline } from './editor.js';
+import { definitionUpdate, deletePipeline, fileErrorLines, loadPipeline, savePipeline, validatePipeline } from './editor.js';
 import { inRequestOrder } from './in-order.js';
 
 const TOKEN_KEY = 'framewire.adminToken';
@@ -75,7 +75,13 @@ const showDefinition = inRequestOrder(
       draw();
       return;
     }
-    if (id === drawnId && dirty) return; // keep unsaved edits; the graph shows their preview
+    const update = definitionUpdate({ id: drawnId, text: text.value, dirty, drawn: drawn !== null }, id, json);
+    if (update === 'edits') return; // keep unsaved edits; the graph shows their preview
+    if (update === 'same') {
+      // Nothing to redraw, and the message of the save or delete that refilled the list stays.
+      if (keepStatusFor === id || keepStatusFor === '*') keepStatusFor = '';
+      return;
+    }
     if (id !== drawnId) timings.reset();
     drawn = JSON.parse(json);
     drawnId = id;
