@@ -131,8 +131,8 @@ class SourcesPanel {
     // source watched before.
     this.showPreview = inRequestOrder(
       (/** @type {string} */ src, /** @type {string} */ _id) => loadImage(src),
-      (src, id) => {
-        if (this.watching === id) this.img.src = src;
+      (loaded, _src, id) => {
+        if (this.watching === id) this.img.src = loaded;
       });
   }
 
