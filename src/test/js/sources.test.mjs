@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyAnswer, emptyWatch, sourceCounters, sourceWatchUrl } from '../../main/resources/web/sources.js';
+import { applyAnswer, emptyWatch, fetchSources, sourceCounters, sourceWatchUrl } from '../../main/resources/web/sources.js';
 
 test('the watcher URL follows the page: ws for http, wss for https, id escaped', () => {
   assert.equal(sourceWatchUrl({ protocol: 'http:', host: 'cam.local:8080' }, 'door'), 'ws://cam.local:8080/ws/sources/door');
@@ -23,4 +23,15 @@ test('counters line shows size and reconnects only when known', () => {
   assert.equal(line, '10 processed · 2 dropped · 12 decoded · 25.0 fps · 320×240 · 1 reconnects');
   assert.equal(sourceCounters({ frames_processed: 0, frames_dropped: 0, frames_decoded: 0, fps: 0, width: null, height: null, reconnects: 0 }),
     '0 processed · 0 dropped · 0 decoded · 0.0 fps');
+});
+
+test('the sources list is GET /sources; a refusal rejects, so the list on screen stays', async () => {
+  const calls = [];
+  const list = await fetchSources(async (url, init) => {
+    calls.push([url, init.headers.Accept]);
+    return { ok: true, status: 200, json: async () => [{ id: 'door' }] };
+  });
+  assert.deepEqual(list, [{ id: 'door' }]);
+  assert.deepEqual(calls, [['/sources', 'application/json']]);
+  await assert.rejects(fetchSources(async () => ({ ok: false, status: 503, json: async () => ({}) })), /HTTP 503/);
 });

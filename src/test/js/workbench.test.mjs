@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import {
   layoutPipeline, graphSvg, NodeTimings, escapeXml, formatMs, NODE_WIDTH, NODE_HEIGHT, COLUMN_GAP, PADDING,
 } from '../../main/resources/web/graph.js';
-import { deletePipeline, describeSave, fileErrorLines, pipelineIdOf, savePipeline, validatePipeline } from '../../main/resources/web/editor.js';
+import {
+  definitionUpdate, deletePipeline, describeSave, fileErrorLines, loadPipeline, pipelineIdOf, savePipeline, validatePipeline,
+} from '../../main/resources/web/editor.js';
 
 const motionCodes = {
   id: 'motion_codes',
@@ -192,4 +194,25 @@ test('invalid files of the pipelines directory read one error per line', () => {
     ['a.json: malformed', 'b.json: e1', 'b.json: e2']);
   assert.deepEqual(fileErrorLines({}), []);
   assert.deepEqual(fileErrorLines(null), []);
+});
+
+test('the list refilled twice after a save loads the same definition twice: the second changes nothing', async () => {
+  // BrowserStreamingE2ETest failed at its "Created ..." and "Deleted ..." waits: the save's (or
+  // delete's) own event refills the list, then the poll sees the change count move and refills it
+  // again; that second load redrew the editor and blanked the message.
+  const saved = { id: 'p', nodes: [] };
+  const fetchFn = fakeFetch(() => [200, saved]);
+  const first = await loadPipeline(fetchFn, 'p');
+  const second = await loadPipeline(fetchFn, 'p');
+  assert.equal(definitionUpdate({ id: '', text: 'typed before the save', dirty: false, drawn: false }, 'p', first), 'show');
+  assert.equal(definitionUpdate({ id: 'p', text: first, dirty: false, drawn: true }, 'p', second), 'same');
+});
+
+test('a loaded definition is shown unless it is the one shown or edits of it are unsaved', () => {
+  const json = JSON.stringify({ id: 'p' }, null, 2);
+  const newer = JSON.stringify({ id: 'p', name: 'hot-reloaded' }, null, 2);
+  assert.equal(definitionUpdate({ id: 'p', text: json, dirty: false, drawn: true }, 'p', newer), 'show', 'changed on the server');
+  assert.equal(definitionUpdate({ id: 'p', text: 'my draft', dirty: true, drawn: true }, 'p', newer), 'edits');
+  assert.equal(definitionUpdate({ id: 'q', text: json, dirty: true, drawn: true }, 'p', json), 'show', 'another pipeline');
+  assert.equal(definitionUpdate({ id: 'p', text: json, dirty: false, drawn: false }, 'p', json), 'show', 'the last load failed: draw again');
 });

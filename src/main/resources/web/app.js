@@ -9,6 +9,7 @@ import { Overlay, summarize } from './overlay.js';
 import { DebugPanel } from './debug-panel.js';
 import { describeClose, describeError } from './errors.js';
 import { Reconnector } from './reconnect.js';
+import { pipelineLister, pipelineOptions } from './pipeline-list.js';
 
 const JPEG_QUALITY = 0.8;
 const PANEL_REFRESH_MS = 250;
@@ -119,30 +120,19 @@ function hideBanner() {
   bannerDetail.textContent = '';
 }
 
-async function loadPipelines() {
-  const params = new URLSearchParams(location.search);
-  const wanted = params.get('pipeline_id');
-  /** @type {{id: string, name?: string, description?: string}[]} */
-  let pipelines = [];
-  try {
-    const response = await fetch('/pipelines', { headers: { Accept: 'application/json' } });
-    if (response.ok) pipelines = await response.json();
-  } catch (e) {
-    console.warn('framewire: could not list pipelines', e);
-  }
-  select.replaceChildren();
-  for (const p of pipelines) {
-    const option = new Option(p.name && p.name !== p.id ? `${p.name} (${p.id})` : p.id, p.id);
-    if (p.description) option.title = p.description;
-    select.add(option);
-  }
-  if (wanted && !pipelines.some((p) => p.id === wanted)) {
-    // Keep a deep link to an unlisted id: the server decides, and the banner explains.
-    select.add(new Option(`${wanted} (not listed)`, wanted));
-  }
+/** Fills the selector; the URL's pipeline_id (now, not when the list was asked for) is selected. */
+function showPipelines(/** @type {import('./pipeline-list.js').PipelineInfo[]} */ pipelines) {
+  const wanted = new URLSearchParams(location.search).get('pipeline_id');
+  select.replaceChildren(...pipelineOptions(pipelines, wanted).map((o) => {
+    const option = new Option(o.label, o.value);
+    if (o.title) option.title = o.title;
+    return option;
+  }));
   if (wanted) select.value = wanted;
-  return params.get('autostart') === '1';
 }
+
+/** Lists the pipelines again; a list older than the one on screen is dropped (web/pipeline-list.js). */
+const loadPipelines = pipelineLister(fetch, showPipelines);
 
 async function ensureCamera() {
   if (camera) return;
@@ -235,7 +225,9 @@ document.addEventListener('framewire:pipelines-changed', () => void loadPipeline
 
 setInterval(refreshPanel, PANEL_REFRESH_MS);
 requestAnimationFrame(loop);
-loadPipelines().then((autostart) => {
+const autostart = new URLSearchParams(location.search).get('autostart') === '1';
+// Not shown only when a newer list already was: the selector is filled either way.
+loadPipelines().then(() => {
   refreshPanel();
   if (autostart) void start();
 });

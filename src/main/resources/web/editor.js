@@ -134,6 +134,24 @@ export function fileErrorLines(fileErrors) {
 }
 
 /**
+ * What a definition loaded for the selected pipeline does to the editor, given what it shows now.
+ * 'edits': the same pipeline with unsaved edits, which stay. 'same': the definition shown already,
+ * as when the list is refilled twice after one save or delete (its own event, then the poll seeing
+ * the change count move): nothing is redrawn and the save's or delete's message stays. 'show':
+ * draw it and put it in the editor.
+ * @param {{id: string, text: string, dirty: boolean, drawn: boolean}} shown what the editor holds;
+ *   drawn: false when the last load failed and the graph is empty
+ * @param {string} id
+ * @param {string} json the loaded definition, as loadPipeline returns it
+ * @returns {'edits' | 'same' | 'show'}
+ */
+export function definitionUpdate(shown, id, json) {
+  if (id !== shown.id) return 'show';
+  if (shown.dirty) return 'edits';
+  return shown.drawn && json === shown.text ? 'same' : 'show';
+}
+
+/**
  * The pipeline as the editor shows it: indented JSON.
  * @param {FetchLike} fetchFn
  * @param {string} id

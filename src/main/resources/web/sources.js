@@ -7,6 +7,7 @@
  * app.js.
  */
 import { Overlay, summarize } from './overlay.js';
+import { inRequestOrder } from './in-order.js';
 
 const POLL_MS = 1000;
 const PREVIEW_MS = 500;
@@ -19,6 +20,17 @@ const PREVIEW_MS = 500;
 export function sourceWatchUrl(loc, id) {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${loc.host}/ws/sources/${encodeURIComponent(id)}`;
+}
+
+/**
+ * `GET /sources`; rejects when the server cannot be reached or refuses.
+ * @param {(url: string, init?: {headers?: Record<string, string>}) => Promise<{ok: boolean, status: number, json(): Promise<any>}>} fetchFn
+ * @returns {Promise<any[]>}
+ */
+export async function fetchSources(fetchFn) {
+  const response = await fetchFn('/sources', { headers: { Accept: 'application/json' } });
+  if (!response.ok) throw new Error(`GET /sources: HTTP ${response.status}`);
+  return response.json();
 }
 
 /**
@@ -52,6 +64,20 @@ export function applyAnswer(state, answer) {
 
 export function emptyWatch() {
   return { results: 0, dropped: 0, lastIndex: -1, lastResult: null, error: null };
+}
+
+/**
+ * Loads an image into the browser's cache; resolves with its URL once it can be shown at once.
+ * @param {string} src
+ * @returns {Promise<string>}
+ */
+function loadImage(src) {
+  return new Promise((resolve, reject) => {
+    const next = new Image();
+    next.onload = () => resolve(src);
+    next.onerror = () => reject(new Error(`could not load ${src}`));
+    next.src = src;
+  });
 }
 
 /**
@@ -98,6 +124,16 @@ class SourcesPanel {
     this.sources = [];
     /** @type {Map<string, HTMLElement>} */
     this.rows = new Map();
+    // A poll can be out while a delete's refresh starts: its late answer would list the deleted
+    // source again, so answers are shown in request order (web/in-order.js).
+    this.listSources = inRequestOrder(() => fetchSources(fetch), (sources) => this.showSources(sources));
+    // Likewise the previews: an older one that loads late would step the picture back, or show the
+    // source watched before.
+    this.showPreview = inRequestOrder(
+      (/** @type {string} */ src, /** @type {string} */ _id) => loadImage(src),
+      (loaded, _src, id) => {
+        if (this.watching === id) this.img.src = loaded;
+      });
   }
 
   async start() {
@@ -142,13 +178,17 @@ class SourcesPanel {
     await this.refresh();
   }
 
+  /** Lists the sources again (after an add or delete, and every POLL_MS). */
   async refresh() {
-    try {
-      const response = await fetch('/sources', { headers: { Accept: 'application/json' } });
-      if (response.ok) this.sources = await response.json();
-    } catch (e) {
-      return; // the server is away; the next poll retries
-    }
+    await this.listSources().catch(() => {}); // the server is away; the next poll retries
+  }
+
+  /**
+   * Shows a `GET /sources` answer.
+   * @param {any[]} sources
+   */
+  showSources(sources) {
+    this.sources = sources;
     // Rows are kept and updated in place (keyed by id), so a click never lands on a replaced button.
     const rows = this.sources.map((s) => this.rowFor(s));
     if (rows.length !== this.list.children.length || rows.some((r, i) => this.list.children[i] !== r)) {
@@ -244,11 +284,8 @@ class SourcesPanel {
 
   reloadPreview() {
     if (!this.watching || document.hidden) return;
-    const next = new Image();
-    next.onload = () => {
-      this.img.src = next.src;
-    };
-    next.src = `/sources/${encodeURIComponent(this.watching)}/preview.jpg?t=${Date.now()}`;
+    const src = `/sources/${encodeURIComponent(this.watching)}/preview.jpg?t=${Date.now()}`;
+    void this.showPreview(src, this.watching).catch(() => {}); // no preview yet: the next one may have it
   }
 }
 

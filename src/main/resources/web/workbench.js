@@ -6,7 +6,8 @@
  * and `framewire:pipelines-changed` (here: a save; app.js reloads the selector).
  */
 import { layoutPipeline, graphSvg, NodeTimings } from './graph.js';
-import { deletePipeline, fileErrorLines, loadPipeline, savePipeline, validatePipeline } from './editor.js';
+import { definitionUpdate, deletePipeline, fileErrorLines, loadPipeline, savePipeline, validatePipeline } from './editor.js';
+import { inRequestOrder } from './in-order.js';
 
 const TOKEN_KEY = 'framewire.adminToken';
 const PREVIEW_DELAY_MS = 300;
@@ -58,31 +59,48 @@ function draw() {
   graph.dataset.results = String(timings.results);
 }
 
+/**
+ * Loads a pipeline's definition and shows it (graph and editor); a definition older than the one
+ * shown is dropped (web/in-order.js): two loads of the same pipeline can be out at once (the list is
+ * refilled after a save and again when the poll sees the change count move, or by a hot reload).
+ */
+const showDefinition = inRequestOrder(
+  (/** @type {string} */ id) => loadPipeline(fetch, id).catch(() => null),
+  (json, id) => {
+    // Another pipeline was selected while this one loaded (a save, a hot reload): its own call draws
+    // it, and this late answer must not draw over it.
+    if (select.value !== id) return;
+    if (json === null) {
+      drawn = null;
+      draw();
+      return;
+    }
+    const update = definitionUpdate({ id: drawnId, text: text.value, dirty, drawn: drawn !== null }, id, json);
+    if (update === 'edits') return; // keep unsaved edits; the graph shows their preview
+    if (update === 'same') {
+      // Nothing to redraw, and the message of the save or delete that refilled the list stays.
+      if (keepStatusFor === id || keepStatusFor === '*') keepStatusFor = '';
+      return;
+    }
+    if (id !== drawnId) timings.reset();
+    drawn = JSON.parse(json);
+    drawnId = id;
+    text.value = json;
+    dirty = false;
+    if (keepStatusFor === id || keepStatusFor === '*') {
+      keepStatusFor = '';
+    } else {
+      showOutcome({ ok: true, message: '', errors: [] });
+    }
+    draw();
+  },
+);
+
 /** Shows the selected pipeline: its graph and its definition in the editor. */
 async function showSelected() {
   const id = select.value;
   if (!id) return;
-  const json = await loadPipeline(fetch, id).catch(() => null);
-  // Another pipeline was selected while this one loaded (a save, a hot reload): its own call draws
-  // it, and this late answer must not draw over it.
-  if (select.value !== id) return;
-  if (json === null) {
-    drawn = null;
-    draw();
-    return;
-  }
-  if (id === drawnId && dirty) return; // keep unsaved edits; the graph shows their preview
-  if (id !== drawnId) timings.reset();
-  drawn = JSON.parse(json);
-  drawnId = id;
-  text.value = json;
-  dirty = false;
-  if (keepStatusFor === id || keepStatusFor === '*') {
-    keepStatusFor = '';
-  } else {
-    showOutcome({ ok: true, message: '', errors: [] });
-  }
-  draw();
+  await showDefinition(id);
 }
 
 /** @param {{ok: boolean, message: string, errors: string[]}} outcome */
@@ -110,9 +128,15 @@ text.addEventListener('input', () => {
   }, PREVIEW_DELAY_MS);
 });
 
-validateButton.addEventListener('click', async () => {
+/** Validation answers in request order (web/in-order.js): a late answer about an older text is dropped. */
+const showValidation = inRequestOrder(
+  (/** @type {string} */ definition) => validatePipeline(fetch, definition).catch((e) => ({ ok: false, message: String(e), errors: [] })),
+  showOutcome,
+);
+
+validateButton.addEventListener('click', () => {
   showOutcome({ ok: true, message: 'Validating…', errors: [] });
-  showOutcome(await validatePipeline(fetch, text.value).catch((e) => ({ ok: false, message: String(e), errors: [] })));
+  void showValidation(text.value);
 });
 
 saveButton.addEventListener('click', async () => {
@@ -173,24 +197,33 @@ document.addEventListener('framewire:timings', (event) => {
   draw();
 });
 
+/** `GET /workbench`, shown in request order (web/in-order.js): polls overlap when the server is slow. */
+const followStatus = inRequestOrder(
+  async () => {
+    const response = await fetch('/workbench', { headers: { Accept: 'application/json' } });
+    if (!response.ok) throw new Error(`GET /workbench: HTTP ${response.status}`);
+    return response.json();
+  },
+  (body) => {
+    fileErrors.replaceChildren(...fileErrorLines(body.file_errors).map((line) => {
+      const li = document.createElement('li');
+      li.textContent = line;
+      return li;
+    }));
+    if (changesSeen >= 0 && body.changes !== changesSeen) {
+      document.dispatchEvent(new CustomEvent('framewire:pipelines-changed', { detail: { changes: body.changes } }));
+    }
+    changesSeen = body.changes;
+  },
+);
+
 /**
  * Follows the server: files of PIPELINES_DIR that are invalid now are listed under the graph, and a
  * change made elsewhere (a hot-reloaded file, another browser) reloads the pipeline list.
  */
 async function pollStatus() {
   if (document.hidden) return;
-  const response = await fetch('/workbench', { headers: { Accept: 'application/json' } }).catch(() => null);
-  if (!response || !response.ok) return;
-  const body = await response.json();
-  fileErrors.replaceChildren(...fileErrorLines(body.file_errors).map((line) => {
-    const li = document.createElement('li');
-    li.textContent = line;
-    return li;
-  }));
-  if (changesSeen >= 0 && body.changes !== changesSeen) {
-    document.dispatchEvent(new CustomEvent('framewire:pipelines-changed', { detail: { changes: body.changes } }));
-  }
-  changesSeen = body.changes;
+  await followStatus().catch(() => {}); // the server is away: the next poll asks again
 }
 
 select.addEventListener('change', () => {
