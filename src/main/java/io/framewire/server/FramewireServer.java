@@ -300,7 +300,8 @@ public final class FramewireServer implements AutoCloseable {
     return metrics;
   }
 
-  public DagPipelineService pipelines() {
+  /** The engine's DAG service: runs pipelines, counts open tools and retired versions in use. */
+  public DagPipelineService dag() {
     return dag;
   }
 

@@ -88,7 +88,7 @@ class ChurnTest {
     }
     TestServer.await("sessions return to zero", () -> server.activeSessions() == 0);
     TestServer.await("the gauge returns to zero", () -> server.server.metrics().sessionsActive.get() == 0);
-    TestServer.await("stateful tools closed", () -> server.server.pipelines().openStatefulTools() == 0);
+    TestServer.await("stateful tools closed", () -> server.server.dag().openStatefulTools() == 0);
     assertEquals(errorsBefore, server.server.metrics().errors.labels("internal_error").get(),
         "leaving clients are not server errors");
     try (WsTestClient after = server.stream("counting")) {

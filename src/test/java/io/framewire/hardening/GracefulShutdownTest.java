@@ -69,7 +69,7 @@ class GracefulShutdownTest {
       long elapsedMs = (System.nanoTime() - start) / 1_000_000;
       assertTrue(elapsedMs < 5000, "stopped within the deadline: " + elapsedMs + " ms");
       assertEquals(0, server.server.metrics().sessionsActive.get());
-      assertEquals(0, server.server.pipelines().openStatefulTools());
+      assertEquals(0, server.server.dag().openStatefulTools());
       assertEquals(2, server.server.metrics().errors.labels("server_shutting_down").get());
     } finally {
       server.close();

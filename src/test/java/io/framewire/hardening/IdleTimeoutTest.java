@@ -57,7 +57,7 @@ class IdleTimeoutTest {
           return null;
         });
     TestServer.await("sessions return to zero", () -> server.activeSessions() == 0);
-    TestServer.await("stateful tools closed", () -> server.server.pipelines().openStatefulTools() == 0);
+    TestServer.await("stateful tools closed", () -> server.server.dag().openStatefulTools() == 0);
     assertEquals(before + 1, server.server.metrics().errors.labels("idle_timeout").get());
   }
 

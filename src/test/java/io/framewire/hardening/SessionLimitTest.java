@@ -55,7 +55,7 @@ class SessionLimitTest {
       }
       // every handshake is answered after its admission decision, so the count is final now
       assertEquals(LIMIT, server.activeSessions());
-      assertEquals(LIMIT, server.server.pipelines().openStatefulTools());
+      assertEquals(LIMIT, server.server.dag().openStatefulTools());
       TestServer.await("the refused ones are told and closed",
           () -> clients.stream().filter(WsTestClient::isClosed).count() == CLIENTS - LIMIT);
       int admitted = 0;
@@ -76,7 +76,7 @@ class SessionLimitTest {
       pool.shutdownNow();
     }
     TestServer.await("sessions return to zero", () -> server.activeSessions() == 0);
-    TestServer.await("stateful tools closed", () -> server.server.pipelines().openStatefulTools() == 0);
+    TestServer.await("stateful tools closed", () -> server.server.dag().openStatefulTools() == 0);
     try (WsTestClient again = server.stream("counting")) {
       again.sendBinary(JPEG);
       assertEquals(0, again.next().get("frame_index").asInt(), "slots free again");

@@ -76,7 +76,7 @@ class StalledReaderTest {
     }
     TestServer.await("sessions return to zero", () -> server.activeSessions() == 0);
     TestServer.await("the gauge returns to zero", () -> server.server.metrics().sessionsActive.get() == 0);
-    TestServer.await("stateful tools closed", () -> server.server.pipelines().openStatefulTools() == 0);
+    TestServer.await("stateful tools closed", () -> server.server.dag().openStatefulTools() == 0);
     assertEquals(stalledBefore + 1, server.server.metrics().errors.labels("client_stalled").get());
   }
 

@@ -66,7 +66,7 @@ class WorkbenchApiTest {
         JsonNode info = after.sendBinary(JPEG).next();
         assertEquals(64, info.at("/result/width").asInt(), info.toString());
       }
-      assertEquals(1, server.server.pipelines().retiredVersionsInUse(), "version 1 is still in use");
+      assertEquals(1, server.server.dag().retiredVersionsInUse(), "version 1 is still in use");
 
       assertEquals(204, http.delete("/pipelines/exp").status());
       assertEquals(404, http.get("/pipelines/exp").status());
@@ -77,7 +77,7 @@ class WorkbenchApiTest {
       assertEquals(JPEG.length, afterDelete.at("/result/bytes").asInt(), "the open session keeps running");
     }
     TestServer.await("the replaced versions are closed once their last session ended",
-        () -> server.server.pipelines().retiredVersionsInUse() == 0);
+        () -> server.server.dag().retiredVersionsInUse() == 0);
   }
 
 }

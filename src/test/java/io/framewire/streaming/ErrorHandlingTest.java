@@ -138,6 +138,6 @@ class ErrorHandlingTest {
     server.gate.release(1);
     TestServer.await("the session ends", () -> server.activeSessions() == 0);
     TestServer.await("the gauge returns to zero", () -> server.server.metrics().sessionsActive.get() == 0);
-    TestServer.await("stateful tools closed", () -> server.server.pipelines().openStatefulTools() == 0);
+    TestServer.await("stateful tools closed", () -> server.server.dag().openStatefulTools() == 0);
   }
 }

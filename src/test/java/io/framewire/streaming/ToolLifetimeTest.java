@@ -168,7 +168,7 @@ class ToolLifetimeTest {
       assertFalse(plugin.closedWhileInside.get());
       // The count drops just after the tool's close() returns: wait for it rather than race it.
       io.framewire.testing.TestServer.await("stateful tools counted closed",
-          () -> server.pipelines().openStatefulTools() == 0);
+          () -> server.dag().openStatefulTools() == 0);
     } finally {
       plugin.release.countDown();
       server.close();
