@@ -54,6 +54,24 @@ test('pipeline list: a list asked for before a delete and answered after the del
   assert.equal(staleShown, false, 'the stale list is dropped');
 });
 
+test('pipeline list: a list asked for before a change event is dropped even when it arrives first', async () => {
+  // app.js on framewire:pipelines-changed: dropEarlier(), then list again.
+  const fetchFn = heldFetch();
+  let selector = [];
+  const load = pipelineLister(fetchFn, (pipelines) => {
+    selector = pipelineOptions(pipelines, null).map((o) => o.value);
+  });
+  const beforeDelete = load(); // a poll's list, out while the delete runs
+  load.dropEarlier(); // the delete's event
+  const afterDeleteLoad = load();
+  fetchFn.answer(0, withEdited); // the old list arrives first
+  assert.equal(await beforeDelete, false);
+  assert.deepEqual(selector, [], 'never listed, not even for a moment');
+  fetchFn.answer(1, afterDelete);
+  assert.equal(await afterDeleteLoad, true);
+  assert.deepEqual(selector, ['echo']);
+});
+
 test('pipeline list: lists answered in request order are both shown', async () => {
   const fetchFn = heldFetch();
   const shown = [];
@@ -101,6 +119,24 @@ test('a slow server that answers each request after the next one started still u
     assert.equal(await calls[i - 1], true);
   }
   assert.deepEqual(shown, [0, 1, 2]);
+});
+
+test('after dropEarlier the answers of earlier calls are dropped, later calls are shown', async () => {
+  // workbench.js after a save: a load asked for before it would blank the save's message.
+  const before = deferred();
+  const after = deferred();
+  const shown = [];
+  const run = inRequestOrder((d) => d.promise, (v) => shown.push(v));
+  const a = run(before);
+  run.dropEarlier();
+  run.dropEarlier(); // twice changes nothing
+  const b = run(after);
+  before.resolve('before the save');
+  assert.equal(await a, false);
+  assert.deepEqual(shown, []);
+  after.resolve('after the save');
+  assert.equal(await b, true);
+  assert.deepEqual(shown, ['after the save']);
 });
 
 test('a failed fetch shows nothing and does not hide an older answer', async () => {

@@ -120,6 +120,9 @@ function hideBanner() {
   bannerDetail.textContent = '';
 }
 
+/** `/?…&autostart=1`: start streaming once the first list is shown. */
+let autostart = new URLSearchParams(location.search).get('autostart') === '1';
+
 /** Fills the selector; the URL's pipeline_id (now, not when the list was asked for) is selected. */
 function showPipelines(/** @type {import('./pipeline-list.js').PipelineInfo[]} */ pipelines) {
   const wanted = new URLSearchParams(location.search).get('pipeline_id');
@@ -129,6 +132,11 @@ function showPipelines(/** @type {import('./pipeline-list.js').PipelineInfo[]} *
     return option;
   }));
   if (wanted) select.value = wanted;
+  refreshPanel();
+  if (autostart) {
+    autostart = false;
+    void start();
+  }
 }
 
 /** Lists the pipelines again; a list older than the one on screen is dropped (web/pipeline-list.js). */
@@ -220,14 +228,13 @@ select.addEventListener('change', () => {
 startButton.addEventListener('click', () => (streaming ? stop() : void start()));
 retryButton.addEventListener('click', () => void start());
 
-// The workbench saved a pipeline: list again (the URL's pipeline_id selects it).
-document.addEventListener('framewire:pipelines-changed', () => void loadPipelines());
+// The workbench saved or deleted a pipeline, or its poll saw the server's list change: list again
+// (the URL's pipeline_id selects). A list asked for before this event is out of date: dropped.
+document.addEventListener('framewire:pipelines-changed', () => {
+  loadPipelines.dropEarlier();
+  void loadPipelines();
+});
 
 setInterval(refreshPanel, PANEL_REFRESH_MS);
 requestAnimationFrame(loop);
-const autostart = new URLSearchParams(location.search).get('autostart') === '1';
-// Not shown only when a newer list already was: the selector is filled either way.
-loadPipelines().then(() => {
-  refreshPanel();
-  if (autostart) void start();
-});
+void loadPipelines();

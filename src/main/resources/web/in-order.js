@@ -19,18 +19,27 @@
  * @param {(...args: A) => Promise<V>} load fetches; changes nothing on the page
  * @param {(value: V, ...args: A) => void} show puts an answer on the page; runs at once when the
  *   answer is taken, so nothing runs between the order check and the showing
- * @returns {(...args: A) => Promise<boolean>} true if this call's answer was shown, false if it
- *   was older than one already shown; a failed fetch rejects and shows nothing
+ * @returns {((...args: A) => Promise<boolean>) & {dropEarlier(): void}} true if this call's answer
+ *   was shown, false if it was older than one already shown (or dropped by dropEarlier); a failed
+ *   fetch rejects and shows nothing. dropEarlier(): the answers of the calls made so far will not be
+ *   shown, for when the page knows they are out of date (it saved or deleted, the server said the
+ *   list changed) before a newer answer has arrived.
  */
 export function inRequestOrder(load, show) {
   let asked = 0;
   let shown = 0;
-  return async (...args) => {
+  /** @param {A} args */
+  const run = async (...args) => {
     const mine = ++asked;
     const value = await load(...args);
-    if (mine < shown) return false;
+    if (mine <= shown) return false;
     shown = mine;
     show(value, ...args);
     return true;
   };
+  return Object.assign(run, {
+    dropEarlier() {
+      shown = asked;
+    },
+  });
 }

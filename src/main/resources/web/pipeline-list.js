@@ -3,8 +3,8 @@
  * The pipeline selector's list: `GET /pipelines`, the options it makes, and the loader app.js calls
  * at start and on every `framewire:pipelines-changed`. Two of those can be out at once (a save or
  * delete and workbench.js's poll seeing the change count move): the lists are shown in the order
- * they were asked for, so a late answer from before a delete cannot list the deleted pipeline
- * again. No DOM, so Node tests it.
+ * they were asked for, and app.js drops those asked for before a change event, so a late answer
+ * from before a delete cannot list the deleted pipeline again. No DOM, so Node tests it.
  */
 import { inRequestOrder } from './in-order.js';
 
@@ -53,7 +53,8 @@ export function pipelineOptions(pipelines, wanted) {
  * first (web/in-order.js).
  * @param {FetchLike} fetchFn
  * @param {(pipelines: PipelineInfo[]) => void} show
- * @returns {() => Promise<boolean>} true if this call's list was shown
+ * @returns {(() => Promise<boolean>) & {dropEarlier(): void}} true if this call's list was shown;
+ *   dropEarlier(): lists asked for so far are out of date (the pipelines changed since)
  */
 export function pipelineLister(fetchFn, show) {
   return inRequestOrder(() => fetchPipelines(fetchFn), show);

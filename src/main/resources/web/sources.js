@@ -160,6 +160,7 @@ class SourcesPanel {
         return;
       }
       this.url.value = '';
+      this.listSources.dropEarlier(); // a poll's list from before the add would not have it
       await this.refresh();
       this.startWatching(answer.id);
     } catch (e) {
@@ -175,6 +176,7 @@ class SourcesPanel {
       this.message.textContent = answer.detail || `HTTP ${response.status}`;
     }
     if (this.watching === id) this.stopWatching();
+    this.listSources.dropEarlier(); // a poll's list from before the delete would still have it
     await this.refresh();
   }
 

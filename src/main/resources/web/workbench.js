@@ -77,11 +77,9 @@ const showDefinition = inRequestOrder(
     }
     const update = definitionUpdate({ id: drawnId, text: text.value, dirty, drawn: drawn !== null }, id, json);
     if (update === 'edits') return; // keep unsaved edits; the graph shows their preview
-    if (update === 'same') {
-      // Nothing to redraw, and the message of the save or delete that refilled the list stays.
-      if (keepStatusFor === id || keepStatusFor === '*') keepStatusFor = '';
-      return;
-    }
+    // The definition shown, loaded again (the list is refilled twice after a save or delete): nothing
+    // to redraw, and that save's or delete's message stays.
+    if (update === 'same') return;
     if (id !== drawnId) timings.reset();
     drawn = JSON.parse(json);
     drawnId = id;
@@ -154,6 +152,10 @@ saveButton.addEventListener('click', async () => {
     history.replaceState(null, '', url);
     drawnId = '';
     keepStatusFor = String(outcome.id);
+    // Loads and validations asked for before the save describe the editor before it: the one the
+    // list refill asks for next shows the saved pipeline and keeps this message.
+    showDefinition.dropEarlier();
+    showValidation.dropEarlier();
     document.dispatchEvent(new CustomEvent('framewire:pipelines-changed', { detail: { id: outcome.id } }));
   }
 });
@@ -175,6 +177,8 @@ deleteButton.addEventListener('click', async () => {
   showOutcome(outcome);
   if (outcome.ok) {
     keepStatusFor = '*';
+    showDefinition.dropEarlier(); // e.g. a poll's load of the deleted pipeline, still out
+    showValidation.dropEarlier();
     const url = new URL(location.href);
     url.searchParams.delete('pipeline_id');
     url.searchParams.delete('autostart');
