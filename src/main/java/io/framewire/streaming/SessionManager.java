@@ -59,7 +59,7 @@ public final class SessionManager extends AbstractBehavior<SessionManager.Comman
   public record Rejected(StreamError error) implements AdmitReply {}
 
   /**
-   * @param pipelines what sessions run (the pipeline package, through the composition root's adapter)
+   * @param pipelines what sessions run ({@link PipelineSessions} over the engine, or a test's own)
    * @param openExecutor where sessions open their tools, which may block: the server's blocking dispatcher
    */
   public static Behavior<Command> create(
