@@ -10,7 +10,6 @@ import io.framewire.testing.TestJpegs;
 import io.framewire.api.Tool;
 import io.framewire.api.image.DecodedFrame;
 import io.framewire.api.image.InvalidImageException;
-import io.framewire.api.image.JpegDecoder;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
