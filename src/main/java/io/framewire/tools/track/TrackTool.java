@@ -1,0 +1,97 @@
+package io.framewire.tools.track;
+
+import io.framewire.api.Detection;
+import io.framewire.api.Tool;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code track/bytetrack} on one stream: reads the boxes of its predecessors ({@code detections},
+ * as {@code onnx/detect} outputs them, and {@code motion.regions} of {@code motion/detect}, labelled
+ * {@code motion} with score 1), runs {@link ByteTracker}, and outputs {@code tracks}.
+ */
+final class TrackTool implements Tool {
+
+  static final String MOTION_LABEL = "motion";
+
+  private final ByteTracker tracker;
+
+  TrackTool(ByteTracker.Config config) {
+    this.tracker = new ByteTracker(config);
+  }
+
+  @Override
+  public Map<String, Object> apply(Map<String, Object> input) {
+    Object detections = input.get("detections");
+    Object motion = input.get("motion");
+    if (detections == null && !(motion instanceof Map<?, ?>)) {
+      throw new IllegalArgumentException(
+          "track/bytetrack needs a predecessor that outputs 'detections' (onnx/detect) or 'motion' (motion/detect)");
+    }
+    List<Detection> boxes = new ArrayList<>();
+    if (detections != null) {
+      for (Object d : list(detections, "detections")) {
+        boxes.add(detection(d, null));
+      }
+    }
+    if (motion instanceof Map<?, ?> m && m.get("regions") != null) {
+      for (Object r : list(m.get("regions"), "motion.regions")) {
+        boxes.add(detection(r, MOTION_LABEL));
+      }
+    }
+    List<Map<String, Object>> tracks = new ArrayList<>();
+    for (ByteTracker.Track t : tracker.update(boxes)) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("track_id", t.trackId());
+      out.put("label", t.label());
+      out.put("score", round(t.score(), 4));
+      out.put("x", round(t.x(), 1));
+      out.put("y", round(t.y(), 1));
+      out.put("w", round(t.w(), 1));
+      out.put("h", round(t.h(), 1));
+      out.put("age", t.age());
+      out.put("hits", t.hits());
+      out.put("vx", round(t.vx(), 2));
+      out.put("vy", round(t.vy(), 2));
+      tracks.add(out);
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("tracks", tracks);
+    return result;
+  }
+
+  private static List<?> list(Object value, String key) {
+    if (!(value instanceof List<?> l)) {
+      throw new IllegalArgumentException("'" + key + "' must be a list of boxes, got " + value);
+    }
+    return l;
+  }
+
+  /** A box map ({@code x, y, w, h}, optional {@code score, class_id, label}); {@code label} overrides. */
+  private static Detection detection(Object value, String label) {
+    if (!(value instanceof Map<?, ?> m)) {
+      throw new IllegalArgumentException("a box must be an object with x, y, w, h, got " + value);
+    }
+    return new Detection(number(m, "x", null), number(m, "y", null), number(m, "w", null), number(m, "h", null),
+        number(m, "score", 1.0), (int) number(m, "class_id", -1.0),
+        label != null ? label : m.get("label") == null ? "" : String.valueOf(m.get("label")));
+  }
+
+  private static double number(Map<?, ?> m, String key, Double absent) {
+    Object v = m.get(key);
+    if (v instanceof Number n) {
+      return n.doubleValue();
+    }
+    if (v == null && absent != null) {
+      return absent;
+    }
+    throw new IllegalArgumentException("box field '" + key + "' must be a number, got " + v);
+  }
+
+  private static double round(double v, int decimals) {
+    double f = Math.pow(10, decimals);
+    return Math.round(v * f) / f;
+  }
+}
