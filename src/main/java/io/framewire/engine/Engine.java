@@ -84,15 +84,7 @@ public final class Engine implements AutoCloseable {
     }
     try {
       ToolRegistry tools = ToolRegistry.fromClasspath(plugins);
-      PipelineRegistry pipelines;
-      if (extraPipelines.isEmpty()) {
-        pipelines = PipelineRegistry.load(tools, settings.pipelinesDir());
-      } else {
-        List<PipelineDefinition> all = new ArrayList<>(PipelineRegistry.load(tools, Optional.empty()).all());
-        all.addAll(extraPipelines);
-        pipelines = PipelineRegistry.of(tools, all, settings.pipelinesDir());
-      }
-      return new Engine(settings, tools, pipelines);
+      return new Engine(settings, tools, PipelineRegistry.load(tools, extraPipelines, settings.pipelinesDir()));
     } catch (RuntimeException e) {
       // Models loaded by the pipelines validated before the failure.
       plugins.stream().filter(plugin -> ONNX.equals(plugin.id())).findFirst()

@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running framewire: the actor system, the pipeline engine and the HTTP server. Started by
- * {@link App}, and by tests on 127.0.0.1 port 0 with their own tools and pipelines.
+ * {@code io.framewire.App}, and by tests on 127.0.0.1 port 0 with their own tools and pipelines.
  */
 public final class FramewireServer implements AutoCloseable {
 

@@ -60,6 +60,22 @@ final class PipelineLoader {
     }
   }
 
+  /**
+   * Adds {@code pipelines} as built-ins (given in code: tests, embedding).
+   *
+   * @throws PipelineValidationException if one is invalid or repeats an id loaded before
+   */
+  void loadBuiltIns(List<PipelineDefinition> pipelines) {
+    for (PipelineDefinition pipeline : pipelines) {
+      CompiledPipeline plan = PipelineValidator.compile(pipeline, tools);
+      if (loaded.putIfAbsent(plan.id(),
+          new PipelineRegistry.Slot(plan, PipelineRegistry.Origin.BUILTIN, 1, null)) != null) {
+        throw new PipelineValidationException("duplicate pipeline id '" + plan.id() + "'");
+      }
+      sourceById.put(plan.id(), "(built in)");
+    }
+  }
+
   void loadDirectory(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new PipelineLoadException(dir.toString(), "pipelines directory not found", null);

@@ -95,11 +95,28 @@ public final class PipelineRegistry {
     return load(tools, pipelinesDir, PipelineRegistry.class.getClassLoader());
   }
 
+  /**
+   * As {@link #load(ToolRegistry, Optional)}, with {@code extraBuiltIns} after the classpath's
+   * built-ins and before the directory's files (the engine's extra pipelines).
+   *
+   * @throws PipelineValidationException if one of {@code extraBuiltIns} is invalid or repeats an id
+   */
+  public static PipelineRegistry load(
+      ToolRegistry tools, List<PipelineDefinition> extraBuiltIns, Optional<Path> pipelinesDir) {
+    return load(tools, extraBuiltIns, pipelinesDir, PipelineRegistry.class.getClassLoader());
+  }
+
   /** As {@link #load(ToolRegistry, Optional)}, with built-ins from this class loader's classpath. */
   static PipelineRegistry load(
       ToolRegistry tools, Optional<Path> pipelinesDir, ClassLoader classLoader) {
+    return load(tools, List.of(), pipelinesDir, classLoader);
+  }
+
+  private static PipelineRegistry load(ToolRegistry tools, List<PipelineDefinition> extraBuiltIns,
+      Optional<Path> pipelinesDir, ClassLoader classLoader) {
     PipelineLoader loader = new PipelineLoader(tools);
     loader.loadClasspath(classLoader);
+    loader.loadBuiltIns(extraBuiltIns);
     pipelinesDir.ifPresent(loader::loadDirectory);
     return new PipelineRegistry(tools, loader.loaded, pipelinesDir, loader.files);
   }
@@ -122,13 +139,7 @@ public final class PipelineRegistry {
   public static PipelineRegistry of(
       ToolRegistry tools, List<PipelineDefinition> pipelines, Optional<Path> pipelinesDir) {
     PipelineLoader loader = new PipelineLoader(tools);
-    for (PipelineDefinition pipeline : pipelines) {
-      CompiledPipeline plan = PipelineValidator.compile(pipeline, tools);
-      if (loader.loaded.putIfAbsent(plan.id(), new Slot(plan, Origin.BUILTIN, 1, null)) != null) {
-        throw new PipelineValidationException("duplicate pipeline id '" + plan.id() + "'");
-      }
-      loader.sourceById.put(plan.id(), "(built in)");
-    }
+    loader.loadBuiltIns(pipelines);
     pipelinesDir.ifPresent(loader::loadDirectory);
     return new PipelineRegistry(tools, loader.loaded, pipelinesDir, loader.files);
   }
