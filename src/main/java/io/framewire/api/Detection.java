@@ -46,4 +46,34 @@ public record Detection(double x, double y, double w, double h, double score, in
     m.put("label", label);
     return m;
   }
+
+  /**
+   * A box as a tool's output holds it, the inverse of {@link #toMap}: numbers {@code x, y, w, h};
+   * optional {@code score} (absent: 1), {@code class_id} (absent: -1) and {@code label} (absent: "").
+   * For a tool that reads its predecessor's {@code detections}.
+   *
+   * @throws IllegalArgumentException naming the field that is missing or not a number
+   */
+  public static Detection fromMap(Map<?, ?> box) {
+    Object label = box.get("label");
+    return new Detection(number(box, "x", null), number(box, "y", null), number(box, "w", null),
+        number(box, "h", null), number(box, "score", 1.0), (int) number(box, "class_id", -1.0),
+        label == null ? "" : String.valueOf(label));
+  }
+
+  private static double number(Map<?, ?> box, String key, Double absent) {
+    Object value = box.get(key);
+    if (value instanceof Number n) {
+      return n.doubleValue();
+    }
+    if (value == null && absent != null) {
+      return absent;
+    }
+    throw new IllegalArgumentException("box field '" + key + "' must be a number, got " + value);
+  }
+
+  /** This box with another label (e.g. motion regions, labelled {@code motion}). */
+  public Detection withLabel(String newLabel) {
+    return new Detection(x, y, w, h, score, classId, newLabel);
+  }
 }

@@ -27,4 +27,17 @@ class DetectionTest {
     assertThrows(IllegalArgumentException.class, () -> new Detection(Double.NaN, 0, 1, 1, 0.5, 0, "x"));
     assertEquals("", new Detection(0, 0, 1, 1, 0.5, -1, null).label());
   }
+
+  @Test
+  void fromMapReadsWhatToMapWritesAndDefaultsTheOptionalFields() {
+    Detection box = new Detection(1.5, 2, 30, 40, 0.75, 3, "dog");
+    assertEquals(box, Detection.fromMap(box.toMap()));
+    assertEquals(new Detection(1, 2, 3, 4, 1.0, -1, ""), Detection.fromMap(Map.of("x", 1, "y", 2, "w", 3, "h", 4)));
+    assertEquals("cat", box.withLabel("cat").label());
+    var missing = assertThrows(IllegalArgumentException.class, () -> Detection.fromMap(Map.of("x", 1, "y", 2, "w", 3)));
+    assertEquals("box field 'h' must be a number, got null", missing.getMessage());
+    var text = assertThrows(IllegalArgumentException.class,
+        () -> Detection.fromMap(Map.of("x", 1, "y", 2, "w", 3, "h", 4, "score", "high")));
+    assertEquals("box field 'score' must be a number, got high", text.getMessage());
+  }
 }

@@ -69,25 +69,13 @@ final class TrackTool implements Tool {
     return l;
   }
 
-  /** A box map ({@code x, y, w, h}, optional {@code score, class_id, label}); {@code label} overrides. */
+  /** A box map ({@link Detection#fromMap}); {@code label}, when given, overrides its own. */
   private static Detection detection(Object value, String label) {
     if (!(value instanceof Map<?, ?> m)) {
       throw new IllegalArgumentException("a box must be an object with x, y, w, h, got " + value);
     }
-    return new Detection(number(m, "x", null), number(m, "y", null), number(m, "w", null), number(m, "h", null),
-        number(m, "score", 1.0), (int) number(m, "class_id", -1.0),
-        label != null ? label : m.get("label") == null ? "" : String.valueOf(m.get("label")));
-  }
-
-  private static double number(Map<?, ?> m, String key, Double absent) {
-    Object v = m.get(key);
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    if (v == null && absent != null) {
-      return absent;
-    }
-    throw new IllegalArgumentException("box field '" + key + "' must be a number, got " + v);
+    Detection box = Detection.fromMap(m);
+    return label == null ? box : box.withLabel(label);
   }
 
   private static double round(double v, int decimals) {
