@@ -75,6 +75,8 @@ final class SettingsReader {
 
   private static StreamSettings stream(Section c) {
     double maxMb = c.getDouble("max-frame-size-mb");
+    // StreamSettings checks the bytes again; this check guards the conversion to int, where a value
+    // over 2 GiB would wrap round to one that looks valid.
     if (!(maxMb > 0) || maxMb > 1024) {
       throw new IllegalArgumentException("framewire.stream.max-frame-size-mb must be in (0, 1024], got " + maxMb);
     }
