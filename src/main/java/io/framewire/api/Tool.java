@@ -19,11 +19,13 @@ public interface Tool extends AutoCloseable {
    *
    * @param input the frame payload ({@code frame_index}, {@code image_bytes} for frames received as
    *     JPEG, and the shared decoded frame under {@code _frame}: read it with {@link
-   *     io.framewire.api.image.DecodedFrame#of}) merged with the outputs of the node's
-   *     predecessors. Must not be modified.
+   *     io.framewire.api.image.DecodedFrame#of}, the frame's time under {@link FrameTime#KEY}) merged
+   *     with the outputs of the node's predecessors. Must not be modified.
    * @return this node's outputs. Keys starting with {@code _} are internal: downstream nodes see
    *     them, the pipeline result never contains them. Other values must be JSON-safe (strings,
-   *     numbers, booleans, null, lists and maps of those).
+   *     numbers, booleans, null, lists and maps of those). A list under {@code events} is what
+   *     happened on this frame: the result's {@code events} collects every node's, in execution
+   *     order, whether or not the node is an output node.
    * @throws Exception any failure; the pipeline fails with this node's id and the message.
    */
   Map<String, Object> apply(Map<String, Object> input) throws Exception;
@@ -43,6 +45,15 @@ public interface Tool extends AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
   }
+
+  /**
+   * Called on a stateful tool of a live camera's new pipeline version, before its first frame, with
+   * the tool the same node id ran in the version it replaces (same plugin and tool), so that the
+   * stream's history (tracks, counts) survives a live edit of the pipeline. {@code previous} is
+   * closed right after this returns: copy what is kept, do not hold on to it. The default keeps
+   * nothing: the tool starts afresh, as in a new session.
+   */
+  default void continueFrom(Tool previous) {}
 
   /** Releases per-session state. Called once, when the owning session (or pipeline run) ends. */
   @Override

@@ -5,9 +5,11 @@ import io.framewire.pipeline.JsonSafe;
 import io.framewire.api.AsyncTool;
 import io.framewire.api.Tool;
 import io.framewire.api.image.DecodedFrame;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,6 +32,9 @@ final class PipelineRun {
    * then {@code total}); a top-level {@code _} key, so no tool output can collide with it.
    */
   static final String TIMINGS_KEY = "_timings_ms";
+
+  /** The result key under which every node's events are collected ({@link #collectEvents}). */
+  static final String EVENTS_KEY = "events";
 
   private final CompiledPipeline pipeline;
   private final NodeTimer[] timers;
@@ -177,6 +182,7 @@ final class PipelineRun {
         for (int output : pipeline.outputs) {
           JsonSafe.mergeOutputs(merged, done[output].join());
         }
+        collectEvents(merged);
         if (nanos != null) {
           merged.put(TIMINGS_KEY, timings());
         }
@@ -184,6 +190,28 @@ final class PipelineRun {
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       }
+    }
+  }
+
+  /**
+   * The result's {@code events}: every node's, output node or not, in execution order. An event is
+   * what happened on this frame (a line crossed, a track started); it must not be lost because the
+   * node that saw it feeds another instead of being an output, nor overwritten by a later node's.
+   */
+  private void collectEvents(Map<String, Object> merged) {
+    List<Object> events = null;
+    for (int node : pipeline.topologicalOrder) {
+      if (done[node].join().get(EVENTS_KEY) instanceof List<?> list && !list.isEmpty()) {
+        if (events == null) {
+          events = new ArrayList<>();
+        }
+        events.addAll(list);
+      }
+    }
+    if (events != null) {
+      JsonSafe.mergeOutputs(merged, Map.of(EVENTS_KEY, events));
+    } else {
+      merged.remove(EVENTS_KEY);
     }
   }
 

@@ -73,7 +73,8 @@ final class SourceStream {
     Pair<UniqueKillSwitch, CompletionStage<Done>> started = FfmpegFrames.create(spec.url(), options, onOpened)
         .viaMat(KillSwitches.single(), Keep.right())
         .map(decoded -> {
-          VideoFrame frame = new VideoFrame(base + decoded.index(), decoded.frame(), decoded.timestampMicros());
+          VideoFrame frame = new VideoFrame(
+              base + decoded.index(), decoded.frame(), decoded.timestampMicros(), decoded.timeMillis());
           stats.decoded.incrementAndGet();
           metrics.sourceFramesDecoded.inc();
           stats.latestFrame.set(frame.frame());

@@ -19,6 +19,14 @@ public interface FrameRunner {
   CompletionStage<Map<String, Object>> run(long frameIndex, byte[] frameBytes);
 
   /**
+   * As {@link #run(long, byte[])}, for a frame received at {@code receivedMillis} (epoch ms), the time
+   * the tools see ({@link io.framewire.api.FrameTime}). By default the time is not passed on.
+   */
+  default CompletionStage<Map<String, Object>> run(long frameIndex, byte[] frameBytes, long receivedMillis) {
+    return run(frameIndex, frameBytes);
+  }
+
+  /**
    * The per-node timings (milliseconds by node id, then {@code total}) a result of this runner
    * carries, taken out of it; null if it carries none (the default: runners that do not time nodes).
    */

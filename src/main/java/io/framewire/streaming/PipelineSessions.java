@@ -40,7 +40,12 @@ public final class PipelineSessions implements SessionPipelines {
 
     @Override
     public CompletionStage<Map<String, Object>> run(long frameIndex, byte[] frameBytes) {
-      return pipelines.runPipeline(tools, FramePayloads.jpeg(frameIndex, frameBytes));
+      return run(frameIndex, frameBytes, System.currentTimeMillis());
+    }
+
+    @Override
+    public CompletionStage<Map<String, Object>> run(long frameIndex, byte[] frameBytes, long receivedMillis) {
+      return pipelines.runPipeline(tools, FramePayloads.jpeg(frameIndex, frameBytes, receivedMillis));
     }
 
     @Override

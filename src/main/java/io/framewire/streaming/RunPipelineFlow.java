@@ -50,7 +50,7 @@ public final class RunPipelineFlow {
   /** A session's: runs its frames with {@code runner}; what happened goes to its session actor. */
   public static Flow<LatestFrameWins.Batch<Frame>, Answer, NotUsed> flow(
       FrameRunner runner, Duration frameTimeout, ActorRef<SessionActor.Command> session) {
-    return flow(Frame::index, frame -> runner.run(frame.index(), frame.bytes()).thenApply(output ->
+    return flow(Frame::index, frame -> runner.run(frame.index(), frame.bytes(), frame.receivedMillis()).thenApply(output ->
             new Answer.Result(frame.index(), output, output == null ? null : runner.takeTimings(output))),
         frameTimeout, sessionListener(session));
   }

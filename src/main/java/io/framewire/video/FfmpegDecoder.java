@@ -32,6 +32,9 @@ final class FfmpegDecoder implements AutoCloseable {
   private final FFmpegFrameGrabber grabber;
   private final VideoInfo info;
   private long nextIndex;
+  /** The frames' wall-clock times count from here: when the input was opened. */
+  private final long openedMillis = System.currentTimeMillis();
+  private long firstTimestampMicros = Long.MIN_VALUE;
 
   private FfmpegDecoder(String input, DecodeOptions options, FFmpegFrameGrabber grabber, VideoInfo info) {
     this.input = input;
@@ -103,7 +106,11 @@ final class FfmpegDecoder implements AutoCloseable {
         }
         long index = nextIndex++;
         if (keep) {
-          return Optional.of(new VideoFrame(index, DecodedFrame.ofRgb(toRgb(frame)), frame.timestamp));
+          if (firstTimestampMicros == Long.MIN_VALUE) {
+            firstTimestampMicros = frame.timestamp;
+          }
+          long timeMillis = openedMillis + Math.max(0, frame.timestamp - firstTimestampMicros) / 1000;
+          return Optional.of(new VideoFrame(index, DecodedFrame.ofRgb(toRgb(frame)), frame.timestamp, timeMillis));
         }
       }
     } catch (FrameGrabber.Exception | RuntimeException e) {

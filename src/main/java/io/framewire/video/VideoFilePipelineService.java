@@ -124,7 +124,7 @@ public final class VideoFilePipelineService {
 
   /** Runs one decoded frame with a session's tools; a failure names the frame. */
   public CompletionStage<FrameResult> runOnFrame(SessionTools session, VideoFrame frame) {
-    return pipelines.runPipeline(session, decodedPayload(frame.index(), frame.frame()))
+    return pipelines.runPipeline(session, FramePayloads.decoded(frame.index(), frame.frame(), frame.timeMillis()))
         .handle((result, error) -> {
           if (error != null) {
             throw new FrameFailedException(frame.index(), Failures.unwrap(error));
@@ -133,10 +133,6 @@ public final class VideoFilePipelineService {
         });
   }
 
-  /** The payload of a decoded frame: {@code frame_index} and the frame itself; no {@code image_bytes}. */
-  public static Map<String, Object> decodedPayload(long frameIndex, DecodedFrame frame) {
-    return FramePayloads.decoded(frameIndex, frame);
-  }
 
   /** Thin delegator to {@link DagPipelineService#isValidPipeline} (decision 2). */
   public boolean isValidPipeline(String pipelineId) {

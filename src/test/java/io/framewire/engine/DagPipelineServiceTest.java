@@ -126,6 +126,23 @@ class DagPipelineServiceTest {
     assertEquals(1, await(service.runPipeline("ba", Map.of())).get("k"));
   }
 
+  @Test
+  void eventsOfEveryNodeAreCollectedInExecutionOrderOutputNodeOrNot() throws Exception {
+    var chain = pipeline("events",
+        List.of(emit("a", "{\"name\":\"a\",\"events\":[{\"type\":\"from_a\"}]}"),
+            emit("b", "{\"name\":\"b\",\"events\":[{\"type\":\"from_b\"},{\"type\":\"again_b\"}]}"),
+            emit("c", "{\"name\":\"c\",\"k\":1}")),
+        List.of(edge("a", "b"), edge("b", "c")), List.of("a"), List.of("c"));
+    var quiet = pipeline("quiet", List.of(emit("q", "{\"name\":\"q\",\"events\":[]}")),
+        List.of(), List.of("q"), List.of("q"));
+    DagPipelineService service = service(chain, quiet);
+    Map<String, Object> result = await(service.runPipeline("events", Map.of()));
+    assertEquals(List.of(Map.of("type", "from_a"), Map.of("type", "from_b"), Map.of("type", "again_b")),
+        result.get("events"), "a and b are not output nodes, and b's list does not replace a's");
+    assertEquals(1, result.get("k"));
+    assertFalse(await(service.runPipeline("quiet", Map.of())).containsKey("events"), "no events: no key");
+  }
+
   /**
    * Diamond source -> (left, right) -> join on a pool of exactly two threads. Each branch counts a
    * shared latch down and then waits for it, so the run only succeeds if both branches run at the

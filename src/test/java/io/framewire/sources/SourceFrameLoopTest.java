@@ -129,7 +129,7 @@ class SourceFrameLoopTest {
   }
 
   static VideoFrame frame(long index) {
-    return new VideoFrame(index, DecodedFrame.ofRgb(new RgbImage(2, 2, new byte[12])), index * 40_000);
+    return new VideoFrame(index, DecodedFrame.ofRgb(new RgbImage(2, 2, new byte[12])), index * 40_000, index * 40);
   }
 
   @Test
