@@ -46,4 +46,21 @@ class FfmpegFramesTest {
       assertTrue(!frame.frame().hasJpeg(), "no JPEG is made unless asked");
     }
   }
+
+  @Test
+  void aFramesTimeIsWhenTheInputOpenedPlusItsPresentationTimeSoFramesAreAsFarApartAsInTheVideo() throws Exception {
+    Path video = TestVideos.numberedGray(dir, 10); // 25 fps: 40 ms apart
+    long before = System.currentTimeMillis();
+    List<VideoFrame> frames = FfmpegFrames.create(video.toString(), DecodeOptions.withStride(1), info -> {})
+        .runWith(Sink.seq(), system).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    long after = System.currentTimeMillis();
+    VideoFrame first = frames.get(0);
+    assertTrue(first.timeMillis() >= before && first.timeMillis() <= after, "the first frame is timed at the open");
+    for (int i = 1; i < frames.size(); i++) {
+      assertEquals(first.timeMillis() + 40L * i, frames.get(i).timeMillis(), 1, "frame " + i);
+      assertEquals(
+          (frames.get(i).timestampMicros() - first.timestampMicros()) / 1000,
+          frames.get(i).timeMillis() - first.timeMillis(), "frame " + i);
+    }
+  }
 }

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewire.pipeline.ToolRegistry;
 import io.framewire.tools.debug.DebugPlugin;
+import io.framewire.api.FrameTime;
 import io.framewire.api.image.DecodedFrame;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +48,11 @@ class VideoFilePipelineServiceTest {
     var frames = new VideoFilePipelineService(
         new DagPipelineService(PipelineRegistry.of(tools, List.of(spy)), tools, executor));
 
+    long before = System.currentTimeMillis();
     assertEquals(Map.of("ok", true), await(frames.runOnFrame("spy", 42, frame)));
-    assertEquals(Set.of("frame_index", "image_bytes", DecodedFrame.KEY), seen.get().keySet());
+    assertEquals(Set.of("frame_index", FrameTime.KEY, "image_bytes", DecodedFrame.KEY), seen.get().keySet());
+    long time = (Long) seen.get().get(FrameTime.KEY);
+    assertTrue(time >= before && time <= System.currentTimeMillis(), "a client's frame is timed when received");
     assertEquals(Long.class, seen.get().get("frame_index").getClass());
     assertSame(frame, seen.get().get("image_bytes"));
     assertSame(frame, ((DecodedFrame) seen.get().get(DecodedFrame.KEY)).jpeg(), "the shared frame wraps the same bytes");
