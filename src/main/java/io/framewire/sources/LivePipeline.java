@@ -9,6 +9,8 @@ import io.framewire.video.VideoFrame;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connection's pipeline session, kept on the pipeline's newest version. Before each frame it asks
@@ -23,6 +25,8 @@ import java.util.concurrent.Executor;
  * told to the {@link Listener} once.
  */
 final class LivePipeline implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LivePipeline.class);
 
   /** What the source actor hears: once per change, never per frame. */
   interface Listener {
@@ -72,6 +76,7 @@ final class LivePipeline implements AutoCloseable {
   private CompletionStage<SessionTools> successorOf(SessionTools session) {
     int latest = dag.currentVersion(session.pipelineId());
     if (latest == 0) {
+      failedVersion = 0; // versions count from 1 again once it is created again
       if (!deletedTold) {
         deletedTold = true;
         listener.deleted(session.version());
@@ -90,6 +95,7 @@ final class LivePipeline implements AutoCloseable {
               return session; // the connection ended meanwhile: nothing to report
             }
             Throwable cause = Failures.unwrap(error);
+            log.debug("pipeline '{}' version {} failed to open", session.pipelineId(), latest, cause);
             listener.switchFailed(session.version(), latest,
                 cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
             return session;
