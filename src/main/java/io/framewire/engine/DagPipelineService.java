@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Versions: the service follows its {@link PipelineRegistry}. When a pipeline is replaced or
  * deleted, new sessions get the new version (or none), while sessions already open keep running
  * the version they opened with; the old version's shared tools are closed once the last of those
- * sessions (and one-shot runs) has ended.
+ * sessions (and one-shot runs) has ended. A session that should follow the edits (a live camera)
+ * checks {@link #isLatest} before a frame and moves on with {@link #openSuccessor}, which carries
+ * its stateful tools' state over ({@link Tool#continueFrom}).
  *
  * <p>Results hold the merged outputs of the output nodes, made JSON-safe (no {@code image_bytes},
  * no top-level {@code _} keys, non-JSON values dropped): see docs/pipelines.md.
@@ -144,6 +146,80 @@ public final class DagPipelineService implements AutoCloseable {
         }
       }
       // Retired and closed between the lookup and the acquire: the map holds its successor now.
+    }
+  }
+
+  /**
+   * Whether {@code session} runs the version of its pipeline registered now: false once the pipeline
+   * was replaced (then {@link #openSuccessor}) or deleted ({@link #currentVersion} is 0). One map
+   * lookup: cheap enough to ask before every frame.
+   */
+  public boolean isLatest(SessionTools session) {
+    return runtimes.get(session.pipelineId()) == session.runtime;
+  }
+
+  /** The version of {@code pipelineId} registered now, or 0 if there is none (deleted, unknown). */
+  public int currentVersion(String pipelineId) {
+    PipelineRuntime runtime = pipelineId == null ? null : runtimes.get(pipelineId);
+    return runtime == null ? 0 : runtime.version;
+  }
+
+  /**
+   * Opens a session on the current version of {@code old}'s pipeline that continues {@code old}, then
+   * closes {@code old}. Each stateful node of the new version whose node id is in {@code old}'s
+   * version with the same plugin and tool gets {@link Tool#continueFrom} with {@code old}'s instance
+   * (its params may differ); the other nodes start afresh. Timings are kept as {@code old} had them.
+   *
+   * <p>Call it between two frames of {@code old}, from whoever runs its frames (one frame at a time):
+   * the returned session runs the next frame. A close of {@code old} meanwhile waits until the
+   * transfer is over, so {@code continueFrom} never reads a closed tool.
+   *
+   * @throws UnknownPipelineException if the pipeline was deleted
+   * @throws IllegalStateException if {@code old} is closed or a run is inside its tools
+   * @throws IllegalArgumentException if {@code old} belongs to another service
+   * @throws RuntimeException what opening the new version's tools or a {@code continueFrom} threw; the
+   *     new session is then closed and {@code old} stays open, to go on running
+   */
+  public SessionTools openSuccessor(SessionTools old) {
+    if (!old.belongsTo(this)) {
+      throw new IllegalArgumentException("session was opened by another DagPipelineService");
+    }
+    old.transferStarted();
+    try {
+      SessionTools next = openSession(old.pipelineId(), old.timings());
+      try {
+        continueState(old, next);
+      } catch (RuntimeException e) {
+        next.close();
+        throw e;
+      }
+      old.close(); // its tools close when the transfer ends, just below
+      return next;
+    } finally {
+      old.runEnded();
+    }
+  }
+
+  /** Hands each stateful tool of {@code next} its predecessor in {@code old}: same node id, plugin and tool. */
+  private static void continueState(SessionTools old, SessionTools next) {
+    if (!next.pipeline.anyStateful || !old.pipeline.anyStateful) {
+      return;
+    }
+    Map<String, Integer> oldIndex = new java.util.HashMap<>();
+    for (int i = 0; i < old.pipeline.nodes.length; i++) {
+      if (old.pipeline.stateful[i]) {
+        oldIndex.put(old.pipeline.nodes[i].id(), i);
+      }
+    }
+    for (int i = 0; i < next.pipeline.nodes.length; i++) {
+      Integer j = next.pipeline.stateful[i] ? oldIndex.get(next.pipeline.nodes[i].id()) : null;
+      if (j != null) {
+        NodeDefinition was = old.pipeline.nodes[j];
+        NodeDefinition now = next.pipeline.nodes[i];
+        if (was.pluginId().equals(now.pluginId()) && was.toolId().equals(now.toolId())) {
+          next.tools[i].continueFrom(old.tools[j]);
+        }
+      }
     }
   }
 
@@ -317,7 +393,7 @@ public final class DagPipelineService implements AutoCloseable {
     SessionTools openSession(boolean timings) {
       Tool[] sharedTools = sharedTools();
       if (!pipeline.anyStateful) {
-        return new SessionTools(DagPipelineService.this, this::sessionClosed, pipeline, version, sharedTools, 0,
+        return new SessionTools(DagPipelineService.this, this, this::sessionClosed, pipeline, version, sharedTools, 0,
             nodeTimers, timings);
       }
       Tool[] sessionTools = sharedTools.clone();
@@ -335,7 +411,7 @@ public final class DagPipelineService implements AutoCloseable {
         closeCreated(sessionTools, created);
         throw e;
       }
-      return new SessionTools(DagPipelineService.this, this::sessionClosed, pipeline, version, sessionTools, created,
+      return new SessionTools(DagPipelineService.this, this, this::sessionClosed, pipeline, version, sessionTools, created,
           nodeTimers, timings);
     }
 
@@ -347,7 +423,7 @@ public final class DagPipelineService implements AutoCloseable {
     SessionTools sharedSession() {
       SessionTools session = sharedSession;
       if (session == null) {
-        session = new SessionTools(DagPipelineService.this, () -> {}, pipeline, version, sharedTools(), 0,
+        session = new SessionTools(DagPipelineService.this, this, () -> {}, pipeline, version, sharedTools(), 0,
             nodeTimers, false);
         sharedSession = session;
       }

@@ -24,6 +24,8 @@ public final class SessionTools implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SessionTools.class);
 
   private final DagPipelineService owner;
+  /** The version's runtime: the service compares it with the registered one ({@link DagPipelineService#isLatest}). */
+  final Object runtime;
   private final Runnable onClose;
   final CompiledPipeline pipeline;
   private final int version;
@@ -38,6 +40,7 @@ public final class SessionTools implements AutoCloseable {
 
   SessionTools(
       DagPipelineService owner,
+      Object runtime,
       Runnable onClose,
       CompiledPipeline pipeline,
       int version,
@@ -46,6 +49,7 @@ public final class SessionTools implements AutoCloseable {
       NodeTimer[] nodeTimers,
       boolean timings) {
     this.owner = owner;
+    this.runtime = runtime;
     this.onClose = onClose;
     this.pipeline = pipeline;
     this.version = version;
@@ -91,6 +95,23 @@ public final class SessionTools implements AutoCloseable {
     }
     runsInFlight++;
     return true;
+  }
+
+  /**
+   * The state transfer to a successor starts ({@link DagPipelineService#openSuccessor}): counted like a
+   * run, so that a close meanwhile waits for it. Pair with {@link #runEnded}.
+   *
+   * @throws IllegalStateException if the session is closed or a run is inside its tools
+   */
+  synchronized void transferStarted() {
+    if (closeRequested) {
+      throw new IllegalStateException("session for pipeline '" + pipelineId() + "' is closed");
+    }
+    if (runsInFlight > 0) {
+      throw new IllegalStateException(
+          "session for pipeline '" + pipelineId() + "' is running a frame: continue it between frames");
+    }
+    runsInFlight++;
   }
 
   /** A run has settled (every node it started is done); closes the tools if close() came meanwhile. */

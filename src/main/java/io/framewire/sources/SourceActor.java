@@ -1,6 +1,7 @@
 package io.framewire.sources;
 
 import io.framewire.metrics.StreamMetrics;
+import io.framewire.engine.Engine;
 import io.framewire.engine.Failures;
 import io.framewire.engine.SessionTools;
 import io.framewire.video.VideoFilePipelineService;
@@ -10,6 +11,7 @@ import io.framewire.video.VideoInputs;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -55,6 +57,15 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
 
   record Reconnect(int attempt) implements Command {}
 
+  /** The connection's pipeline moved to a new version (its tools' state carried over). */
+  record PipelineSwitched(int attempt, int from, int to) implements Command {}
+
+  /** A new version of the pipeline failed to open; the connection goes on with {@code running}. */
+  record PipelineSwitchFailed(int attempt, int running, int failed, String detail) implements Command {}
+
+  /** The pipeline was deleted; the connection goes on with {@code running}. */
+  record PipelineDeleted(int attempt, int running) implements Command {}
+
   enum Tick implements Command { INSTANCE }
 
   private final SourceSpec spec;
@@ -65,6 +76,7 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
   private final Sink<String, NotUsed> hub;
   private final TimerScheduler<Command> timers;
   private final Materializer materializer;
+  private final Executor opener; // where a connection opens a new pipeline version's tools
   private final ArrayDeque<long[]> samples = new ArrayDeque<>(); // {nanos, processed}
   private int attempt;
   private int failuresInARow;
@@ -101,6 +113,7 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
     this.hub = hub;
     this.timers = timers;
     this.materializer = Materializer.matFromSystem(ctx.getSystem());
+    this.opener = Engine.blockingExecutor(ctx.getSystem());
     timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
     connect(SourceState.CONNECTING);
   }
@@ -124,6 +137,9 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
           }
           return this;
         })
+        .onMessage(PipelineSwitched.class, this::onPipelineSwitched)
+        .onMessage(PipelineSwitchFailed.class, this::onPipelineSwitchFailed)
+        .onMessage(PipelineDeleted.class, this::onPipelineDeleted)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessageEquals(Stop.INSTANCE, () -> {
           stats.state(SourceState.STOPPED);
@@ -156,8 +172,9 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
       getContext().getSelf().tell(new Ended(thisAttempt, e));
       return;
     }
+    stats.pipeline(session.version(), null);
     var self = getContext().getSelf();
-    connection = SourceStream.start(spec, settings, videos, session, stats, metrics, hub,
+    connection = SourceStream.start(spec, settings, videos, session, opener, stats, metrics, hub,
         new SourceStream.Listener() {
           @Override
           public void opened(VideoInfo info) {
@@ -172,6 +189,21 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
           @Override
           public void ended(Throwable failure) {
             self.tell(new Ended(thisAttempt, failure));
+          }
+
+          @Override
+          public void switched(int from, int to) {
+            self.tell(new PipelineSwitched(thisAttempt, from, to));
+          }
+
+          @Override
+          public void switchFailed(int running, int failed, String detail) {
+            self.tell(new PipelineSwitchFailed(thisAttempt, running, failed, detail));
+          }
+
+          @Override
+          public void deleted(int running) {
+            self.tell(new PipelineDeleted(thisAttempt, running));
           }
         },
         materializer);
@@ -208,6 +240,35 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
     return this;
   }
 
+  private Behavior<Command> onPipelineSwitched(PipelineSwitched switched) {
+    if (switched.attempt() == attempt) {
+      stats.pipeline(switched.to(), null);
+      event("source_pipeline_updated",
+          "pipeline updated from version " + switched.from() + " to " + switched.to() + " on a running source");
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPipelineSwitchFailed(PipelineSwitchFailed failed) {
+    if (failed.attempt() == attempt) {
+      String problem = "version " + failed.failed() + " failed to open (" + failed.detail() + "); still running version "
+          + failed.running();
+      stats.pipeline(failed.running(), problem);
+      event("source_pipeline_update_failed", "pipeline " + problem);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPipelineDeleted(PipelineDeleted deleted) {
+    if (deleted.attempt() == attempt) {
+      String problem = "pipeline '" + spec.pipelineId() + "' was deleted; still running version " + deleted.running()
+          + " until the source reconnects";
+      stats.pipeline(deleted.running(), problem);
+      event("source_pipeline_deleted", problem);
+    }
+    return this;
+  }
+
   private Behavior<Command> onTick() {
     long now = System.nanoTime();
     samples.addLast(new long[] {now, stats.processed.get()});
@@ -240,7 +301,7 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
     MDC.put("event_type", type);
     MDC.put("source_url", VideoInputs.masked(spec.url()));
     try {
-      if (type.equals("source_running") || type.equals("source_stopped")) {
+      if (type.equals("source_running") || type.equals("source_stopped") || type.equals("source_pipeline_updated")) {
         log.info(message);
       } else {
         log.warn(message);

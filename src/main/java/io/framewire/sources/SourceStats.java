@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A live source's published view. Its counters are written by the source's stream (like Prometheus
- * counters: no actor message per frame); its state, error and fps by its {@link SourceActor}, the
+ * counters: no actor message per frame); its state, error, fps and pipeline version by its {@link SourceActor}, the
  * only one that decides them. Anyone may read a {@link #snapshot}.
  */
 public final class SourceStats {
@@ -27,6 +27,10 @@ public final class SourceStats {
   private volatile String lastError;
   private volatile double fps;
   private volatile VideoInfo video;
+  private volatile PipelineRun pipeline = new PipelineRun(0, null);
+
+  /** The pipeline version the connection runs, and why it is not the registered one (null if it is). */
+  private record PipelineRun(int version, String problem) {}
 
   private final SourceSpec spec;
 
@@ -58,6 +62,16 @@ public final class SourceStats {
     this.video = info;
   }
 
+  /** Set together, so that a reader never sees one change's version with another's problem. */
+  void pipeline(int version, String problem) {
+    this.pipeline = new PipelineRun(version, problem);
+  }
+
+  /** The version of its pipeline the source runs (0 before its first connection opened it). */
+  public int pipelineVersion() {
+    return pipeline.version();
+  }
+
   public int watchers() {
     return watchers.get();
   }
@@ -81,6 +95,8 @@ public final class SourceStats {
       @JsonProperty("id") String id,
       @JsonProperty("url") String url,
       @JsonProperty("pipeline_id") String pipelineId,
+      @JsonProperty("pipeline_version") Integer pipelineVersion,
+      @JsonProperty("pipeline_problem") String pipelineProblem,
       @JsonProperty("state") String state,
       @JsonProperty("frames_decoded") long framesDecoded,
       @JsonProperty("frames_processed") long framesProcessed,
@@ -94,7 +110,9 @@ public final class SourceStats {
 
   public Snapshot snapshot() {
     VideoInfo info = video;
-    return new Snapshot(spec.id(), VideoInputs.masked(spec.url()), spec.pipelineId(), state.label(),
+    PipelineRun run = pipeline;
+    return new Snapshot(spec.id(), VideoInputs.masked(spec.url()), spec.pipelineId(),
+        run.version() == 0 ? null : run.version(), run.problem(), state.label(),
         decoded.get(), processed.get(), dropped.get(), reconnects.get(), Math.round(fps * 10) / 10.0,
         info == null ? null : info.width(), info == null ? null : info.height(), watchers.get(), lastError);
   }

@@ -14,6 +14,7 @@ import io.framewire.video.VideoFrame;
 import io.framewire.video.VideoInfo;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -33,6 +34,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * a one-frame slot where the newest wins, the superseded ones are answered {@code dropped} and
  * counted. So a camera is never queued behind, and the memory held is one frame.
  *
+ * <p>Each frame runs on the pipeline's newest version ({@link LivePipeline}): an edit takes effect on
+ * the next frame, the stateful tools' state carried over.
+ *
  * <p>A pipeline failure is answered to the watchers ({@code pipeline_failure}) and ends the connection
  * (the source actor reconnects with backoff). The session's tools are closed when the connection's
  * stream has ended; {@link SessionTools} closes them once the last run has settled, never under a
@@ -42,8 +46,8 @@ final class SourceStream {
 
   private SourceStream() {}
 
-  /** What a connection's stream tells its source actor. */
-  interface Listener {
+  /** What a connection's stream tells its source actor (with the pipeline's changes). */
+  interface Listener extends LivePipeline.Listener {
     void opened(VideoInfo info);
 
     void pipelineFailed(String detail);
@@ -57,6 +61,7 @@ final class SourceStream {
       SourceSettings settings,
       VideoFilePipelineService videos,
       SessionTools session,
+      Executor opener,
       SourceStats stats,
       StreamMetrics metrics,
       Sink<String, NotUsed> hub,
@@ -70,6 +75,7 @@ final class SourceStream {
     // frame_index counts the source's frames since it was added, across reconnects: a watcher never
     // sees an index go back when the camera comes back.
     long base = stats.decoded.get();
+    LivePipeline pipeline = new LivePipeline(videos, session, opener, listener);
     Pair<UniqueKillSwitch, CompletionStage<Done>> started = FfmpegFrames.create(spec.url(), options, onOpened)
         .viaMat(KillSwitches.single(), Keep.right())
         .map(decoded -> {
@@ -80,7 +86,7 @@ final class SourceStream {
           stats.latestFrame.set(frame.frame());
           return frame;
         })
-        .via(frameLoop(videos, session, settings.frameTimeout(), new Counting(stats, metrics, listener)))
+        .via(frameLoop(pipeline, settings.frameTimeout(), new Counting(stats, metrics, listener)))
         .map(AnswerEncoder::encode) // once, for every watcher
         .watchTermination(Keep.both())
         // The failure was seen just above (and goes to the actor); the hub only needs the end.
@@ -88,7 +94,7 @@ final class SourceStream {
         .to(hub)
         .run(materializer);
     started.second().whenComplete((done, failure) -> {
-      session.close(); // refuses new runs; the tools close once the last run settled
+      pipeline.close(); // refuses new runs; the tools close once the last run settled
       listener.ended(failure);
     });
     return started.first();
@@ -96,11 +102,11 @@ final class SourceStream {
 
   /** The shared frame loop over a camera's decoded frames; its answers end after the first error. */
   static Flow<VideoFrame, Answer, NotUsed> frameLoop(
-      VideoFilePipelineService videos, SessionTools session, Duration frameTimeout, RunPipelineFlow.Listener listener) {
+      LivePipeline pipeline, Duration frameTimeout, RunPipelineFlow.Listener listener) {
     return Flow.<VideoFrame>create()
         .via(LatestFrameWins.flow(VideoFrame::index))
         .via(RunPipelineFlow.flow(VideoFrame::index,
-            frame -> videos.runOnFrame(session, frame).thenApply(done -> new Answer.Result(done.frameIndex(), done.result())),
+            frame -> pipeline.run(frame).thenApply(done -> new Answer.Result(done.frameIndex(), done.result())),
             frameTimeout, listener));
   }
 

@@ -48,6 +48,12 @@ final class Api {
     }
   }
 
+  /** PUT {@code body} (JSON text) at {@code path}: a workbench edit of a pipeline. */
+  Reply put(String path, String body) {
+    return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofString(body))
+        .header("Content-Type", "application/json").build());
+  }
+
   Reply get(String path) {
     return send(HttpRequest.newBuilder(uri(path)).GET().build());
   }

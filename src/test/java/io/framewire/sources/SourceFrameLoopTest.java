@@ -96,6 +96,15 @@ class SourceFrameLoopTest {
 
     @Override
     public void ended(Throwable failure) {}
+
+    @Override
+    public void switched(int from, int to) {}
+
+    @Override
+    public void switchFailed(int running, int failed, String detail) {}
+
+    @Override
+    public void deleted(int running) {}
   }
 
   final HeldPlugin plugin = new HeldPlugin();
@@ -121,7 +130,7 @@ class SourceFrameLoopTest {
 
   Pair<TestPublisher.Probe<VideoFrame>, TestSubscriber.Probe<Answer>> loop(Duration frameTimeout) {
     return TestSource.<VideoFrame>create(testKit.system())
-        .via(SourceStream.frameLoop(videos, session, frameTimeout, new SourceStream.Counting(stats, metrics, heard)))
+        .via(SourceStream.frameLoop(new LivePipeline(videos, session, Runnable::run, heard), frameTimeout, new SourceStream.Counting(stats, metrics, heard)))
         .toMat(TestSink.<Answer>create(testKit.system()), Pair::create)
         // One frame asked for at a time: a request seen upstream means the frame before it is in the loop.
         .withAttributes(Attributes.inputBuffer(1, 1))
