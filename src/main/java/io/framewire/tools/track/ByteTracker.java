@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * ByteTrack (Zhang et al., 2022) over one stream: call {@link #update} once per frame, in order,
- * with that frame's detections. Pure and deterministic; not thread-safe (one stream, one caller).
+ * ByteTrack (Zhang et al., 2022) over one stream: call {@link #update} (or {@link #step}, which also
+ * says which tracks started and ended) once per frame, in order, with that frame's detections. Pure and deterministic; not thread-safe (one stream, one caller).
  *
  * <p>Per frame: every track's Kalman filter predicts; detections split into high ({@code score >=
  * trackThresh}) and low ({@code lowThresh <= score < trackThresh}); (1) confirmed tracks, tracked
