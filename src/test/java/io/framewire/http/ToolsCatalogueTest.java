@@ -34,7 +34,17 @@ class ToolsCatalogueTest extends JupiterRouteTest {
   /** A valid value for a required param without a default or min (else the test tries "x"). */
   static final Map<String, JsonNode> REQUIRED_SAMPLES = Map.of(
       "onnx/detect/model", Http.JSON.valueToTree("yolov8_const.onnx"),
-      "onnx/classify/model", Http.JSON.valueToTree("classify_means.onnx"));
+      "onnx/classify/model", Http.JSON.valueToTree("classify_means.onnx"),
+      "analytics/lines/lines", json("[{\"name\": \"door\", \"from\": [0, 10], \"to\": [100, 10]}]"),
+      "analytics/zones/zones", json("[{\"name\": \"lot\", \"points\": [[0, 0], [1, 0], [1, 1]]}]"));
+
+  private static JsonNode json(String text) {
+    try {
+      return Http.JSON.readTree(text);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
 
   static final ModelRegistry models = ModelRegistry.create(TestModels.settings(TestModels.dir()));
   static final ToolRegistry tools = serversTools();

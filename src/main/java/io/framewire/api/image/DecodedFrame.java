@@ -98,6 +98,16 @@ public final class DecodedFrame {
     return rgb;
   }
 
+  /** The frame's width in pixels, from whichever view is decoded (luma is decoded if none is yet). */
+  public synchronized int width() {
+    return rgb != null ? rgb.width() : gray().width();
+  }
+
+  /** The frame's height in pixels, from whichever view is decoded (luma is decoded if none is yet). */
+  public synchronized int height() {
+    return rgb != null ? rgb.height() : gray().height();
+  }
+
   /** The frame as JPEG: the received bytes, or an encoding of the decoded pixels made on first use. */
   public synchronized byte[] jpeg() {
     if (jpeg == null) {

@@ -2,13 +2,14 @@ package io.framewire.tools.track;
 
 import io.framewire.api.Detection;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * ByteTrack (Zhang et al., 2022) over one stream: call {@link #update} once per frame, in order,
- * with that frame's detections. Pure and deterministic; not thread-safe (one stream, one caller).
+ * ByteTrack (Zhang et al., 2022) over one stream: call {@link #update} (or {@link #step}, which also
+ * says which tracks started and ended) once per frame, in order, with that frame's detections. Pure and deterministic; not thread-safe (one stream, one caller).
  *
  * <p>Per frame: every track's Kalman filter predicts; detections split into high ({@code score >=
  * trackThresh}) and low ({@code lowThresh <= score < trackThresh}); (1) confirmed tracks, tracked
@@ -62,6 +63,16 @@ public final class ByteTracker {
   public record Track(int trackId, String label, double score, double x, double y, double w, double h,
       int age, int hits, double vx, double vy) {}
 
+  /**
+   * What one frame did.
+   *
+   * @param tracks the confirmed tracks matched on the frame, oldest id first
+   * @param started those of {@code tracks} confirmed on this frame (reported for the first time)
+   * @param ended the confirmed tracks dropped on this frame (lost for more than {@code trackBuffer}
+   *     frames), with the box, label and score they were last reported with
+   */
+  public record Update(List<Track> tracks, List<Track> started, List<Track> ended) {}
+
   private enum State { TENTATIVE, TRACKED, LOST }
 
   private static final class STrack {
@@ -74,6 +85,7 @@ public final class ByteTracker {
     int hits;
     double score;
     String label = "";
+    Track lastReported;
 
     STrack(Detection d, int frame) {
       filter = new KalmanBoxFilter(d.x() + d.w() / 2, d.y() + d.h() / 2, d.w(), d.h());
@@ -110,6 +122,7 @@ public final class ByteTracker {
   private final List<STrack> tracks = new ArrayList<>();
   private int frame;
   private int nextId = 1;
+  private final List<STrack> startedNow = new ArrayList<>(); // confirmed during the current step
 
   public ByteTracker(Config config) {
     this.config = config;
@@ -117,7 +130,13 @@ public final class ByteTracker {
 
   /** Advances one frame; returns the confirmed tracks matched on it, oldest id first. */
   public List<Track> update(List<Detection> detections) {
+    return step(detections).tracks();
+  }
+
+  /** Advances one frame; returns its tracks and the tracks it started and ended. */
+  public Update step(List<Detection> detections) {
     frame++;
+    startedNow.clear();
     List<Detection> high = new ArrayList<>();
     List<Detection> low = new ArrayList<>();
     for (Detection d : detections) {
@@ -168,18 +187,46 @@ public final class ByteTracker {
     }
 
     // (5) lost for too long.
-    tracks.removeIf(t -> t.state == State.LOST && frame - t.lastFrame > config.trackBuffer());
+    List<Track> ended = new ArrayList<>();
+    tracks.removeIf(t -> {
+      boolean drop = t.state == State.LOST && frame - t.lastFrame > config.trackBuffer();
+      if (drop && t.lastReported != null) {
+        ended.add(t.lastReported);
+      }
+      return drop;
+    });
 
     List<Track> out = new ArrayList<>();
+    List<Track> started = new ArrayList<>();
     for (STrack t : tracks) {
       if (t.state == State.TRACKED && t.lastFrame == frame) {
         double[] b = t.box();
-        out.add(new Track(t.id, t.label, t.score, b[0], b[1], b[2], b[3], frame - t.startFrame + 1, t.hits,
-            t.filter.vx(), t.filter.vy()));
+        t.lastReported = new Track(t.id, t.label, t.score, b[0], b[1], b[2], b[3], frame - t.startFrame + 1, t.hits,
+            t.filter.vx(), t.filter.vy());
+        out.add(t.lastReported);
+        if (startedNow.contains(t)) {
+          started.add(t.lastReported);
+        }
       }
     }
-    out.sort((a, b) -> Integer.compare(a.trackId(), b.trackId()));
-    return out;
+    Comparator<Track> byId = Comparator.comparingInt(Track::trackId);
+    out.sort(byId);
+    started.sort(byId);
+    ended.sort(byId);
+    return new Update(out, started, ended);
+  }
+
+  /**
+   * Takes over {@code previous}'s tracks, frame count and next id (a live edit of the pipeline), so
+   * tracks keep their ids and new ones continue the numbering; this tracker's config applies from now.
+   * {@code previous} must not be used afterwards.
+   */
+  public void continueFrom(ByteTracker previous) {
+    tracks.clear();
+    tracks.addAll(previous.tracks);
+    previous.tracks.clear();
+    frame = previous.frame;
+    nextId = previous.nextId;
   }
 
   /** Matches {@code ts} with {@code ds} by IoU; adds the unmatched ones of each side to the lists. */
@@ -220,6 +267,7 @@ public final class ByteTracker {
     if (t.state == State.TENTATIVE && t.hits >= config.minHits()) {
       t.state = State.TRACKED;
       t.id = nextId++;
+      startedNow.add(t);
     }
   }
 

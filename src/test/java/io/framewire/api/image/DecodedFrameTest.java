@@ -33,6 +33,18 @@ class DecodedFrameTest {
   }
 
   @Test
+  void sizeComesFromTheDecodedViewOrOneLumaDecode() {
+    DecodedFrame jpeg = DecodedFrame.ofJpeg(TestJpegs.solid(64, 48, TEAL), false);
+    assertEquals(64, jpeg.width());
+    assertEquals(48, jpeg.height());
+    assertEquals(1, jpeg.decodes(), "one luma decode for both");
+    DecodedFrame rgb = DecodedFrame.ofRgb(new RgbImage(30, 20, new byte[30 * 20 * 3]));
+    assertEquals(30, rgb.width());
+    assertEquals(20, rgb.height());
+    assertEquals(0, rgb.decodes());
+  }
+
+  @Test
   void colourFrameDecodesOnceAndDerivesGrayFromColour() {
     byte[] jpeg = TestJpegs.solid(64, 48, TEAL);
     DecodedFrame frame = DecodedFrame.ofJpeg(jpeg, true);

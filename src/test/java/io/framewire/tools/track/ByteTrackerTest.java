@@ -187,4 +187,47 @@ class ByteTrackerTest {
     var e = assertThrows(IllegalArgumentException.class, () -> new ByteTracker.Config(0.3, 0.4, 0.2, 3, 30, false, 0.4));
     assertTrue(e.getMessage().contains("low_thresh"), e.getMessage());
   }
+
+  @Test
+  void stepReportsATrackStartedWhenConfirmedAndEndedWhenDropped() {
+    ByteTracker tracker = new ByteTracker(config(3, 5, false));
+    List<Integer> startedOn = new ArrayList<>();
+    List<Integer> endedOn = new ArrayList<>();
+    ByteTracker.Track lastReported = null;
+    ByteTracker.Track ended = null;
+    for (int f = 0; f < 20; f++) {
+      ByteTracker.Update update = tracker.step(f < 10 ? List.of(box(10 * f, 100)) : List.of());
+      if (!update.tracks().isEmpty()) {
+        lastReported = update.tracks().get(0);
+      }
+      if (!update.started().isEmpty()) {
+        startedOn.add(f);
+        assertEquals(update.tracks(), update.started(), "the started track is reported on that frame");
+      }
+      if (!update.ended().isEmpty()) {
+        endedOn.add(f);
+        ended = update.ended().get(0);
+      }
+    }
+    assertEquals(List.of(2), startedOn, "confirmed on its min_hits-th frame");
+    // Last matched on frame 9, lost from frame 10, dropped once lost for more than 5 frames.
+    assertEquals(List.of(15), endedOn);
+    assertEquals(lastReported, ended, "ended with the box it was last reported with");
+    assertEquals(1, ended.trackId());
+  }
+
+  @Test
+  void continueFromKeepsTheTracksAndTheNextId() {
+    ByteTracker before = new ByteTracker(config(3, 30, false));
+    for (int f = 0; f < 5; f++) {
+      before.update(List.of(box(10 * f, 100)));
+    }
+    ByteTracker after = new ByteTracker(config(1, 30, false));
+    after.continueFrom(before);
+    ByteTracker.Update update = after.step(List.of(box(50, 100), box(400, 300)));
+    assertEquals(List.of(1, 2), update.tracks().stream().map(ByteTracker.Track::trackId).toList(),
+        "the old track keeps id 1; the new one, confirmed at once under min_hits 1, gets 2");
+    assertEquals(6, update.tracks().get(0).age());
+    assertEquals(List.of(2), update.started().stream().map(ByteTracker.Track::trackId).toList());
+  }
 }
