@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  EVENTS_MAX, TRAIL_LENGTH, Trails, analyticsNodes, closedPolygon, countsOf, describeEvent, freshName, fromPixels,
+  ANCHORS, anchorIn, anchorOf, EVENTS_MAX, TRAIL_LENGTH, Trails, analyticsNodes, closedPolygon, countsOf, describeEvent, freshName, fromPixels,
   frameToScreen, geometryOf, inSide, screenToFrame, toPixels, withDrawing, withEvents,
 } from '../../main/resources/web/analytics.js';
 
@@ -75,7 +75,7 @@ test('the in side is to the right of from→to as seen in the image (y down)', (
 });
 
 test('trails keep the last anchor points per track and forget tracks no longer reported', () => {
-  const trails = new Trails(3);
+  const trails = new Trails(3, 'center');
   const box = (id, x) => ({ track_id: id, label: 'motion', x, y: 10, w: 20, h: 40 });
   trails.update({ tracks: [box(1, 0), box(2, 100)] });
   trails.update({ tracks: [box(1, 10), box(2, 110)] });
@@ -92,6 +92,27 @@ test('trails keep the last anchor points per track and forget tracks no longer r
   assert.equal(trails.byTrack.size, 0, 'a result without tracks forgets them all');
   assert.equal(new Trails().length, TRAIL_LENGTH);
   assert.equal(TRAIL_LENGTH, 20);
+});
+
+test('trails follow the analytics nodes\' anchor, bottom centre by default', () => {
+  const box = { x: 10, y: 20, w: 40, h: 60 };
+  assert.deepEqual(anchorOf(box), [30, 80]);
+  assert.deepEqual(anchorOf(box, 'top_left'), [10, 20]);
+  assert.deepEqual(anchorOf(box, 'right_center'), [50, 50]);
+  assert.equal(Object.keys(ANCHORS).length, 9);
+  assert.equal(anchorIn(counting), 'bottom_center');
+  const centred = structuredClone(counting);
+  centred.nodes[4].params.anchor = 'center';
+  assert.equal(anchorIn(centred), 'bottom_center', 'the first analytics node decides');
+  centred.nodes[3].params.anchor = 'top_center';
+  assert.equal(anchorIn(centred), 'top_center');
+  centred.nodes[3].params.anchor = 'middle';
+  assert.equal(anchorIn(centred), 'bottom_center', 'an unknown anchor: the default');
+  assert.equal(anchorIn(null), 'bottom_center');
+  const trails = new Trails(5, 'top_left');
+  trails.update({ tracks: [{ track_id: 'a', ...box }] });
+  assert.deepEqual(trails.of('a'), [[10, 20]]);
+  assert.equal(new Trails().anchor, 'bottom_center');
 });
 
 test('events are listed newest first and bounded', () => {

@@ -165,12 +165,39 @@ export function inSide(from, to) {
 }
 
 /**
- * The point of a track's box its trail follows: the box centre.
+ * The analytics tools' `anchor` param: the point of a box tested against lines and zones, as
+ * fractions of the box's width and height. `bottom_center`, their default, is where a person or a
+ * car touches the ground.
+ * @type {Record<string, Point>}
+ */
+export const ANCHORS = {
+  bottom_center: [0.5, 1], center: [0.5, 0.5], top_center: [0.5, 0], left_center: [0, 0.5], right_center: [1, 0.5],
+  top_left: [0, 0], top_right: [1, 0], bottom_left: [0, 1], bottom_right: [1, 1],
+};
+export const DEFAULT_ANCHOR = 'bottom_center';
+
+/**
+ * The anchor the trails follow: that of the definition's first `analytics/lines` or `zones` node,
+ * so a trail shows the point that is counted; `bottom_center` without one (or with an unknown one).
+ * @param {any} definition
+ * @returns {string}
+ */
+export function anchorIn(definition) {
+  const nodes = Array.isArray(definition?.nodes) ? definition.nodes : [];
+  const node = nodes.find((/** @type {any} */ n) => isAnalytics(n, 'lines') || isAnalytics(n, 'zones'));
+  const anchor = node?.params?.anchor;
+  return typeof anchor === 'string' && Object.hasOwn(ANCHORS, anchor) ? anchor : DEFAULT_ANCHOR;
+}
+
+/**
+ * A box's anchor point.
  * @param {{x: number, y: number, w: number, h: number}} box
+ * @param {string} [anchor] a key of {@link ANCHORS}
  * @returns {Point}
  */
-export function anchorOf(box) {
-  return [box.x + box.w / 2, box.y + box.h / 2];
+export function anchorOf(box, anchor = DEFAULT_ANCHOR) {
+  const [fx, fy] = ANCHORS[anchor] ?? ANCHORS[DEFAULT_ANCHOR];
+  return [box.x + fx * box.w, box.y + fy * box.h];
 }
 
 /** @param {any} t */
@@ -194,9 +221,13 @@ export function tracksOf(result) {
  * result is forgotten: the tracker reports every track it still follows on each frame.
  */
 export class Trails {
-  /** @param {number} [length] */
-  constructor(length = TRAIL_LENGTH) {
+  /**
+   * @param {number} [length]
+   * @param {string} [anchor] the point of each box the trail follows (a key of {@link ANCHORS})
+   */
+  constructor(length = TRAIL_LENGTH, anchor = DEFAULT_ANCHOR) {
     this.length = length;
+    this.anchor = anchor;
     /** @type {Map<string, Point[]>} track id → anchor points, oldest first */
     this.byTrack = new Map();
   }
@@ -211,7 +242,7 @@ export class Trails {
     for (const t of tracksOf(result)) {
       const id = String(t.track_id);
       const points = this.byTrack.get(id) ?? [];
-      points.push(anchorOf(t));
+      points.push(anchorOf(t, this.anchor));
       if (points.length > this.length) points.splice(0, points.length - this.length);
       next.set(id, points);
     }
