@@ -70,16 +70,18 @@ function framePoint(e) {
   return screenToFrame(e.clientX, e.clientY, layer.getBoundingClientRect(), frameSize());
 }
 
+/** The node the user chose for this drawing (null: none yet, the first offered is selected). */
+let chosenNode = /** @type {string | null} */ (null);
+
 /** The node choices for the tool being drawn: its nodes in the selected pipeline, or a new one. */
 function fillNodes() {
-  const current = nodeSelect.value;
   const kind = tool ?? 'lines';
   const nodes = definitionId === select.value ? analyticsNodes(definition, kind) : [];
   nodeSelect.replaceChildren(
     ...nodes.map((n) => new Option(`${n.id} (analytics/${kind}${n.units === 'relative' ? ', relative' : ''})`, n.id)),
     new Option(`new analytics/${kind} node after the tracker`, ''),
   );
-  if ([...nodeSelect.options].some((o) => o.value === current)) nodeSelect.value = current;
+  if (chosenNode !== null && [...nodeSelect.options].some((o) => o.value === chosenNode)) nodeSelect.value = chosenNode;
   if (!nameInput.value || nameInput.value === suggested) {
     suggested = freshName(definitionId === select.value ? definition : null, kind);
     nameInput.value = suggested;
@@ -88,6 +90,7 @@ function fillNodes() {
 
 /** @param {'lines' | 'zones' | null} next */
 function begin(next) {
+  if (next !== tool) chosenNode = null; // a line's node is no choice for a zone
   tool = next;
   points = [];
   complete = false;
@@ -187,6 +190,9 @@ function closeZone() {
   render();
 }
 
+nodeSelect.addEventListener('change', () => {
+  chosenNode = nodeSelect.value;
+});
 lineButton.addEventListener('click', () => begin('lines'));
 zoneButton.addEventListener('click', () => begin('zones'));
 cancelButton.addEventListener('click', () => {
@@ -212,6 +218,7 @@ saveButton.addEventListener('click', () => {
         if (outcome.ok) {
           const what = drawing.tool === 'lines' ? 'Line' : 'Zone';
           begin(null);
+          nameInput.value = ''; // the next drawing gets a fresh name, not this one's (which would replace it)
           say(`${what} '${drawing.name.trim()}' saved. ${outcome.message}`);
         } else {
           saveButton.disabled = false;
