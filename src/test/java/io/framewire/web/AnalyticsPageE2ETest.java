@@ -33,7 +33,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * here ({@link FakeCamera#squareCrossing}: a square crossing the frame from left to right); the
  * pipeline {@code motion/detect → track/bytetrack → analytics/lines} is created through the API; the
  * test draws a line across the square's path with two clicks, names it, saves it into the pipeline's
- * lines node from the page, and waits for the page to show the line's count and its event.
+ * lines node from the page, and waits for the page to show the line's count and its event; then
+ * draws a zone on the square's path, closed by a double click, into a new zones node after the
+ * tracker, and waits for the page to count the square entering it.
  *
  * <p>Needs the {@code analytics} plugin: without it the pipeline cannot be created and the test fails.
  */
@@ -46,6 +48,8 @@ class AnalyticsPageE2ETest {
   /** The line drawn, in frame pixels: top to bottom across the middle, so the square crosses it left to right. */
   private static final int[] FROM = {160, 30};
   private static final int[] TO = {160, 210};
+  /** The zone drawn, in frame pixels: the right part of the square's path, clear of the line. */
+  private static final int[][] ZONE = {{190, 50}, {315, 50}, {315, 190}, {190, 190}};
 
   private static final String DEFINITION = """
       {"id": "%s", "name": "Counting (E2E)",
@@ -60,7 +64,7 @@ class AnalyticsPageE2ETest {
       """.formatted(PIPELINE);
 
   @Test
-  void aLineDrawnOnTheVideoIsSavedIntoThePipelineAndCountsTheSquareCrossingIt() throws Exception {
+  void linesAndZonesDrawnOnTheVideoAreSavedIntoThePipelineAndCountTheSquare() throws Exception {
     Path media = Files.createTempDirectory("framewire-fake-camera-");
     var config = ConfigFactory.parseMap(Map.of("framewire.http.host", "127.0.0.1", "framewire.http.port", 0))
         .withFallback(ConfigFactory.load());
@@ -118,16 +122,64 @@ class AnalyticsPageE2ETest {
       wait.withMessage(() -> "events: " + driver.findElement(By.id("events")).getText())
           .until(d -> d.findElements(By.cssSelector("#events li[data-type='line_crossed']")).stream()
               .anyMatch(li -> li.getText().contains(" line_crossed door out #")));
-      Files.createDirectories(Path.of("target", "screenshots"));
-      Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", "screenshots", "analytics-line.png"),
-          StandardCopyOption.REPLACE_EXISTING);
+      screenshot(driver, "analytics-line");
+
+      // A zone over the right part of the square's path, closed with a double click, into a new
+      // analytics/zones node after the tracker: the square enters it.
+      driver.findElement(By.id("draw-zone-button")).click();
+      for (int[] corner : ZONE) {
+        if (corner == ZONE[ZONE.length - 1]) {
+          doubleClick(driver, layer, corner);
+        } else {
+          click(driver, layer, corner);
+        }
+      }
+      assertEquals("true", layer.getAttribute("data-complete"));
+      assertEquals(String.valueOf(ZONE.length), layer.getAttribute("data-points"), "the double click's repeat is dropped");
+      assertEquals("", driver.findElement(By.id("draw-node")).getAttribute("value"), "no zones node yet: a new one is offered");
+      assertEquals("zone1", driver.findElement(By.id("draw-name")).getAttribute("value"));
+      driver.findElement(By.id("draw-save-button")).click();
+      wait.until(d -> d.findElement(By.id("draw-status")).getText().startsWith("Zone 'zone1' saved. Saved 'e2e_counting' version 3"));
+      JsonNode withZone = new ObjectMapper().readTree(http.send(
+          HttpRequest.newBuilder(URI.create(base + "/pipelines/" + PIPELINE)).build(), HttpResponse.BodyHandlers.ofString()).body());
+      JsonNode zones = withZone.get("nodes").get(3); // inserted after the tracker, before the lines node
+      assertEquals("zones", zones.get("id").asText());
+      assertEquals("analytics/zones", zones.get("plugin_id").asText() + "/" + zones.get("tool_id").asText());
+      JsonNode points = zones.get("params").get("zones").get(0).get("points");
+      assertEquals(ZONE.length, points.size(), "points: " + points);
+      for (int c = 0; c < ZONE.length; c++) {
+        for (int i = 0; i < 2; i++) {
+          assertTrue(Math.abs(points.get(c).get(i).asInt() - ZONE[c][i]) <= 1, "points: " + points);
+        }
+      }
+      assertEquals("{\"from_node\":\"track\",\"to_node\":\"zones\"}", withZone.get("edges").get(3).toString());
+      assertEquals("[\"track\",\"lines\",\"zones\"]", withZone.get("output_nodes").toString());
+      wait.until(d -> "1".equals(overlay.getAttribute("data-zones")));
+      wait.withMessage(() -> "counts: " + driver.findElement(By.id("counts")).getText())
+          .until(d -> driver.findElements(By.cssSelector("#counts li[data-name='zone1']")).stream()
+              .anyMatch(li -> Integer.parseInt(li.getAttribute("data-entered")) >= 1));
+      screenshot(driver, "analytics-zone");
     } finally {
       Browser.deleteTree(media);
     }
   }
 
-  /** Clicks the layer where it shows frame point {@code p} (the frame is fitted in it like object-fit: contain). */
+  private static void screenshot(ChromeDriver driver, String name) throws java.io.IOException {
+    Files.createDirectories(Path.of("target", "screenshots"));
+    Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", "screenshots", name + ".png"),
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+
   private static void click(ChromeDriver driver, WebElement layer, int[] p) {
+    pointAt(driver, layer, p).click().perform();
+  }
+
+  private static void doubleClick(ChromeDriver driver, WebElement layer, int[] p) {
+    pointAt(driver, layer, p).doubleClick().perform();
+  }
+
+  /** Moves to where the layer shows frame point {@code p} (the frame is fitted in it like object-fit: contain). */
+  private static Actions pointAt(ChromeDriver driver, WebElement layer, int[] p) {
     @SuppressWarnings("unchecked")
     Map<String, Number> rect = (Map<String, Number>) driver.executeScript(
         "const r = arguments[0].getBoundingClientRect(); return {w: r.width, h: r.height};", layer);
@@ -137,6 +189,6 @@ class AnalyticsPageE2ETest {
     double x = (w - WIDTH * scale) / 2 + p[0] * scale;
     double y = (h - HEIGHT * scale) / 2 + p[1] * scale;
     // Offsets from the element's centre (WebDriver's origin for an element).
-    new Actions(driver).moveToElement(layer, (int) Math.round(x - w / 2), (int) Math.round(y - h / 2)).click().perform();
+    return new Actions(driver).moveToElement(layer, (int) Math.round(x - w / 2), (int) Math.round(y - h / 2));
   }
 }
