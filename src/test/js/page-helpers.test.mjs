@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeError, describeClose, ERROR_MESSAGES } from '../../main/resources/web/errors.js';
-import { collectBoxes, summarize } from '../../main/resources/web/overlay.js';
+import { collectBoxes, summarize, trackColor } from '../../main/resources/web/overlay.js';
 import { panelText, PANEL_IDS } from '../../main/resources/web/debug-panel.js';
 
 test('every protocol error code has its own sentence', () => {
@@ -36,6 +36,23 @@ test('boxes come from motion regions, codes and detections', () => {
   ]);
   assert.deepEqual(collectBoxes({ frame_index: 3, bytes: 100 }), []);
   assert.deepEqual(collectBoxes(null), []);
+});
+
+test('tracks are boxed with their id and label, each id in a colour of its own', () => {
+  const boxes = collectBoxes({
+    tracks: [
+      { track_id: 7, label: 'person', score: 0.9, x: 1, y: 2, w: 3, h: 4, age: 5, hits: 5, vx: 1, vy: 0 },
+      { track_id: 8, x: 10, y: 20, w: 30, h: 40 },
+      { x: 0, y: 0, w: 1, h: 1, label: 'no id' },
+    ],
+  });
+  assert.deepEqual(boxes, [
+    { x: 1, y: 2, w: 3, h: 4, label: '#7 person', kind: 'track', track_id: '7' },
+    { x: 10, y: 20, w: 30, h: 40, label: '#8', kind: 'track', track_id: '8' },
+  ]);
+  assert.equal(trackColor('7'), trackColor('7'));
+  assert.notEqual(trackColor('7'), trackColor('8'));
+  assert.match(summarize({ tracks: [{}, {}] }), /^2 track\(s\)$/);
 });
 
 test('summary line lists the scalar facts', () => {

@@ -2,6 +2,10 @@
 /**
  * Page wiring: pipeline selector, camera capture, throttled sending, overlay, banner, debug panel.
  * Deep link: `/?pipeline_id=ID&autostart=1` preselects ID and starts streaming without a click.
+ * The overlay draws the streamed pipeline's lines and zones, from the definition workbench.js
+ * announces (`framewire:definition`), and the tracks' trails; each result is passed on as
+ * `framewire:result` (analytics-panel.js lists counts and events) and each new stream announced as
+ * `framewire:stream-started`.
  */
 import { FPSThrottler, RateRecovery, START_FPS } from './throttler.js';
 import { StreamClient, buildStreamUrl } from './protocol.js';
@@ -10,6 +14,7 @@ import { DebugPanel } from './debug-panel.js';
 import { describeClose, describeError } from './errors.js';
 import { Reconnector } from './reconnect.js';
 import { pipelineLister, pipelineOptions } from './pipeline-list.js';
+import { Trails, anchorIn, geometryOf } from './analytics.js';
 
 const JPEG_QUALITY = 0.8;
 const PANEL_REFRESH_MS = 250;
@@ -40,6 +45,19 @@ const panel = new DebugPanel(document);
 const captureCanvas = document.createElement('canvas');
 const captureCtx = /** @type {CanvasRenderingContext2D} */ (captureCanvas.getContext('2d'));
 
+const trails = new Trails();
+/** The pipeline streamed now ('' before the first start), and the last definition the workbench showed. */
+let streamedId = '';
+/** @type {{id: string, definition: any}} */
+let shownDefinition = { id: '', definition: null };
+
+/** The overlay's lines and zones: those of the streamed pipeline's definition, once it is known. */
+function scene() {
+  const definition = shownDefinition.id === streamedId ? shownDefinition.definition : null;
+  trails.anchor = anchorIn(definition); // the trails show the point the lines and zones count
+  return { geometry: geometryOf(definition), trails };
+}
+
 const throttler = new FPSThrottler(START_FPS);
 const recovery = new RateRecovery(throttler, { onChange: refreshPanel });
 
@@ -49,8 +67,10 @@ const client = new StreamClient({
     onStatus: refreshPanel,
     onResult: (index, result, _latency, timings) => {
       reconnector.connected();
-      overlay.draw(index, result);
+      trails.update(result);
+      overlay.draw(index, result, scene());
       summary.textContent = summarize(result) || '\u00a0';
+      document.dispatchEvent(new CustomEvent('framewire:result', { detail: { index, result, pipeline: streamedId } }));
       // The workbench (workbench.js) shows node timings on the graph.
       if (timings) document.dispatchEvent(new CustomEvent('framewire:timings', { detail: timings }));
     },
@@ -170,6 +190,9 @@ async function start(options = {}) {
   const timingsToggle = /** @type {HTMLInputElement | null} */ (document.getElementById('timings-toggle'));
   client.url = buildStreamUrl(location, select.value) + (timingsToggle?.checked ? '&timings=1' : '');
   if (!options.resume) recovery.reset();
+  streamedId = select.value;
+  trails.clear(); // a new stream's track ids start again from 1
+  document.dispatchEvent(new CustomEvent('framewire:stream-started', { detail: { pipeline: streamedId } }));
   overlay.clear();
   summary.textContent = '\u00a0';
   client.connect();
@@ -230,9 +253,19 @@ retryButton.addEventListener('click', () => void start());
 
 // The workbench saved or deleted a pipeline, or its poll saw the server's list change: list again
 // (the URL's pipeline_id selects). A list asked for before this event is out of date: dropped.
-document.addEventListener('framewire:pipelines-changed', () => {
+document.addEventListener('framewire:pipelines-changed', (event) => {
   loadPipelines.dropEarlier();
   void loadPipelines();
+  // The streamed pipeline was saved on this page (the editor, a drawn line or zone): open sessions
+  // finish on the version they started with, so stream again to run the saved one.
+  const saved = /** @type {CustomEvent} */ (event).detail?.id;
+  if (streaming && saved !== undefined && saved === streamedId) void start({ resume: true });
+});
+
+// The workbench loaded a definition: its lines and zones are drawn while that pipeline streams.
+document.addEventListener('framewire:definition', (event) => {
+  const detail = /** @type {CustomEvent} */ (event).detail;
+  shownDefinition = { id: detail.id, definition: detail.definition };
 });
 
 setInterval(refreshPanel, PANEL_REFRESH_MS);

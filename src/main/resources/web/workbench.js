@@ -2,8 +2,11 @@
 /**
  * Page wiring of the workbench: the selected pipeline's graph (web/graph.js), its node timings when
  * "Timings" is ticked, and the editor (web/editor.js). It talks to app.js only through the shared
- * pipeline selector and two document events: `framewire:timings` (app.js: a result's `timings_ms`)
- * and `framewire:pipelines-changed` (here: a save; app.js reloads the selector).
+ * pipeline selector and document events: `framewire:timings` (app.js: a result's `timings_ms`),
+ * `framewire:pipelines-changed` (here: a save; app.js reloads the selector) and
+ * `framewire:definition` (here: a definition loaded from the server, whose lines and zones app.js
+ * draws and analytics-panel.js offers as targets). `framewire:save-drawing` (analytics-panel.js: a
+ * drawn line or zone) changes the editor's definition and saves it through the same path as *Save*.
  */
 import { layoutPipeline, graphSvg, NodeTimings } from './graph.js';
 import { definitionUpdate, deletePipeline, fileErrorLines, loadPipeline, savePipeline, validatePipeline } from './editor.js';
@@ -85,6 +88,7 @@ const showDefinition = inRequestOrder(
     drawnId = id;
     text.value = json;
     dirty = false;
+    document.dispatchEvent(new CustomEvent('framewire:definition', { detail: { id, definition: JSON.parse(json) } }));
     if (keepStatusFor === id || keepStatusFor === '*') {
       keepStatusFor = '';
     } else {
@@ -137,7 +141,14 @@ validateButton.addEventListener('click', () => {
   void showValidation(text.value);
 });
 
-saveButton.addEventListener('click', async () => {
+saveButton.addEventListener('click', () => void save());
+
+/**
+ * Saves the editor's text (`PUT /pipelines/{id}`) and shows the outcome; a saved pipeline is
+ * selected and the list refilled.
+ * @returns {Promise<import('./editor.js').Outcome>}
+ */
+async function save() {
   showOutcome({ ok: true, message: 'Saving…', errors: [] });
   const token = tokenInput.value.trim();
   if (token) sessionStorage.setItem(TOKEN_KEY, token);
@@ -158,6 +169,38 @@ saveButton.addEventListener('click', async () => {
     showValidation.dropEarlier();
     document.dispatchEvent(new CustomEvent('framewire:pipelines-changed', { detail: { id: outcome.id } }));
   }
+  return outcome;
+}
+
+/**
+ * A line or zone drawn on the video (analytics-panel.js): `change` adds it to the definition in the
+ * editor (the selected pipeline as loaded, or with the edits not saved yet), the result is put in
+ * the editor, previewed on the graph and saved like *Save*; `reply` gets the outcome.
+ */
+document.addEventListener('framewire:save-drawing', async (event) => {
+  const { change, reply } = /** @type {CustomEvent} */ (event).detail;
+  /** @type {any} */
+  let base;
+  try {
+    base = JSON.parse(text.value);
+  } catch {
+    reply({ ok: false, message: 'Not saved: the editor does not hold valid JSON; fix it or choose the pipeline again.', errors: [] });
+    return;
+  }
+  if (!select.value || base?.id !== select.value) {
+    reply({ ok: false, message: `Not saved: the editor holds '${base?.id}', not the selected pipeline '${select.value}'.`, errors: [] });
+    return;
+  }
+  const changed = change(base);
+  if (!changed.ok) {
+    reply({ ok: false, message: `Not saved: ${changed.error}`, errors: [] });
+    return;
+  }
+  text.value = JSON.stringify(changed.definition, null, 2);
+  dirty = true; // until saved: a reload of this pipeline must not overwrite it
+  drawn = changed.definition;
+  draw();
+  reply(await save());
 });
 
 deleteButton.addEventListener('click', async () => {
