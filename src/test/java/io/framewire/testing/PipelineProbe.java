@@ -2,6 +2,8 @@ package io.framewire.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewire.api.Detection;
+import io.framewire.api.FrameTime;
 import io.framewire.engine.DagPipelineService;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
@@ -30,8 +32,15 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Tools come from the ServiceLoader (the built-ins and every plugin on the test classpath) plus
  * the given ones. A tool failure fails the call with the pipeline's failure (node id and message).
+ *
+ * <p>{@link #runDetections} skips the images: it hands each frame's {@code detections} to the
+ * pipeline's entry nodes directly, as {@code onnx/detect} would have output them, for fast and exact
+ * tests of the tools after a detector ({@code track/bytetrack}, …).
  */
 public final class PipelineProbe {
+
+  /** The time of {@link #runDetections}'s first frame: 2026-01-01T00:00:00Z. */
+  public static final long START_MILLIS = 1_767_225_600_000L;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,6 +54,42 @@ public final class PipelineProbe {
   /** As {@link #run(String, List, ToolPlugin...)}, for a parsed definition. */
   public static List<JsonNode> run(PipelineDefinition definition, List<byte[]> frames, ToolPlugin... plugins)
       throws Exception {
+    List<Map<String, Object>> payloads = new ArrayList<>();
+    for (int i = 0; i < frames.size(); i++) {
+      Map<String, Object> payload = new HashMap<>();
+      payload.put("frame_index", (long) i);
+      payload.put("image_bytes", frames.get(i));
+      payloads.add(payload);
+    }
+    return runPayloads(definition, payloads, plugins);
+  }
+
+  /** The time {@link #runDetections} gives frame {@code index}: {@link #START_MILLIS} plus {@link TestVideos#FPS} frames a second. */
+  public static long frameTimeMillis(long index) {
+    return START_MILLIS + Math.round(index * 1000.0 / TestVideos.FPS);
+  }
+
+  /**
+   * Runs {@code definition} on frames given as detections, without images: frame {@code i}'s payload
+   * is {@code frame_index} {@code i}, {@code frame_time_ms} {@link #frameTimeMillis}({@code i}) and
+   * {@code detections}, the boxes as {@link Detection#toMap} (what {@code onnx/detect} outputs). The
+   * entry nodes must read {@code detections} from their input; one result per frame, in order.
+   */
+  public static List<JsonNode> runDetections(String definition, List<? extends List<Detection>> frames,
+      ToolPlugin... plugins) throws Exception {
+    List<Map<String, Object>> payloads = new ArrayList<>();
+    for (int i = 0; i < frames.size(); i++) {
+      Map<String, Object> payload = new HashMap<>();
+      payload.put("frame_index", (long) i);
+      payload.put(FrameTime.KEY, frameTimeMillis(i));
+      payload.put("detections", frames.get(i).stream().map(Detection::toMap).toList());
+      payloads.add(payload);
+    }
+    return runPayloads(PipelineJson.read(definition), payloads, plugins);
+  }
+
+  private static List<JsonNode> runPayloads(PipelineDefinition definition, List<Map<String, Object>> payloads,
+      ToolPlugin... plugins) throws Exception {
     List<ToolPlugin> all = new ArrayList<>();
     ServiceLoader.load(ToolPlugin.class).forEach(all::add);
     all.addAll(List.of(plugins));
@@ -58,13 +103,10 @@ public final class PipelineProbe {
     try (DagPipelineService service = new DagPipelineService(registry, tools, pool);
         SessionTools session = service.openSession(definition.id())) {
       List<JsonNode> results = new ArrayList<>();
-      for (int i = 0; i < frames.size(); i++) {
-        Map<String, Object> payload = new HashMap<>();
-        payload.put("frame_index", (long) i);
-        payload.put("image_bytes", frames.get(i));
+      for (int i = 0; i < payloads.size(); i++) {
         Map<String, Object> result;
         try {
-          result = service.runPipeline(session, payload).toCompletableFuture().get(WsTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+          result = service.runPipeline(session, payloads.get(i)).toCompletableFuture().get(WsTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
           throw e.getCause() instanceof Exception cause ? cause : e;
         } catch (TimeoutException e) {
