@@ -195,4 +195,25 @@ class LivePipelineEditsTest {
       camera.close();
     }
   }
+
+  @Test
+  void aCameraThatFailsForGoodClosesItsCounter() {
+    server.close();
+    server = TestServer.start(Map.of(
+        "framewire.sources.reconnect.min-backoff-ms", 100,
+        "framewire.sources.reconnect.max-backoff-ms", 400,
+        "framewire.sources.reconnect.max-attempts", 2), List.of(plugin));
+    api = new Api(server.port());
+    assertEquals(201, api.put("/pipelines/cam", LivePipelineTest.cam("before", false)).status());
+    plugin.closed.clear(); // validation probes
+    try (StreamServers.Server camera = StreamServers.ffmpegHttp(StreamServers.freePort(), 10)) {
+      String id = api.create(camera.url, "cam").json().get("id").asText();
+      await("frames counted", () -> api.source(id).get("frames_processed").asLong() >= 3);
+      camera.kill(); // and never back
+      awaitState(id, "failed");
+      long total = api.source(id).get("frames_processed").asLong();
+      await("the counter is closed", () -> !plugin.closed.isEmpty());
+      assertEquals(List.of("before@" + total), plugin.closed);
+    }
+  }
 }
