@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection's pipeline session, kept on the pipeline's newest version. Before each frame it asks
+ * A live source's pipeline session, kept on the pipeline's newest version. Before each frame it asks
  * the engine whether the session still runs the registered version (one map lookup); when the
  * pipeline was replaced it opens the new version's session, which continues the stateful tools' state
  * ({@link DagPipelineService#openSuccessor}), and runs that frame on it. The switch happens between two
@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * state; a reconnect then fails until the pipeline exists again). A version that fails to open: the
  * session goes on with the old one and that version is not tried again; a later version is. Both are
  * told to the {@link Listener} once.
+ *
+ * <p>Lifetime: one connection runs frames on it. When the connection's stream ends ({@link #end}) it
+ * runs no more frames; the source actor then either hands its session, idle, to the next connection
+ * ({@link #takeIdle}), so that a reconnect keeps the tools' state, or closes it ({@link #close}).
  */
 final class LivePipeline implements AutoCloseable {
 
@@ -42,13 +46,17 @@ final class LivePipeline implements AutoCloseable {
   private final Executor opener;
   private final Listener listener;
   private SessionTools current; // guarded by this
-  private boolean closed; // guarded by this
+  private boolean ended; // guarded by this; no new run starts
+  private boolean closed; // guarded by this; closed or handed over: this owns no session any more
+  // Completes when the run in flight (the switch included) has settled: every node it started is done.
+  private CompletableFuture<Void> running = CompletableFuture.completedFuture(null); // guarded by this
   // Read and written by the one frame running at a time (each run starts after the previous settled).
   private int failedVersion;
   private boolean deletedTold;
 
   /**
-   * @param session the connection's session, opened on the pipeline's current version; closed with this
+   * @param session the session to run on: a new one, or the idle one of the source's previous
+   *     connection ({@link #takeIdle}); moved to the newest version on the first frame if it is older
    * @param opener where a new version's tools are opened (may block): the blocking dispatcher
    */
   LivePipeline(VideoFilePipelineService videos, SessionTools session, Executor opener, Listener listener) {
@@ -59,13 +67,29 @@ final class LivePipeline implements AutoCloseable {
     this.listener = listener;
   }
 
-  /** Runs one frame, on the newest version of the pipeline. One frame at a time. */
+  /** Runs one frame, on the newest version of the pipeline. One frame at a time; none after {@link #end}. */
   CompletionStage<FrameResult> run(VideoFrame frame) {
-    SessionTools session = session();
-    if (dag.isLatest(session)) {
-      return videos.runOnFrame(session, frame);
+    SessionTools session;
+    CompletableFuture<Void> settled = new CompletableFuture<>();
+    synchronized (this) {
+      if (ended) {
+        return CompletableFuture.failedFuture(new IllegalStateException("the connection has ended"));
+      }
+      session = current;
+      running = settled;
     }
-    return successorOf(session).thenCompose(next -> videos.runOnFrame(next, frame));
+    CompletionStage<FrameResult> result;
+    try {
+      result = dag.isLatest(session)
+          ? videos.runOnFrame(session, frame)
+          : successorOf(session).thenCompose(next -> videos.runOnFrame(next, frame));
+    } catch (RuntimeException e) {
+      settled.complete(null);
+      throw e;
+    }
+    // The caller gets a dependent stage: its frame timeout completing that stage must not count as
+    // settled, since the run may still be inside the tools.
+    return result.whenComplete((done, error) -> settled.complete(null));
   }
 
   /** The session running now (tests, the version shown). */
@@ -91,7 +115,7 @@ final class LivePipeline implements AutoCloseable {
         .handle((next, error) -> {
           if (error != null) {
             failedVersion = latest;
-            if (isClosed()) {
+            if (hasEnded()) {
               return session; // the connection ended meanwhile: nothing to report
             }
             Throwable cause = Failures.unwrap(error);
@@ -100,35 +124,55 @@ final class LivePipeline implements AutoCloseable {
                 cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
             return session;
           }
-          if (!adopt(next)) {
-            next.close(); // the connection ended during the switch: nothing will run on it
-            return next;
-          }
+          adopt(next); // even after end(): the old session was closed, the state lives in next now
           listener.switched(session.version(), next.version());
           return next;
         });
   }
 
-  private synchronized boolean isClosed() {
-    return closed;
+  private synchronized boolean hasEnded() {
+    return ended;
   }
 
-  private synchronized boolean adopt(SessionTools next) {
-    if (closed) {
-      return false;
-    }
+  private synchronized void adopt(SessionTools next) {
     current = next;
-    return true;
   }
 
-  /** The connection ended: refuses new runs; the tools close once the last run settled. */
+  /** The connection's stream has ended: no new run starts. The run in flight (if any) still settles. */
+  synchronized void end() {
+    ended = true;
+  }
+
+  /**
+   * Hands the session over to the source's next connection, with its tools' state, if it is idle: the
+   * connection has ended ({@link #end}) and its last run (or switch) has settled, so no run can be
+   * inside its tools any more. After that this owns nothing ({@link #close} does nothing).
+   *
+   * @return the session, or null if a run is still inside it (then {@link #close} it) or it was closed
+   */
+  synchronized SessionTools takeIdle() {
+    if (!ended || closed || !running.isDone()) {
+      return null;
+    }
+    closed = true;
+    return current;
+  }
+
+  /**
+   * Ends this for good (the source stopped, failed or left the session behind): refuses new runs, and
+   * closes the session once the run in flight (if any) has settled, so never under a running tool.
+   */
   @Override
   public void close() {
-    SessionTools session;
+    CompletableFuture<Void> last;
     synchronized (this) {
+      if (closed) {
+        return;
+      }
       closed = true;
-      session = current;
+      ended = true;
+      last = running;
     }
-    session.close();
+    last.whenComplete((done, error) -> session().close()); // a switch in flight may have moved current on
   }
 }

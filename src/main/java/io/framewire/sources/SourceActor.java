@@ -4,6 +4,7 @@ import io.framewire.metrics.StreamMetrics;
 import io.framewire.engine.Engine;
 import io.framewire.engine.Failures;
 import io.framewire.engine.SessionTools;
+import io.framewire.pipeline.UnknownPipelineException;
 import io.framewire.video.VideoFilePipelineService;
 import io.framewire.video.VideoInputException;
 import io.framewire.video.VideoInfo;
@@ -34,6 +35,11 @@ import org.slf4j.MDC;
  * doubling per failed attempt in a row, capped at {@code max-backoff}) and connects again; an attempt
  * that opens the camera resets the backoff. With {@code max-attempts} set, that many failed attempts
  * in a row make it {@code failed}. Nothing it does touches other sources or sessions.
+ *
+ * <p>It owns the source's pipeline session across connections: when a connection's stream ends, its
+ * session is kept, idle, and the next connection continues it ({@link LivePipeline#takeIdle}; on a
+ * newer pipeline version the first frame moves it on with its state), so that a tracker's tracks and a
+ * line's counts survive reconnects. The session is closed when the source stops or fails for good.
  *
  * <p>Messages come once per connection event and once per second (the fps sample), never per frame:
  * the stream counts frames in {@link SourceStats}.
@@ -82,6 +88,8 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
   private int failuresInARow;
   private String attemptError; // the pipeline failure that ended the current attempt, if any
   private UniqueKillSwitch connection;
+  // The current connection's pipeline, or the last one's once it ended (its session kept for the next).
+  private LivePipeline pipeline;
 
   public static Behavior<Command> create(
       SourceSpec spec,
@@ -148,10 +156,12 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
         })
         .onSignal(PreRestart.class, signal -> {
           disconnect();
+          closePipeline();
           return this;
         })
         .onSignal(PostStop.class, signal -> {
           disconnect();
+          closePipeline();
           if (stats.state() != SourceState.STOPPED) {
             stats.state(SourceState.STOPPED);
           }
@@ -167,46 +177,70 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
     int thisAttempt = attempt;
     SessionTools session;
     try {
-      session = videos.openSession(spec.pipelineId());
+      session = session();
     } catch (RuntimeException e) {
       getContext().getSelf().tell(new Ended(thisAttempt, e));
       return;
     }
     stats.pipeline(session.version(), null);
     var self = getContext().getSelf();
-    connection = SourceStream.start(spec, settings, videos, session, opener, stats, metrics, hub,
-        new SourceStream.Listener() {
-          @Override
-          public void opened(VideoInfo info) {
-            self.tell(new Opened(thisAttempt, info));
-          }
+    SourceStream.Listener listener = new SourceStream.Listener() {
+      @Override
+      public void opened(VideoInfo info) {
+        self.tell(new Opened(thisAttempt, info));
+      }
 
-          @Override
-          public void pipelineFailed(String detail) {
-            self.tell(new PipelineFailed(thisAttempt, detail));
-          }
+      @Override
+      public void pipelineFailed(String detail) {
+        self.tell(new PipelineFailed(thisAttempt, detail));
+      }
 
-          @Override
-          public void ended(Throwable failure) {
-            self.tell(new Ended(thisAttempt, failure));
-          }
+      @Override
+      public void ended(Throwable failure) {
+        self.tell(new Ended(thisAttempt, failure));
+      }
 
-          @Override
-          public void switched(int from, int to) {
-            self.tell(new PipelineSwitched(thisAttempt, from, to));
-          }
+      @Override
+      public void switched(int from, int to) {
+        self.tell(new PipelineSwitched(thisAttempt, from, to));
+      }
 
-          @Override
-          public void switchFailed(int running, int failed, String detail) {
-            self.tell(new PipelineSwitchFailed(thisAttempt, running, failed, detail));
-          }
+      @Override
+      public void switchFailed(int running, int failed, String detail) {
+        self.tell(new PipelineSwitchFailed(thisAttempt, running, failed, detail));
+      }
 
-          @Override
-          public void deleted(int running) {
-            self.tell(new PipelineDeleted(thisAttempt, running));
-          }
-        },
-        materializer);
+      @Override
+      public void deleted(int running) {
+        self.tell(new PipelineDeleted(thisAttempt, running));
+      }
+    };
+    pipeline = new LivePipeline(videos, session, opener, listener);
+    connection = SourceStream.start(spec, settings, pipeline, stats, metrics, hub, listener, materializer);
+  }
+
+  /**
+   * The session the next connection runs on: the last connection's, with its tools' state, if it is
+   * idle; else a new one on the pipeline's current version.
+   *
+   * @throws UnknownPipelineException if the pipeline is deleted (the kept session waits for it)
+   */
+  private SessionTools session() {
+    if (videos.pipelines().currentVersion(spec.pipelineId()) == 0) {
+      throw new UnknownPipelineException(spec.pipelineId());
+    }
+    if (pipeline != null) {
+      SessionTools kept = pipeline.takeIdle();
+      if (kept == null) {
+        // A run outlived the connection (past the frame timeout): its tools close once it settles.
+        pipeline.close();
+      }
+      pipeline = null;
+      if (kept != null) {
+        return kept;
+      }
+    }
+    return videos.openSession(spec.pipelineId());
   }
 
   private Behavior<Command> onOpened(Opened opened) {
@@ -230,6 +264,7 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
     failuresInARow++;
     if (settings.maxAttempts() > 0 && failuresInARow >= settings.maxAttempts()) {
       stats.state(SourceState.FAILED);
+      closePipeline();
       event("source_failed", "source failed after " + failuresInARow + " attempts in a row: " + reason);
       return this;
     }
@@ -279,6 +314,14 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
     double seconds = (now - first[0]) / 1e9;
     stats.fps(seconds > 0 ? (stats.processed.get() - first[1]) / seconds : 0);
     return this;
+  }
+
+  /** Closes the source's session (after the run in flight, if any): its tools' state ends here. */
+  private void closePipeline() {
+    if (pipeline != null) {
+      pipeline.close();
+      pipeline = null;
+    }
   }
 
   private void disconnect() {

@@ -1,6 +1,5 @@
 package io.framewire.sources;
 
-import io.framewire.engine.SessionTools;
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.streaming.Answer;
 import io.framewire.streaming.AnswerEncoder;
@@ -9,12 +8,10 @@ import io.framewire.streaming.RunPipelineFlow;
 import io.framewire.streaming.StreamError;
 import io.framewire.video.DecodeOptions;
 import io.framewire.video.FfmpegFrames;
-import io.framewire.video.VideoFilePipelineService;
 import io.framewire.video.VideoFrame;
 import io.framewire.video.VideoInfo;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -38,9 +35,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * the next frame, the stateful tools' state carried over.
  *
  * <p>A pipeline failure is answered to the watchers ({@code pipeline_failure}) and ends the connection
- * (the source actor reconnects with backoff). The session's tools are closed when the connection's
- * stream has ended; {@link SessionTools} closes them once the last run has settled, never under a
- * running tool.
+ * (the source actor reconnects with backoff). When the connection's stream has ended its pipeline runs
+ * no more frames ({@link LivePipeline#end}); the source actor owns what happens to the session then: the
+ * next connection continues it, or it is closed.
  */
 final class SourceStream {
 
@@ -59,9 +56,7 @@ final class SourceStream {
   static UniqueKillSwitch start(
       SourceSpec spec,
       SourceSettings settings,
-      VideoFilePipelineService videos,
-      SessionTools session,
-      Executor opener,
+      LivePipeline pipeline,
       SourceStats stats,
       StreamMetrics metrics,
       Sink<String, NotUsed> hub,
@@ -75,7 +70,6 @@ final class SourceStream {
     // frame_index counts the source's frames since it was added, across reconnects: a watcher never
     // sees an index go back when the camera comes back.
     long base = stats.decoded.get();
-    LivePipeline pipeline = new LivePipeline(videos, session, opener, listener);
     Pair<UniqueKillSwitch, CompletionStage<Done>> started = FfmpegFrames.create(spec.url(), options, onOpened)
         .viaMat(KillSwitches.single(), Keep.right())
         .map(decoded -> {
@@ -94,7 +88,7 @@ final class SourceStream {
         .to(hub)
         .run(materializer);
     started.second().whenComplete((done, failure) -> {
-      pipeline.close(); // refuses new runs; the tools close once the last run settled
+      pipeline.end(); // before the actor hears it: a run it has not seen end cannot start any more
       listener.ended(failure);
     });
     return started.first();

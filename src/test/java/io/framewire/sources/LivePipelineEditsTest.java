@@ -17,16 +17,22 @@ import org.junit.jupiter.api.Test;
 /**
  * A workbench edit ({@code PUT /pipelines/cam}) reaches two running cameras (ffmpeg serving live
  * MPEG-TS over HTTP) on their next frame: the new version's params show in their answers, and each
- * camera's counter goes on from its own count ({@link LivePipelineTest.Counter}).
+ * camera's counter goes on from its own count ({@link LivePipelineTest.Counter}). A camera that drops
+ * and comes back keeps its counter too, on the version edited meanwhile if there is one, and the
+ * counter is closed once when the source is deleted. Reconnect backoff is shortened, as in
+ * {@link LiveSourcesTest}.
  */
 class LivePipelineEditsTest {
 
+  private final LivePipelineTest.LivePlugin plugin = new LivePipelineTest.LivePlugin();
   private TestServer server;
   private Api api;
 
   @BeforeEach
   void start() {
-    server = TestServer.start(Map.of(), List.of(new LivePipelineTest.LivePlugin()));
+    server = TestServer.start(Map.of(
+        "framewire.sources.reconnect.min-backoff-ms", 100,
+        "framewire.sources.reconnect.max-backoff-ms", 400), List.of(plugin));
     api = new Api(server.port());
   }
 
@@ -106,6 +112,108 @@ class LivePipelineEditsTest {
         JsonNode after = doorResults.next();
         assertEquals("after", after.get("label").asText(), "the camera goes on with the version it had");
       }
+    }
+  }
+
+  private void awaitState(String id, String state) {
+    await("source " + id + " is " + state, () -> api.source(id).get("state").asText().equals(state));
+  }
+
+  /** The first result of a frame numbered {@code fromIndex} or later (the next connection's first). */
+  private static JsonNode firstResultFrom(WsTestClient watcher, long fromIndex) {
+    while (true) {
+      JsonNode answer = watcher.next();
+      if (answer.has("result") && answer.get("frame_index").asLong() >= fromIndex) {
+        return answer.get("result");
+      }
+    }
+  }
+
+  /** Kills the camera and waits until the source has seen it (its frame counts no longer move). */
+  private JsonNode drop(StreamServers.Server camera, String id) {
+    camera.kill();
+    awaitState(id, "reconnecting");
+    return api.source(id);
+  }
+
+  @Test
+  void aCameraThatDropsComesBackWithItsCountGoingOnAndItsCounterIsClosedOnceWhenDeleted() {
+    assertEquals(201, api.put("/pipelines/cam", LivePipelineTest.cam("before", false)).status());
+    plugin.closed.clear(); // validation probes
+    int port = StreamServers.freePort();
+    StreamServers.Server camera = StreamServers.ffmpegHttp(port, 10);
+    try {
+      String id = api.create(camera.url, "cam").json().get("id").asText();
+      try (WsTestClient watcher = WsTestClient.connect(server.port(), "/ws/sources/" + id)) {
+        await("frames counted", () -> api.source(id).get("frames_processed").asLong() >= 3);
+        JsonNode lost = drop(camera, id);
+        long processed = lost.get("frames_processed").asLong();
+
+        camera = StreamServers.ffmpegHttp(port, 10); // the camera is back
+        JsonNode first = firstResultFrom(watcher, lost.get("frames_decoded").asLong());
+        assertEquals(processed + 1, first.get("count").asLong(), "the count goes on across the reconnect: " + first);
+        assertEquals("before", first.get("label").asText());
+        assertTrue(api.source(id).get("reconnects").asLong() >= 1, "it reconnected");
+        assertEquals(List.of(), plugin.closed, "the counter was kept, not closed");
+      }
+      long total = drop(camera, id).get("frames_processed").asLong();
+      assertEquals(204, api.delete("/sources/" + id).status());
+      await("the counter is closed", () -> !plugin.closed.isEmpty());
+      assertEquals(List.of("before@" + total), plugin.closed, "once, having counted every frame the source ran");
+    } finally {
+      camera.close();
+    }
+  }
+
+  @Test
+  void aCameraThatComesBackAfterAnEditRunsTheNewVersionWithItsCountGoingOn() {
+    assertEquals(201, api.put("/pipelines/cam", LivePipelineTest.cam("before", false)).status());
+    int port = StreamServers.freePort();
+    StreamServers.Server camera = StreamServers.ffmpegHttp(port, 10);
+    try {
+      String id = api.create(camera.url, "cam").json().get("id").asText();
+      long processed;
+      try (WsTestClient watcher = WsTestClient.connect(server.port(), "/ws/sources/" + id)) {
+        await("frames counted", () -> api.source(id).get("frames_processed").asLong() >= 3);
+        JsonNode lost = drop(camera, id);
+        processed = lost.get("frames_processed").asLong();
+        assertEquals(200, api.put("/pipelines/cam", LivePipelineTest.cam("after", false)).status());
+        plugin.closed.clear(); // validation probes
+
+        camera = StreamServers.ffmpegHttp(port, 10);
+        JsonNode first = firstResultFrom(watcher, lost.get("frames_decoded").asLong());
+        assertEquals("after", first.get("label").asText(), "the version edited while the camera was away");
+        assertEquals(processed + 1, first.get("count").asLong(), "the count goes on: " + first);
+        await("version 2 is shown", () -> api.source(id).get("pipeline_version").asInt() == 2);
+        assertEquals(List.of("before@" + processed), plugin.closed, "the old counter closed after handing over");
+      }
+      long total = drop(camera, id).get("frames_processed").asLong();
+      assertEquals(204, api.delete("/sources/" + id).status());
+      await("the counter is closed", () -> plugin.closed.size() == 2);
+      assertEquals(List.of("before@" + processed, "after@" + total), plugin.closed);
+    } finally {
+      camera.close();
+    }
+  }
+
+  @Test
+  void aCameraThatFailsForGoodClosesItsCounter() {
+    server.close();
+    server = TestServer.start(Map.of(
+        "framewire.sources.reconnect.min-backoff-ms", 100,
+        "framewire.sources.reconnect.max-backoff-ms", 400,
+        "framewire.sources.reconnect.max-attempts", 2), List.of(plugin));
+    api = new Api(server.port());
+    assertEquals(201, api.put("/pipelines/cam", LivePipelineTest.cam("before", false)).status());
+    plugin.closed.clear(); // validation probes
+    try (StreamServers.Server camera = StreamServers.ffmpegHttp(StreamServers.freePort(), 10)) {
+      String id = api.create(camera.url, "cam").json().get("id").asText();
+      await("frames counted", () -> api.source(id).get("frames_processed").asLong() >= 3);
+      camera.kill(); // and never back
+      awaitState(id, "failed");
+      long total = api.source(id).get("frames_processed").asLong();
+      await("the counter is closed", () -> !plugin.closed.isEmpty());
+      assertEquals(List.of("before@" + total), plugin.closed);
     }
   }
 }

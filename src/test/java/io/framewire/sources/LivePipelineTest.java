@@ -2,6 +2,7 @@ package io.framewire.sources;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.framewire.api.AsyncTool;
@@ -10,11 +11,13 @@ import io.framewire.api.ToolPlugin;
 import io.framewire.api.image.DecodedFrame;
 import io.framewire.api.image.RgbImage;
 import io.framewire.engine.DagPipelineService;
+import io.framewire.engine.SessionTools;
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.pipeline.ToolRegistry;
 import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.streaming.Answer;
+import io.framewire.streaming.StreamError;
 import io.framewire.video.VideoFilePipelineService;
 import io.framewire.video.VideoFrame;
 import io.framewire.video.VideoInfo;
@@ -198,17 +201,29 @@ class LivePipelineTest {
   }
 
   Loop loop() {
+    return loop(videos.openSession("cam"), Duration.ofSeconds(5));
+  }
+
+  /** A connection's frame loop on {@code session}, as {@link SourceStream#start} builds it. */
+  Loop loop(SessionTools session, Duration frameTimeout) {
     Heard heard = new Heard();
-    LivePipeline pipeline = new LivePipeline(videos, videos.openSession("cam"), Runnable::run, heard);
+    LivePipeline pipeline = new LivePipeline(videos, session, Runnable::run, heard);
     opened.add(pipeline);
     SourceStats stats = new SourceStats(new SourceSpec("s", "http://camera", "cam"));
     Pair<TestPublisher.Probe<VideoFrame>, TestSubscriber.Probe<Answer>> probes = TestSource.<VideoFrame>create(testKit.system())
-        .via(SourceStream.frameLoop(pipeline, Duration.ofSeconds(5), new SourceStream.Counting(stats, metrics, heard)))
+        .via(SourceStream.frameLoop(pipeline, frameTimeout, new SourceStream.Counting(stats, metrics, heard)))
         .toMat(TestSink.<Answer>create(testKit.system()), Pair::create)
         .withAttributes(Attributes.inputBuffer(1, 1))
         .run(testKit.system());
     probes.second().request(100);
     return new Loop(probes.first(), probes.second(), pipeline, heard);
+  }
+
+  /** The camera dropped: the connection's stream ends, as {@link SourceStream#start}'s end does. */
+  static void drop(Loop cam) {
+    cam.frames().sendComplete();
+    cam.answers().expectComplete();
+    cam.pipeline().end();
   }
 
   static VideoFrame frame(long index) {
@@ -298,5 +313,84 @@ class LivePipelineTest {
     assertEquals(result(3, 4, "fixed"), cam.run(3));
     assertEquals("switched 1 -> 3", cam.heard().told.poll());
     assertEquals(3, cam.pipeline().session().version());
+  }
+
+  @Test
+  void aReconnectContinuesTheEndedConnectionsSessionAndTheCountGoesOn() {
+    put(cam("before", false));
+    Loop first = loop();
+    SessionTools session = first.pipeline().session();
+    assertEquals(result(0, 1, "before"), first.run(0));
+    assertEquals(result(1, 2, "before"), first.run(1));
+    drop(first);
+    plugin.closed.clear(); // validation probes
+    SessionTools kept = first.pipeline().takeIdle();
+    assertSame(session, kept, "the same session, as is: same version");
+    assertNull(first.pipeline().takeIdle(), "handed over once");
+    first.pipeline().close();
+    assertEquals(List.of(), plugin.closed, "handed over: the ended connection closes nothing");
+
+    Loop second = loop(kept, Duration.ofSeconds(5));
+    assertEquals(result(2, 3, "before"), second.run(2));
+    assertEquals(result(3, 4, "before"), second.run(3));
+    assertNull(second.heard().told.poll(), "no switch");
+    second.pipeline().close();
+    assertEquals(List.of("before@4"), plugin.closed, "closed once, by its last owner");
+  }
+
+  @Test
+  void aReconnectAfterAnEditMovesTheKeptSessionToTheNewVersionOnItsFirstFrame() {
+    put(cam("before", false));
+    Loop first = loop();
+    first.run(0);
+    first.run(1);
+    drop(first);
+    put(cam("after", false)); // while the camera is away
+    plugin.closed.clear(); // validation probes
+    Loop second = loop(first.pipeline().takeIdle(), Duration.ofSeconds(5));
+    assertEquals(result(2, 3, "after"), second.run(2), "the new version's params, the old count");
+    assertEquals("switched 1 -> 2", second.heard().told.poll());
+    assertEquals(List.of("before@2"), plugin.closed, "the old counter closed after handing over");
+    assertEquals(2, second.pipeline().session().version());
+  }
+
+  @Test
+  void aRunStillInsideTheToolsWhenTheConnectionEndedKeepsTheSessionFromBeingHandedOverUntilItSettles()
+      throws Exception {
+    put(cam("before", true));
+    Loop first = loop(videos.openSession("cam"), Duration.ofMillis(200));
+    first.frames().sendNext(frame(0));
+    CompletableFuture<Map<String, Object>> held = plugin.awaitCall(0);
+    // The frame timeout ends the connection while frame 0 is still inside the tools.
+    assertEquals(StreamError.pipelineFailure("frame 0 took longer than 200 ms (STREAM_FRAME_TIMEOUT_MS)"),
+        first.answers().expectNext(Duration.ofSeconds(3)));
+    first.answers().expectComplete();
+    first.pipeline().end();
+    assertNull(first.pipeline().takeIdle(), "a run is inside its tools");
+
+    held.complete(Map.of()); // the late run settles, counted
+    SessionTools kept = first.pipeline().takeIdle();
+    assertSame(first.pipeline().session(), kept);
+    Loop second = loop(kept, Duration.ofSeconds(5));
+    second.frames().sendNext(frame(1));
+    plugin.awaitCall(1).complete(Map.of());
+    assertEquals(result(1, 2, "before"), second.answers().expectNext());
+  }
+
+  @Test
+  void closingWhileARunIsInsideClosesTheToolsOnceItSettled() throws Exception {
+    put(cam("before", true));
+    Loop cam = loop();
+    cam.frames().sendNext(frame(0));
+    CompletableFuture<Map<String, Object>> held = plugin.awaitCall(0);
+    plugin.closed.clear(); // validation probes
+    cam.pipeline().close(); // the source is deleted
+    assertEquals(List.of(), plugin.closed, "never under a running tool");
+    assertNull(cam.pipeline().takeIdle(), "closed: nothing to hand over");
+    held.complete(Map.of());
+    assertEquals(result(0, 1, "before"), cam.answers().expectNext());
+    assertEquals(List.of("before@1"), plugin.closed);
+    cam.pipeline().close();
+    assertEquals(List.of("before@1"), plugin.closed, "once");
   }
 }
