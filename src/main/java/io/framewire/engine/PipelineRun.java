@@ -194,7 +194,8 @@ final class PipelineRun {
   }
 
   /**
-   * The result's {@code events}: every node's, output node or not, in execution order. An event is
+   * The result's {@code events}: every node's, output node or not, in execution order, each tagged
+   * with its node's id ({@code node}) unless it names one itself. An event is
    * what happened on this frame (a line crossed, a track started); it must not be lost because the
    * node that saw it feeds another instead of being an output, nor overwritten by a later node's.
    */
@@ -205,7 +206,9 @@ final class PipelineRun {
         if (events == null) {
           events = new ArrayList<>();
         }
-        events.addAll(list);
+        for (Object event : list) {
+          events.add(withNode(event, pipeline.nodes[node].id()));
+        }
       }
     }
     if (events != null) {
@@ -213,6 +216,16 @@ final class PipelineRun {
     } else {
       merged.remove(EVENTS_KEY);
     }
+  }
+
+  /** An event map with the id of the node that raised it under {@code node}, as the event store keeps it. */
+  private static Object withNode(Object event, String nodeId) {
+    if (!(event instanceof Map<?, ?> fields) || fields.containsKey("node")) {
+      return event;
+    }
+    Map<Object, Object> tagged = new LinkedHashMap<>(fields);
+    tagged.put("node", nodeId);
+    return tagged;
   }
 
   /** Milliseconds (3 decimals) by node id in execution order, then the whole run as {@code total}. */

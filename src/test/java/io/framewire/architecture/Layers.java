@@ -25,25 +25,28 @@ final class Layers {
   static final Map<String, Set<String>> MAY_IMPORT = table(
       "api", "",
       "metrics", "",
+      "events", "",
       "websocket", "",
       "memory", "",
       "tools", "",
       "inference", "metrics",
       "pipeline", "",
       "pipeline.store", "pipeline",
-      "engine", "pipeline pipeline.store inference metrics",
+      "engine", "pipeline pipeline.store inference metrics events",
       "video", "engine pipeline",
       "net", "metrics",
-      "streaming", "engine pipeline net metrics",
-      "sources", "streaming video engine pipeline metrics",
+      "streaming", "engine pipeline net metrics events",
+      "sources", "streaming video engine pipeline metrics events",
+      "eventstore", "events metrics",
+      "sinks", "events eventstore metrics",
       "cluster", "engine pipeline metrics",
-      "settings", "streaming sources inference cluster net engine video memory",
-      "http", "streaming sources engine pipeline pipeline.store video websocket net metrics",
+      "settings", "streaming sources inference cluster net engine video memory eventstore sinks",
+      "http", "streaming sources engine pipeline pipeline.store video websocket net metrics events eventstore sinks",
       "server", "metrics websocket memory tools inference pipeline pipeline.store engine video net"
-          + " streaming sources cluster settings http",
+          + " streaming sources cluster settings http events eventstore sinks",
       "cli", "settings engine video streaming pipeline pipeline.store",
       "bench", "metrics websocket memory tools inference pipeline pipeline.store engine video net"
-          + " streaming sources cluster settings http server",
+          + " streaming sources cluster settings http server events eventstore sinks",
       ROOT, "server settings memory");
 
   private Layers() {

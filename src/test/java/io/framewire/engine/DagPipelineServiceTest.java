@@ -137,7 +137,8 @@ class DagPipelineServiceTest {
         List.of(), List.of("q"), List.of("q"));
     DagPipelineService service = service(chain, quiet);
     Map<String, Object> result = await(service.runPipeline("events", Map.of()));
-    assertEquals(List.of(Map.of("type", "from_a"), Map.of("type", "from_b"), Map.of("type", "again_b")),
+    assertEquals(List.of(Map.of("type", "from_a", "node", "a"), Map.of("type", "from_b", "node", "b"),
+            Map.of("type", "again_b", "node", "b")),
         result.get("events"), "a and b are not output nodes, and b's list does not replace a's");
     assertEquals(1, result.get("k"));
     assertFalse(await(service.runPipeline("quiet", Map.of())).containsKey("events"), "no events: no key");
