@@ -32,7 +32,7 @@ final class Layers {
       "inference", "metrics",
       "pipeline", "",
       "pipeline.store", "pipeline",
-      "engine", "pipeline pipeline.store inference metrics events",
+      "engine", "pipeline pipeline.store inference metrics events eventstore",
       "video", "engine pipeline",
       "net", "metrics",
       "streaming", "engine pipeline net metrics events",
