@@ -43,7 +43,10 @@ class AnalyticsExamplesTest {
     return found.get(0);
   }
 
-  /** Every event of every frame, as {@code type/detail/track_id/label@frame_index}. */
+  /**
+   * The events of the given types, of every frame in order, as {@code "type [line direction | zone]
+   * #track_id label @frame_index time"}.
+   */
   static List<String> events(List<JsonNode> results, String... types) {
     List<String> out = new ArrayList<>();
     List<String> wanted = List.of(types);
