@@ -17,6 +17,9 @@ Models (NCHW float32 input named "images", values 0..1, like Ultralytics exports
   conv_det.onnx       [N,3,320,320] -> [N, 4+2, 1600]  three strided 3x3 convs and a 1x1 head,
                       seeded random weights: real work for the benchmark (YOLOv8 layout)
   tiny.onnx           [N,3,8,8] -> [N,3]          softmax of channel means on 8x8: per-call cost dominates
+  blob_det.onnx       [N,3,256,256] -> [N, 4+2, 512]  a real detector of solid colour blobs (YOLOv8
+                      layout, names {0: 'person', 1: 'car'}): red things are persons, green things
+                      cars; boxes exact to about a pixel. See blob_detector() for how it works.
 """
 import os
 
@@ -139,6 +142,114 @@ def conv_detector(name):
     save(graph, name, {"names": "{0: 'blob', 1: 'spot'}", "imgsz": "[320, 320]", "task": "detect"})
 
 
+def blob_detector(name, size=256, stride=16, inner=5, outer=9, min_area=16):
+    """A detector that follows bright red (person) and green (car) blobs, with fixed ops only.
+
+    Per class, a colour mask m: red is R > 0.5 and G, B < 0.3, green is G > 0.5 and R, B < 0.3 (the
+    letterbox's grey 114 padding is neither). The image is cut into stride x stride cells; each cell
+    holds the sums of m, m*x, m*y, m*x^2, m*y^2 (x, y: pixel centres, relative to the image centre to
+    keep float32 sums precise). Each cell is an anchor (16 x 16 = 256 per class, 512 in all: anchors
+    0..255 are red ones, scoring only for person, 256..511 green ones, scoring only for car). Its
+    window is the inner x inner cells around it (80 px): from the window's sums, the blob's pixel
+    count n, mean (cx, cy) and variance give the box: a filled rectangle of w pixels has variance
+    (w^2 - 1) / 12, so w = sqrt(12 var + 1), exact for an axis-aligned rectangle inside the window.
+    The score says how much of the blob the window holds: ratio = n / (n_outer + min_area), n_outer
+    the count in the outer x outer cells around the anchor (144 px), and score = clip(10 ratio - 9,
+    0, 1). A blob of at most (inner - 1) x stride = 64 px a side lies whole in some anchor's window:
+    that anchor scores near 1 (0.85 for 32 x 32 px, 0.96 for 64 x 64) with the exact box; an anchor
+    whose window holds less than 90 % of the blob scores 0, and one holding more gives a box that
+    overlaps the best one by IoU > 0.9, so class-wise NMS keeps one box per blob. Blobs smaller than
+    min_area / 0.1 = 144 px score 0 (JPEG specks). Limits: blobs of one colour must be further apart
+    than the outer window (about 100 px in the model's input), or they merge; larger blobs are missed.
+    """
+    assert size % stride == 0
+    cells = size // stride
+    anchors = cells * cells
+    centre = size / 2.0
+    coords = np.arange(size, dtype=np.float32) + 0.5 - centre
+    xs = coords.reshape(1, 1, 1, size)  # broadcast over rows
+    ys = coords.reshape(1, 1, size, 1)  # broadcast over columns
+    scale_inner = float(stride * stride * inner * inner)  # AveragePool means back to sums
+    scale_outer = float(stride * stride * outer * outer)
+    onehot = np.zeros((1, 2, 2 * anchors), dtype=np.float32)
+    onehot[0, 0, :anchors] = 1
+    onehot[0, 1, anchors:] = 1
+    inits = [
+        numpy_helper.from_array(xs, "xs"),
+        numpy_helper.from_array(ys, "ys"),
+        numpy_helper.from_array(xs * xs, "xxs"),
+        numpy_helper.from_array(ys * ys, "yys"),
+        numpy_helper.from_array(np.array(0.5, dtype=np.float32), "high"),
+        numpy_helper.from_array(np.array(0.3, dtype=np.float32), "low"),
+        numpy_helper.from_array(np.array([0, 5, 2 * anchors], dtype=np.int64), "inner_shape"),
+        numpy_helper.from_array(np.array([0, 1, 2 * anchors], dtype=np.int64), "outer_shape"),
+        numpy_helper.from_array(np.array([1, 1, 1, 1, 1], dtype=np.int64), "five_ones"),
+        numpy_helper.from_array(np.array(scale_inner, dtype=np.float32), "scale_inner"),
+        numpy_helper.from_array(np.array(scale_outer, dtype=np.float32), "scale_outer"),
+        numpy_helper.from_array(np.array(1e-6, dtype=np.float32), "tiny"),
+        numpy_helper.from_array(np.array(float(min_area), dtype=np.float32), "min_area"),
+        numpy_helper.from_array(np.array(12.0, dtype=np.float32), "twelve"),
+        numpy_helper.from_array(np.array(1.0, dtype=np.float32), "one"),
+        numpy_helper.from_array(np.array(10.0, dtype=np.float32), "ten"),
+        numpy_helper.from_array(np.array(9.0, dtype=np.float32), "nine"),
+        numpy_helper.from_array(np.array(0.0, dtype=np.float32), "zero"),
+        numpy_helper.from_array(np.array(centre, dtype=np.float32), "centre"),
+        numpy_helper.from_array(onehot, "onehot"),
+    ]
+    n = helper.make_node
+    nodes = [
+        n("Split", ["images"], ["r", "g", "b"], axis=1),                      # [N,1,S,S] each
+        n("Greater", ["r", "high"], ["r_hi"]), n("Less", ["r", "low"], ["r_lo"]),
+        n("Greater", ["g", "high"], ["g_hi"]), n("Less", ["g", "low"], ["g_lo"]),
+        n("Less", ["b", "low"], ["b_lo"]),
+        n("And", ["r_hi", "g_lo"], ["red0"]), n("And", ["red0", "b_lo"], ["red"]),
+        n("And", ["g_hi", "r_lo"], ["green0"]), n("And", ["green0", "b_lo"], ["green"]),
+        n("Concat", ["red", "green"], ["mask_b"], axis=1),                     # [N,2,S,S]
+        n("Cast", ["mask_b"], ["m"], to=TensorProto.FLOAT),
+        n("Mul", ["m", "xs"], ["mx"]), n("Mul", ["m", "ys"], ["my"]),
+        n("Mul", ["m", "xxs"], ["mxx"]), n("Mul", ["m", "yys"], ["myy"]),
+        # Channels quantity-major, class-minor: [m_r, m_g, mx_r, mx_g, ..., myy_r, myy_g].
+        n("Concat", ["m", "mx", "my", "mxx", "myy"], ["moments"], axis=1),   # [N,10,S,S]
+        n("AveragePool", ["moments"], ["cells"], kernel_shape=[stride, stride], strides=[stride, stride]),
+        n("AveragePool", ["cells"], ["win"], kernel_shape=[inner, inner], pads=[inner // 2] * 4,
+          count_include_pad=1),                                                 # [N,10,C,C]
+        n("Reshape", ["win", "inner_shape"], ["win_flat"]),                     # [N,5,2A]: class-major anchors
+        n("Split", ["win_flat", "five_ones"], ["s0", "s1", "s2", "s3", "s4"], axis=1),  # [N,1,2A] each
+        n("Slice", ["cells", "slice_start", "slice_end", "slice_axes"], ["cell_counts"]),  # [N,2,C,C]
+        n("AveragePool", ["cell_counts"], ["wide"], kernel_shape=[outer, outer], pads=[outer // 2] * 4,
+          count_include_pad=1),
+        n("Reshape", ["wide", "outer_shape"], ["wide_flat"]),                   # [N,1,2A]
+        # Box: mean and variance per axis.
+        n("Max", ["s0", "tiny"], ["s0_safe"]),
+        n("Div", ["s1", "s0_safe"], ["mean_x"]), n("Div", ["s2", "s0_safe"], ["mean_y"]),
+        n("Div", ["s3", "s0_safe"], ["ex2"]), n("Div", ["s4", "s0_safe"], ["ey2"]),
+        n("Mul", ["mean_x", "mean_x"], ["mx2"]), n("Mul", ["mean_y", "mean_y"], ["my2"]),
+        n("Sub", ["ex2", "mx2"], ["var_x"]), n("Sub", ["ey2", "my2"], ["var_y"]),
+        n("Mul", ["var_x", "twelve"], ["v12x"]), n("Mul", ["var_y", "twelve"], ["v12y"]),
+        n("Add", ["v12x", "one"], ["w2"]), n("Add", ["v12y", "one"], ["h2"]),
+        n("Relu", ["w2"], ["w2p"]), n("Relu", ["h2"], ["h2p"]),
+        n("Sqrt", ["w2p"], ["bw"]), n("Sqrt", ["h2p"], ["bh"]),
+        n("Add", ["mean_x", "centre"], ["bx"]), n("Add", ["mean_y", "centre"], ["by"]),
+        # Score: the share of the neighbourhood's blob pixels that the window holds.
+        n("Mul", ["s0", "scale_inner"], ["count"]),
+        n("Mul", ["wide_flat", "scale_outer"], ["count_wide"]),
+        n("Add", ["count_wide", "min_area"], ["count_wide_eps"]),
+        n("Div", ["count", "count_wide_eps"], ["ratio"]),
+        n("Mul", ["ratio", "ten"], ["ratio10"]), n("Sub", ["ratio10", "nine"], ["raw_score"]),
+        n("Clip", ["raw_score", "zero", "one"], ["score"]),                     # [N,1,2A]
+        n("Mul", ["score", "onehot"], ["scores"]),                              # [N,2,2A]
+        n("Concat", ["bx", "by", "bw", "bh", "scores"], ["output0"], axis=1),   # [N,6,2A]
+    ]
+    inits += [numpy_helper.from_array(np.array([0], dtype=np.int64), "slice_start"),
+              numpy_helper.from_array(np.array([2], dtype=np.int64), "slice_end"),
+              numpy_helper.from_array(np.array([1], dtype=np.int64), "slice_axes")]
+    graph = helper.make_graph(
+        nodes, name, [image_input("N", size)],
+        [helper.make_tensor_value_info("output0", TensorProto.FLOAT, ["N", 4 + 2, 2 * anchors])],
+        initializer=inits)
+    save(graph, name, {"names": "{0: 'person', 1: 'car'}", "imgsz": f"[{size}, {size}]", "task": "detect"})
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     constant_detector("yolov8_const.onnx", yolov8_table(), [7, 16])
@@ -148,6 +259,7 @@ def main():
     classifier("classify_logits.onnx", 32, softmax=False)
     conv_detector("conv_det.onnx")
     classifier("tiny.onnx", 8, softmax=True)
+    blob_detector("blob_det.onnx")
 
 
 if __name__ == "__main__":

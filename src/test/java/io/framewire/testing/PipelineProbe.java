@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewire.api.Detection;
 import io.framewire.api.FrameTime;
 import io.framewire.engine.DagPipelineService;
+import io.framewire.engine.FramePayloads;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.pipeline.store.PipelineRegistry;
@@ -62,6 +63,25 @@ public final class PipelineProbe {
       payloads.add(payload);
     }
     return runPayloads(definition, payloads, plugins);
+  }
+
+  /**
+   * Runs {@code definition} on JPEG frames filmed at {@code fps} frames a second: frame {@code i}'s
+   * payload is what the engine builds for a frame ({@link FramePayloads#jpeg}) with {@code
+   * frame_time_ms} {@link #START_MILLIS} + {@code i} × 1000 / {@code fps}, the scene's own clock (as a
+   * video file's frames have), so durations such as a zone's dwell are in the scene's time, however
+   * fast the frames run. One result per frame, in order.
+   */
+  public static List<JsonNode> run(String definition, List<byte[]> frames, double fps, ToolPlugin... plugins)
+      throws Exception {
+    if (!(fps > 0)) {
+      throw new IllegalArgumentException("fps must be positive, got " + fps);
+    }
+    List<Map<String, Object>> payloads = new ArrayList<>();
+    for (int i = 0; i < frames.size(); i++) {
+      payloads.add(FramePayloads.jpeg(i, frames.get(i), START_MILLIS + Math.round(i * 1000.0 / fps)));
+    }
+    return runPayloads(PipelineJson.read(definition), payloads, plugins);
   }
 
   /** The time {@link #runDetections} gives frame {@code index}: {@link #START_MILLIS} plus {@link TestVideos#FPS} frames a second. */

@@ -60,6 +60,7 @@ public final class TrackingScene {
     private String flickerLabel;
     private int missEvery;
     private double missProbability;
+    private Color colour;
 
     private ObjectSpec(int id, String label) {
       if (id < 1) {
@@ -82,6 +83,12 @@ public final class TrackingScene {
     /** A waypoint: the box's top-left corner on {@code frame} (it may lie outside the frame). */
     public ObjectSpec at(int frame, double x, double y) {
       path.put(frame, new double[] {x, y});
+      return this;
+    }
+
+    /** The colour it is drawn in (default {@link TrackingScene#colour}({@code id})), e.g. what a colour detector sees. */
+    public ObjectSpec colour(Color c) {
+      this.colour = c;
       return this;
     }
 
@@ -349,15 +356,16 @@ public final class TrackingScene {
 
   /**
    * Paints frame {@code index} into {@code rgb} ({@code width × height × 3}, interleaved RGB): the
-   * visible objects as filled rectangles in their own colours (ids in the order added, later ones
-   * on top), then the occluders. Missed detections are drawn: the detector, not the scene, failed.
+   * visible objects as filled rectangles in their own colours ({@link ObjectSpec#colour}; in the
+   * order added, later ones on top), then the occluders. Missed detections are drawn: the detector,
+   * not the scene, failed.
    */
   public void paint(int index, byte[] rgb) {
     fill(rgb, 0, 0, width, height, BACKGROUND);
     for (ObjectSpec o : objects) {
       double[] box = visibleBox(o, index);
       if (box != null) {
-        fill(rgb, box[0], box[1], box[2], box[3], colour(o.id));
+        fill(rgb, box[0], box[1], box[2], box[3], o.colour != null ? o.colour : colour(o.id));
       }
     }
     for (double[] occ : occluders) {
