@@ -4,7 +4,8 @@ import {
   layoutPipeline, graphSvg, NodeTimings, escapeXml, formatMs, NODE_WIDTH, NODE_HEIGHT, COLUMN_GAP, PADDING,
 } from '../../main/resources/web/graph.js';
 import {
-  definitionUpdate, deletePipeline, describeSave, fileErrorLines, loadPipeline, pipelineIdOf, savePipeline, validatePipeline,
+  copyIdFor, createPipeline, definitionUpdate, deletePipeline, describeSave, drawingCopy, fileErrorLines, loadPipeline,
+  pipelineIdOf, savePipeline, validatePipeline,
 } from '../../main/resources/web/editor.js';
 
 const motionCodes = {
@@ -155,6 +156,54 @@ test('saving PUTs to the id in the text, with the admin token when given', async
   const saved = await savePipeline(noToken, '{"id": "p"}');
   assert.equal(noToken.calls[0].headers.Authorization, undefined);
   assert.equal(saved.message, "Saved 'p' version 3 (in memory only: PIPELINES_DIR is not set).");
+});
+
+test('a copy is created with POST, which is refused rather than replacing a pipeline that exists', async () => {
+  const fetchFn = fakeFetch(() => [201, { id: 'motion_track_counting', version: 1, persisted: false }]);
+  const outcome = await createPipeline(fetchFn, '{"id": "motion_track_counting"}', 'tok');
+  assert.equal(fetchFn.calls[0].url, '/pipelines');
+  assert.equal(fetchFn.calls[0].method, 'POST');
+  assert.equal(fetchFn.calls[0].body, '{"id": "motion_track_counting"}');
+  assert.equal(fetchFn.calls[0].headers.Authorization, 'Bearer tok');
+  assert.deepEqual(outcome, {
+    ok: true, message: "Created 'motion_track_counting' version 1 (in memory only: PIPELINES_DIR is not set).", errors: [],
+    id: 'motion_track_counting',
+  });
+  const taken = await createPipeline(fakeFetch(() => [409, { error: 'conflict', detail: "pipeline 'x' already exists" }]), '{"id": "x"}');
+  assert.deepEqual(taken, { ok: false, message: "Not saved: pipeline 'x' already exists", errors: [] });
+});
+
+test('the id of a copy is <id>_counting, then _2, _3, … while taken', () => {
+  assert.equal(copyIdFor('motion_track', ['echo', 'motion_track']), 'motion_track_counting');
+  assert.equal(copyIdFor('motion_track', ['motion_track', 'motion_track_counting']), 'motion_track_counting_2');
+  assert.equal(copyIdFor('motion_track', new Set(['motion_track_counting', 'motion_track_counting_2', 'motion_track_counting_4'])),
+    'motion_track_counting_3');
+  assert.equal(copyIdFor('m', []), 'm_counting');
+});
+
+test('a drawing on a built-in goes into a copy under a free id; on an editable or unlisted pipeline, in place', () => {
+  const withLine = {
+    id: 'motion_track', name: 'Motion tracks', description: 'built in',
+    nodes: [{ id: 'track', plugin_id: 'track', tool_id: 'bytetrack' }, { id: 'lines', plugin_id: 'analytics', tool_id: 'lines' }],
+    edges: [{ from_node: 'track', to_node: 'lines' }], entry_nodes: ['track'], output_nodes: ['track', 'lines'],
+  };
+  const listed = [
+    { id: 'echo', editable: false }, { id: 'motion_track', editable: false }, { id: 'motion_track_counting', editable: true },
+  ];
+  const copy = drawingCopy(withLine, listed);
+  assert.equal(copy?.id, 'motion_track_counting_2');
+  assert.deepEqual(copy?.definition, {
+    ...withLine,
+    id: 'motion_track_counting_2',
+    name: 'Motion tracks (counting)',
+    description: "A copy of the built-in 'motion_track' holding the lines and zones drawn on the page.",
+  });
+  assert.deepEqual(Object.keys(copy?.definition ?? {}).slice(0, 3), ['id', 'name', 'description'], 'the id stays first');
+  assert.equal(withLine.id, 'motion_track', 'the definition given is not changed');
+  assert.equal(drawingCopy({ ...withLine, name: undefined }, listed)?.definition.name, 'motion_track (counting)');
+  assert.equal(drawingCopy({ ...withLine, id: 'motion_track_counting' }, listed), null, 'editable: saved in place');
+  assert.equal(drawingCopy({ ...withLine, id: 'fresh' }, listed), null, 'not listed (the list failed): saved in place');
+  assert.equal(drawingCopy(withLine, []), null);
 });
 
 test('a text without an id is not saved; the server words the JSON error', async () => {

@@ -43,6 +43,8 @@ let definition = null;
 let definitionId = '';
 /** @type {'lines' | 'zones' | null} what is being drawn */
 let tool = null;
+/** @type {'lines' | 'zones'} what was drawn last: the node picker offers its nodes between drawings */
+let lastTool = 'lines';
 /** @type {import('./analytics.js').Point[]} corners placed, in frame pixels */
 let points = [];
 let complete = false;
@@ -73,9 +75,9 @@ function framePoint(e) {
 /** The node the user chose for this drawing (null: none yet, the first offered is selected). */
 let chosenNode = /** @type {string | null} */ (null);
 
-/** The node choices for the tool being drawn: its nodes in the selected pipeline, or a new one. */
+/** The node choices for the tool being drawn (or drawn last): its nodes in the selected pipeline, or a new one. */
 function fillNodes() {
-  const kind = tool ?? 'lines';
+  const kind = tool ?? lastTool;
   const nodes = definitionId === select.value ? analyticsNodes(definition, kind) : [];
   nodeSelect.replaceChildren(
     ...nodes.map((n) => new Option(`${n.id} (analytics/${kind}${n.units === 'relative' ? ', relative' : ''})`, n.id)),
@@ -92,6 +94,7 @@ function fillNodes() {
 function begin(next) {
   if (next !== tool) chosenNode = null; // a line's node is no choice for a zone
   tool = next;
+  if (next !== null) lastTool = next;
   points = [];
   complete = false;
   hover = null;
@@ -233,7 +236,8 @@ document.addEventListener('framewire:definition', (event) => {
   const detail = /** @type {CustomEvent} */ (event).detail;
   definition = detail.definition;
   definitionId = detail.id;
-  if (tool !== null) fillNodes();
+  // Drawing or not: after a save the picker lists the node the drawing went into (a new one, or in a copy).
+  fillNodes();
 });
 
 select.addEventListener('change', () => {

@@ -143,6 +143,13 @@ function hideBanner() {
 /** `/?…&autostart=1`: start streaming once the first list is shown. */
 let autostart = new URLSearchParams(location.search).get('autostart') === '1';
 
+/**
+ * A copy of the streamed built-in that a drawing was saved into (workbench.js), to be streamed once
+ * a list selects it (the URL's pipeline_id names it); null: none.
+ * @type {{id: string, from: string} | null}
+ */
+let pendingCopy = null;
+
 /** Fills the selector; the URL's pipeline_id (now, not when the list was asked for) is selected. */
 function showPipelines(/** @type {import('./pipeline-list.js').PipelineInfo[]} */ pipelines) {
   const wanted = new URLSearchParams(location.search).get('pipeline_id');
@@ -153,6 +160,11 @@ function showPipelines(/** @type {import('./pipeline-list.js').PipelineInfo[]} *
   }));
   if (wanted) select.value = wanted;
   refreshPanel();
+  if (pendingCopy !== null && select.value === pendingCopy.id && pipelines.some((p) => p.id === pendingCopy?.id)) {
+    const copy = pendingCopy;
+    pendingCopy = null;
+    if (streaming && streamedId === copy.from) void start({ resume: true });
+  }
   if (autostart) {
     autostart = false;
     void start();
@@ -242,6 +254,7 @@ function loop() {
 }
 
 select.addEventListener('change', () => {
+  pendingCopy = null; // the user chose: no copy is streamed on their behalf
   const url = new URL(location.href);
   url.searchParams.set('pipeline_id', select.value);
   url.searchParams.delete('autostart');
@@ -258,8 +271,14 @@ document.addEventListener('framewire:pipelines-changed', (event) => {
   void loadPipelines();
   // The streamed pipeline was saved on this page (the editor, a drawn line or zone): open sessions
   // finish on the version they started with, so stream again to run the saved one.
-  const saved = /** @type {CustomEvent} */ (event).detail?.id;
+  const { id: saved, copyOf } = /** @type {CustomEvent} */ (event).detail ?? {};
   if (streaming && saved !== undefined && saved === streamedId) void start({ resume: true });
+  // A drawing on the streamed built-in was saved into a copy (workbench.js): once the list selects
+  // the copy (the URL's pipeline_id), stream it, so its counts show and the next drawing goes there.
+  // Whichever list selects it first: the poll's change event can drop this one's list.
+  if (streaming && saved !== undefined && copyOf !== undefined && copyOf === streamedId) {
+    pendingCopy = { id: saved, from: copyOf };
+  }
 });
 
 // The workbench loaded a definition: its lines and zones are drawn while that pipeline streams.

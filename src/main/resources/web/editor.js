@@ -1,9 +1,10 @@
 // @ts-check
 /**
  * The pipeline editor: a text area holding one definition as JSON, validated
- * (`POST /pipelines/validate`) and saved (`PUT /pipelines/{id}`: creates or replaces) through the
- * API, with every error the server reports listed. The request and answer handling is plain
- * functions over a `fetch`-like function, so Node tests it without a browser.
+ * (`POST /pipelines/validate`) and saved (`PUT /pipelines/{id}`: creates or replaces; a copy of a
+ * built-in: `POST /pipelines`) through the API, with every error the server reports listed. The
+ * request and answer handling is plain functions over a `fetch`-like function, so Node tests it
+ * without a browser.
  */
 
 /**
@@ -101,6 +102,56 @@ export async function savePipeline(fetchFn, text, token = null) {
   }
   const response = await fetchFn(`/pipelines/${encodeURIComponent(id)}`, { method: 'PUT', headers: headers(token), body: text });
   return describeSave(response.status, await bodyOf(response));
+}
+
+/**
+ * Creates the pipeline the text defines (`POST /pipelines`): unlike `PUT`, refused (409) if its id
+ * was taken meanwhile, so a copy never replaces someone's pipeline.
+ * @param {FetchLike} fetchFn
+ * @param {string} text
+ * @param {string | null} [token]
+ * @returns {Promise<Outcome>}
+ */
+export async function createPipeline(fetchFn, text, token = null) {
+  const response = await fetchFn('/pipelines', { method: 'POST', headers: headers(token), body: text });
+  return describeSave(response.status, await bodyOf(response));
+}
+
+/**
+ * The id for a copy of pipeline `id`: `<id>_counting`, or `<id>_counting_2`, `_3`, … when taken.
+ * @param {string} id
+ * @param {Iterable<string>} taken the ids in use
+ */
+export function copyIdFor(id, taken) {
+  const used = new Set(taken);
+  const first = `${id}_counting`;
+  if (!used.has(first)) return first;
+  for (let n = 2; ; n++) {
+    if (!used.has(`${first}_${n}`)) return `${first}_${n}`;
+  }
+}
+
+/**
+ * Where a drawing on pipeline `definition` is saved. Built-ins cannot be replaced (`editable: false`
+ * in `GET /pipelines`), so a drawing on one goes into a copy under a free id (copyIdFor), named and
+ * described as a copy; null: save the definition under its own id (editable, or not listed).
+ * @param {any} definition the pipeline with the drawing added
+ * @param {{id: string, editable?: boolean}[]} pipelines `GET /pipelines`
+ * @returns {{id: string, definition: any} | null}
+ */
+export function drawingCopy(definition, pipelines) {
+  const listed = pipelines.find((p) => p.id === definition.id);
+  if (!listed || listed.editable !== false) return null;
+  const id = copyIdFor(definition.id, pipelines.map((p) => p.id));
+  return {
+    id,
+    definition: {
+      ...definition,
+      id,
+      name: `${definition.name ?? definition.id} (counting)`,
+      description: `A copy of the built-in '${definition.id}' holding the lines and zones drawn on the page.`,
+    },
+  };
 }
 
 /**

@@ -6,11 +6,16 @@
  * `framewire:pipelines-changed` (here: a save; app.js reloads the selector) and
  * `framewire:definition` (here: a definition loaded from the server, whose lines and zones app.js
  * draws and analytics-panel.js offers as targets). `framewire:save-drawing` (analytics-panel.js: a
- * drawn line or zone) changes the editor's definition and saves it through the same path as *Save*.
+ * drawn line or zone) changes the editor's definition and saves it through the same path as *Save*;
+ * on a built-in, into a copy under a new id (`framewire:pipelines-changed` then names the original
+ * as `copyOf`, and app.js streams the copy).
  */
 import { layoutPipeline, graphSvg, NodeTimings } from './graph.js';
-import { definitionUpdate, deletePipeline, fileErrorLines, loadPipeline, savePipeline, validatePipeline } from './editor.js';
+import {
+  createPipeline, definitionUpdate, deletePipeline, drawingCopy, fileErrorLines, loadPipeline, savePipeline, validatePipeline,
+} from './editor.js';
 import { inRequestOrder } from './in-order.js';
+import { fetchPipelines } from './pipeline-list.js';
 
 const TOKEN_KEY = 'framewire.adminToken';
 const PREVIEW_DELAY_MS = 300;
@@ -146,13 +151,16 @@ saveButton.addEventListener('click', () => void save());
 /**
  * Saves the editor's text (`PUT /pipelines/{id}`) and shows the outcome; a saved pipeline is
  * selected and the list refilled.
+ * @param {string} [copyOf] the text is a new copy of this pipeline: created with `POST /pipelines`,
+ *   which never replaces one that exists
  * @returns {Promise<import('./editor.js').Outcome>}
  */
-async function save() {
+async function save(copyOf) {
   showOutcome({ ok: true, message: 'Saving…', errors: [] });
   const token = tokenInput.value.trim();
   if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  const outcome = await savePipeline(fetch, text.value, token || null).catch((e) => ({ ok: false, message: String(e), errors: [] }));
+  const saving = copyOf === undefined ? savePipeline(fetch, text.value, token || null) : createPipeline(fetch, text.value, token || null);
+  const outcome = await saving.catch((e) => ({ ok: false, message: String(e), errors: [] }));
   showOutcome(outcome);
   if (outcome.ok) dirty = false;
   if (outcome.ok && 'id' in outcome && outcome.id) {
@@ -167,7 +175,7 @@ async function save() {
     // list refill asks for next shows the saved pipeline and keeps this message.
     showDefinition.dropEarlier();
     showValidation.dropEarlier();
-    document.dispatchEvent(new CustomEvent('framewire:pipelines-changed', { detail: { id: outcome.id } }));
+    document.dispatchEvent(new CustomEvent('framewire:pipelines-changed', { detail: { id: outcome.id, copyOf } }));
   }
   return outcome;
 }
@@ -175,7 +183,9 @@ async function save() {
 /**
  * A line or zone drawn on the video (analytics-panel.js): `change` adds it to the definition in the
  * editor (the selected pipeline as loaded, or with the edits not saved yet), the result is put in
- * the editor, previewed on the graph and saved like *Save*; `reply` gets the outcome.
+ * the editor, previewed on the graph and saved like *Save*; `reply` gets the outcome. A built-in
+ * cannot be replaced: the drawing goes into a copy under a new id (editor.js `drawingCopy`), which
+ * is selected, so the next drawing goes into the copy too.
  */
 document.addEventListener('framewire:save-drawing', async (event) => {
   const { change, reply } = /** @type {CustomEvent} */ (event).detail;
@@ -200,7 +210,23 @@ document.addEventListener('framewire:save-drawing', async (event) => {
   dirty = true; // until saved: a reload of this pipeline must not overwrite it
   drawn = changed.definition;
   draw();
-  reply(await save());
+  const copy = drawingCopy(changed.definition, await fetchPipelines(fetch));
+  // Choosing another pipeline meanwhile put it in the editor and dropped this draft.
+  if (select.value !== base.id) {
+    reply({ ok: false, message: `Not saved: '${select.value}' was selected while saving.`, errors: [] });
+    return;
+  }
+  if (copy === null) {
+    reply(await save());
+    return;
+  }
+  text.value = JSON.stringify(copy.definition, null, 2);
+  drawn = copy.definition;
+  draw();
+  const outcome = await save(base.id);
+  reply(outcome.ok
+    ? { ...outcome, message: `'${base.id}' is built in, so it went into a copy, '${copy.id}', now selected. ${outcome.message}` }
+    : outcome);
 });
 
 deleteButton.addEventListener('click', async () => {

@@ -59,7 +59,7 @@ public final class RunCommand {
   static final String USAGE_TEXT = """
       usage: framewire run PIPELINE_ID INPUT [--stride N] [--max-frames N] [--output FILE] [--progress]
 
-        PIPELINE_ID      a built-in pipeline (echo, inspect, motion, motion_codes) or one of PIPELINES_DIR
+        PIPELINE_ID      a built-in pipeline (echo, inspect, motion, motion_codes, motion_track) or one of PIPELINES_DIR
         INPUT            a video file, or a URL: rtsp://, http://, tcp://, …
         --stride N       keep frames 0, N, 2N, … (default 1: every frame)
         --max-frames N   stop after N processed frames (default: all; give it for a live stream)

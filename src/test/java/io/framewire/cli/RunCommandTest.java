@@ -187,7 +187,7 @@ class RunCommandTest {
   void anUnknownPipelineExitsOneAndNamesTheKnownOnes() {
     Outcome outcome = run(false, "nope", video.toString());
     assertEquals(1, outcome.status());
-    assertTrue(outcome.err().startsWith("framewire run: unknown pipeline 'nope' (known: echo, inspect, motion"),
+    assertTrue(outcome.err().startsWith("framewire run: unknown pipeline 'nope' (known: echo, inspect, motion, motion_codes, motion_track)"),
         outcome.err());
   }
 

@@ -33,7 +33,7 @@ class BuiltInToolsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"inspect", "motion", "motion_codes"})
+  @ValueSource(strings = {"inspect", "motion", "motion_codes", "motion_track"})
   void builtInPipelineNamesExistingToolsWithValidParams(String id) throws IOException {
     JsonNode pipeline = read("/pipelines/" + id + ".json");
     assertEquals(id, pipeline.path("id").asText());
