@@ -134,8 +134,8 @@ public final class StreamServers {
   }
 
   /**
-   * Waits until the port is in LISTEN state, read from /proc/net/tcp: connecting to check would use
-   * up the one client an {@code -listen 1} server serves.
+   * Waits until the port is in LISTEN state (or already serving its one client), read from
+   * /proc/net/tcp: connecting to check would use up the one client an {@code -listen 1} server serves.
    */
   static void awaitListening(Process process, int port) {
     String hexPort = String.format(Locale.ROOT, ":%04X ", port);
@@ -147,7 +147,10 @@ public final class StreamServers {
       try {
         for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
           String[] fields = line.trim().split("\\s+");
-          if (fields.length > 3 && (fields[1] + " ").endsWith(hexPort) && fields[3].equals("0A")) {
+          // LISTEN, or ESTABLISHED on the server's side: a client that keeps retrying (a source
+          // reconnecting) can take the one connection between two polls, and the listener is gone.
+          if (fields.length > 3 && (fields[1] + " ").endsWith(hexPort)
+              && (fields[3].equals("0A") || fields[3].equals("01"))) {
             return;
           }
         }
