@@ -10,6 +10,7 @@
 #   ffmpeg                             video files and live sources; tests serve MPEG-TS over HTTP/TCP with it
 #   python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-base/-good   GStreamer's RTSP server for rtsp:// tests
 #   python3-websockets                 DocsSnippetsTest runs docs/client.md's Python client with Debian's python3
+#   postgresql                         the event store's tests run against a real PostgreSQL the test starts (initdb in a temp dir)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,7 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 /usr/bin/python3 -c 'import gi' >/dev/null 2>&1 || need+=(python3-gi)
 /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 || need+=(python3-websockets)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 for pkg in gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done

@@ -126,7 +126,8 @@ public final class RunCommand {
     FramewireSettings settings;
     try {
       settings = FramewireSettings.from(QUIET.withFallback(config));
-      engine = Engine.create(settings.engine().withoutWatching());
+      // No event store: a one-off run over a file prints its events, it does not keep them (docs/events.md).
+      engine = Engine.create(settings.engine().withoutWatching().withoutEvents());
     } catch (PipelineLoadException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
       err.println("framewire run: " + e.getMessage());
       return FAILED;

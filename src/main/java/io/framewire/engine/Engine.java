@@ -1,6 +1,10 @@
 package io.framewire.engine;
 
 import io.framewire.api.ToolPlugin;
+import io.framewire.events.EventPublisher;
+import io.framewire.eventstore.EventStore;
+import io.framewire.eventstore.EventWriter;
+import io.framewire.metrics.EventMetrics;
 import io.framewire.inference.ModelRegistry;
 import io.framewire.inference.OnnxPlugin;
 import io.framewire.metrics.InferenceMetrics;
@@ -15,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -31,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * once); {@link #start} starts what runs on the caller's actor system (the models' batching
  * streams, the DAG service, the pipelines directory watcher); {@link #stopModels} refuses new model
  * runs and closes each model once its runs settle (the server calls it after its sessions are
- * drained); {@link #close} stops the rest. The engine owns its {@link ModelRegistry}: nothing else
- * opens or closes it.
+ * drained); {@link #stopEvents} writes the events still queued (after the sessions too); {@link
+ * #close} stops the rest. The engine owns its {@link ModelRegistry} and its {@link EventStore}
+ * (opened by {@link #create} when {@code framewire.events.enabled}, its writer started by {@link
+ * #start}): nothing else opens or closes them.
  */
 public final class Engine implements AutoCloseable {
 
@@ -46,6 +53,8 @@ public final class Engine implements AutoCloseable {
   private final ToolRegistry tools;
   private final PipelineRegistry pipelines;
   private final Optional<ModelRegistry> models;
+  private final Optional<EventStore> store;
+  private EventWriter writer; // guarded by this; null until started, or without a store
   private DagPipelineService dag; // guarded by this; null until started
   private PipelineDirectoryWatcher watcher; // guarded by this; null: not watching
   private boolean closed; // guarded by this
@@ -58,6 +67,8 @@ public final class Engine implements AutoCloseable {
     this.tools = tools;
     this.pipelines = pipelines;
     this.models = modelsOf(tools.plugin(ONNX));
+    // Last: nothing after it can fail and leave the pool open.
+    this.store = settings.events().enabled() ? Optional.of(EventStore.open(settings.events())) : Optional.empty();
   }
 
   /**
@@ -65,6 +76,7 @@ public final class Engine implements AutoCloseable {
    * settings.inference()}, and the pipelines of the classpath and {@code settings.pipelinesDir()}.
    *
    * @throws io.framewire.pipeline.PipelineLoadException for a pipeline file that cannot be loaded
+   * @throws io.framewire.events.EventStoreException if the event store cannot be opened or migrated
    */
   public static Engine create(EngineSettings settings) {
     return create(settings, List.of(), List.of());
@@ -100,7 +112,12 @@ public final class Engine implements AutoCloseable {
    * @throws IllegalArgumentException if {@code pipelines} was validated against other tools
    */
   public static Engine of(EngineSettings settings, ToolRegistry tools, PipelineRegistry pipelines) {
-    return new Engine(Objects.requireNonNull(settings, "settings"), tools, pipelines);
+    try {
+      return new Engine(Objects.requireNonNull(settings, "settings"), tools, pipelines);
+    } catch (RuntimeException e) {
+      modelsOf(tools.plugin(ONNX)).ifPresent(ModelRegistry::close);
+      throw e;
+    }
   }
 
   private static Optional<ModelRegistry> modelsOf(Optional<ToolPlugin> onnx) {
@@ -124,14 +141,34 @@ public final class Engine implements AutoCloseable {
     return models;
   }
 
+  /** The event store (queries, the sinks' outbox), if {@code framewire.events.enabled}. */
+  public Optional<EventStore> eventStore() {
+    return store;
+  }
+
+  /**
+   * Where producers publish their frames' events: the store's batched writer once started, {@link
+   * EventPublisher#NONE} without a store or before {@link #start}.
+   */
+  public synchronized EventPublisher events() {
+    return writer != null ? writer : EventPublisher.NONE;
+  }
+
   /** {@link #BLOCKING_DISPATCHER} of {@code system}. */
   public static Executor blockingExecutor(ActorSystem<?> system) {
     return system.dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
   }
 
-  /** As {@link #start(Materializer, Executor, NodeTimers, InferenceMetrics, RemoteNodes)}, counting nothing and every node here. */
+  /** As {@link #start(Materializer, Executor, NodeTimers, InferenceMetrics, RemoteNodes, EventMetrics)}, counting nothing and every node here. */
   public DagPipelineService start(Materializer materializer, Executor blocking) {
-    return start(materializer, blocking, NodeTimers.NONE, InferenceMetrics.unregistered(), RemoteNodes.NONE);
+    return start(materializer, blocking, NodeTimers.NONE, InferenceMetrics.unregistered(), RemoteNodes.NONE,
+        EventMetrics.unregistered());
+  }
+
+  /** As {@link #start(Materializer, Executor, NodeTimers, InferenceMetrics, RemoteNodes, EventMetrics)}, the events counted nowhere. */
+  public DagPipelineService start(Materializer materializer, Executor blocking, NodeTimers timers,
+      InferenceMetrics inferenceMetrics, RemoteNodes remoteNodes) {
+    return start(materializer, blocking, timers, inferenceMetrics, remoteNodes, EventMetrics.unregistered());
   }
 
   /**
@@ -141,14 +178,16 @@ public final class Engine implements AutoCloseable {
    * @param blocking where tools run (they may block), and where the onnx tools prepare their inputs
    * @param timers told how long each node of each run took
    * @param remoteNodes runs the nodes placed on workers (a cluster front), or {@link RemoteNodes#NONE}
+   * @param eventMetrics where the event writer counts what it stored and dropped
    * @return the DAG service, also {@link #dag()} from now on
    */
   public synchronized DagPipelineService start(Materializer materializer, Executor blocking, NodeTimers timers,
-      InferenceMetrics inferenceMetrics, RemoteNodes remoteNodes) {
+      InferenceMetrics inferenceMetrics, RemoteNodes remoteNodes, EventMetrics eventMetrics) {
     if (closed || dag != null) {
       throw new IllegalStateException(closed ? "the engine is closed" : "the engine is already started");
     }
     models.ifPresent(m -> m.start(materializer, blocking, inferenceMetrics));
+    store.ifPresent(s -> writer = EventWriter.start(s::append, settings.events(), eventMetrics, materializer));
     dag = new DagPipelineService(pipelines, tools, blocking, timers, remoteNodes);
     watcher = startWatcher();
     return dag;
@@ -192,8 +231,19 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
+   * The event writer takes no more events and writes those queued (call it after the producers
+   * stopped, before the materializer goes: the server's coordinated shutdown does). Idempotent.
+   *
+   * @return completes when the queued events are written
+   */
+  public synchronized CompletionStage<Done> stopEvents() {
+    return writer == null ? CompletableFuture.completedFuture(Done.getInstance()) : writer.stop();
+  }
+
+  /**
    * Stops the watcher and the DAG service (close the sessions first), then the models, waiting up to
-   * 30 s for runs still in flight. Idempotent.
+   * 30 s for runs still in flight, then the event writer (up to 10 s for what is queued) and the
+   * store. Idempotent.
    */
   @Override
   public void close() {
@@ -210,5 +260,12 @@ public final class Engine implements AutoCloseable {
       }
     }
     models.ifPresent(ModelRegistry::close);
+    try {
+      stopEvents().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // The materializer went first (the actor system ended before stopEvents): what was queued is lost.
+      log.warn("event writer did not finish cleanly: {}", e.toString());
+    }
+    store.ifPresent(EventStore::close);
   }
 }

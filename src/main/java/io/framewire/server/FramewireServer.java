@@ -2,6 +2,7 @@ package io.framewire.server;
 
 import io.framewire.http.AdminAccess;
 import io.framewire.http.ApiRoutes;
+import io.framewire.http.EventsRoute;
 import io.framewire.net.ConnectionGuard;
 import io.framewire.net.ConnectionLimits;
 import io.framewire.net.PublicListener;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.framewire.cluster.ClusterSettings;
 import io.framewire.cluster.FramewireCluster;
+import io.framewire.metrics.EventMetrics;
 import io.framewire.metrics.InferenceMetrics;
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.engine.RemoteNodes;
@@ -154,14 +156,16 @@ public final class FramewireServer implements AutoCloseable {
           : null;
       RemoteNodes remoteNodes = cluster == null ? RemoteNodes.NONE : cluster.remoteNodes();
       DagPipelineService dag = engine.start(Materializer.matFromSystem(ctx.getSystem()), blocking,
-          NodeTimers.of(metrics), new InferenceMetrics(metrics.registry()), remoteNodes);
+          NodeTimers.of(metrics), new InferenceMetrics(metrics.registry()), remoteNodes,
+          new EventMetrics(metrics.registry()));
       ctx.getSystem().getWhenTerminated().thenRun(engine::close);
       VideoFilePipelineService video =
           new VideoFilePipelineService(dag, Materializer.createMaterializer(ctx.getSystem()));
       ActorRef<SessionManager.Command> sessions =
-          ctx.spawn(SessionManager.create(new PipelineSessions(dag), blocking, stream, metrics), "sessions");
+          ctx.spawn(SessionManager.create(new PipelineSessions(dag, engine.events()), blocking, stream, metrics),
+              "sessions");
       ActorRef<SourceManager.Command> liveSources =
-          ctx.spawn(SourceManager.create(settings.sources(), video, metrics), "sources");
+          ctx.spawn(SourceManager.create(settings.sources(), video, metrics, engine.events()), "sources");
       ObjectMapper mapper = new ObjectMapper();
       AdminAccess admin = new AdminAccess(settings.admin().token().orElse(""));
       PipelineRegistry pipelines = engine.pipelines();
@@ -174,6 +178,7 @@ public final class FramewireServer implements AutoCloseable {
               new WorkbenchRoutes(pipelines, engine.tools(), admin, engine.watchesPipelines(), mapper).route(),
               new SourcesRoute(ctx.getSystem(), liveSources, settings.sources(), stream, admin, mapper, blocking).route(),
               new MetricsRoute(metrics).route(),
+              new EventsRoute(engine.eventStore(), stream, mapper, blocking).route(),
               new VideoStreamRoute(ctx.getSystem(), sessions, stream, metrics).route(),
               new WebClientRoute().route())
           : Directives.concat(api.route(), new MetricsRoute(metrics).route());
@@ -232,7 +237,8 @@ public final class FramewireServer implements AutoCloseable {
   /**
    * SIGTERM (or {@code CoordinatedShutdown.run}): stop accepting (service-unbind), then tell every
    * session to finish: the frame in flight is answered, then {@code server_shutting_down}, then the
-   * close (service-requests-done); then the models close (service-stop). Sessions get the deadline
+   * close (service-requests-done); then the models close and the queued events are written
+   * (service-stop). Sessions get the deadline
    * minus a second; what is left then is cut ({@link PublicListener#terminate}: every remaining
    * connection) so that the system stops within the deadline.
    */
@@ -246,6 +252,8 @@ public final class FramewireServer implements AutoCloseable {
     // After the sessions (service-requests-done): models close once the runs in flight have settled.
     // If a run outlives this phase's timeout, its model stays open rather than closing under it.
     shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "framewire-close-models", engine::stopModels);
+    // After the sessions too: their last events are written while the materializer still runs.
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "framewire-flush-events", engine::stopEvents);
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "framewire-unbind", binding::unbind);
     Duration drainBudget = Duration.ofMillis(Math.max(deadline.toMillis() - 1000, deadline.toMillis() / 2));
     shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "framewire-drain-sessions", () -> {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.framewire.cluster.ClusterSettings;
 import io.framewire.engine.EngineSettings;
+import io.framewire.eventstore.EventStoreSettings;
 import io.framewire.inference.InferenceSettings;
 import io.framewire.net.ConnectionLimits;
 import io.framewire.sources.SourceSettings;
@@ -139,7 +140,23 @@ final class SettingsReader {
         path(config, "framewire.pipelines.dir"),
         config.getBoolean("framewire.pipelines.watch"),
         millis(config, "framewire.pipelines.watch-debounce-ms"),
-        inference);
+        inference,
+        events(new Section(config, "framewire.events")));
+  }
+
+  private static EventStoreSettings events(Section c) {
+    return new EventStoreSettings(
+        c.config().getBoolean(c.key("enabled")),
+        Path.of(c.getString("data-dir").trim().isEmpty() ? "data" : c.getString("data-dir").trim()),
+        text(c.config(), c.key("db-url")).map(String::trim),
+        text(c.config(), c.key("db-user")),
+        text(c.config(), c.key("db-password")),
+        c.getInt("db-pool-size"),
+        c.getInt("queue-size"),
+        c.getInt("batch-max"),
+        Duration.ofMillis(c.getLong("batch-window-ms")),
+        c.getInt("write-retries"),
+        Duration.ofMillis(c.getLong("retry-backoff-ms")));
   }
 
   /**

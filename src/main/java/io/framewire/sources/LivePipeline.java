@@ -4,6 +4,8 @@ import io.framewire.engine.DagPipelineService;
 import io.framewire.engine.Failures;
 import io.framewire.engine.FrameResult;
 import io.framewire.engine.SessionTools;
+import io.framewire.events.EventPublisher;
+import io.framewire.streaming.ResultEvents;
 import io.framewire.video.VideoFilePipelineService;
 import io.framewire.video.VideoFrame;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * state; a reconnect then fails until the pipeline exists again). A version that fails to open: the
  * session goes on with the old one and that version is not tried again; a later version is. Both are
  * told to the {@link Listener} once.
+ *
+ * <p>A result with {@code events} hands them to the {@link EventPublisher} as {@code source:<id>},
+ * with the version that ran the frame; the answer does not wait for that.
  *
  * <p>Lifetime: one connection runs frames on it. When the connection's stream ends ({@link #end}) it
  * runs no more frames; the source actor then either hands its session, idle, to the next connection
@@ -45,6 +50,8 @@ final class LivePipeline implements AutoCloseable {
   private final DagPipelineService dag;
   private final Executor opener;
   private final Listener listener;
+  private final EventPublisher events;
+  private final String stream;
   private SessionTools current; // guarded by this
   private boolean ended; // guarded by this; no new run starts
   private boolean closed; // guarded by this; closed or handed over: this owns no session any more
@@ -60,11 +67,22 @@ final class LivePipeline implements AutoCloseable {
    * @param opener where a new version's tools are opened (may block): the blocking dispatcher
    */
   LivePipeline(VideoFilePipelineService videos, SessionTools session, Executor opener, Listener listener) {
+    this(videos, session, opener, listener, EventPublisher.NONE, "source:unnamed");
+  }
+
+  /**
+   * @param events where the frames' events go
+   * @param stream their stream: {@code source:<id>}
+   */
+  LivePipeline(VideoFilePipelineService videos, SessionTools session, Executor opener, Listener listener,
+      EventPublisher events, String stream) {
     this.videos = videos;
     this.dag = videos.pipelines();
     this.current = session;
     this.opener = opener;
     this.listener = listener;
+    this.events = events;
+    this.stream = stream;
   }
 
   /** Runs one frame, on the newest version of the pipeline. One frame at a time; none after {@link #end}. */
@@ -81,8 +99,8 @@ final class LivePipeline implements AutoCloseable {
     CompletionStage<FrameResult> result;
     try {
       result = dag.isLatest(session)
-          ? videos.runOnFrame(session, frame)
-          : successorOf(session).thenCompose(next -> videos.runOnFrame(next, frame));
+          ? runOn(session, frame)
+          : successorOf(session).thenCompose(next -> runOn(next, frame));
     } catch (RuntimeException e) {
       settled.complete(null);
       throw e;
@@ -90,6 +108,19 @@ final class LivePipeline implements AutoCloseable {
     // The caller gets a dependent stage: its frame timeout completing that stage must not count as
     // settled, since the run may still be inside the tools.
     return result.whenComplete((done, error) -> settled.complete(null));
+  }
+
+  private CompletionStage<FrameResult> runOn(SessionTools session, VideoFrame frame) {
+    CompletionStage<FrameResult> result = videos.runOnFrame(session, frame);
+    if (events == EventPublisher.NONE) {
+      return result;
+    }
+    // No frame supplier: a queued event would keep the decoded picture alive (snapshots come later).
+    return result.thenApply(done -> {
+      ResultEvents.publish(events, stream, session.pipelineId(), session.version(), done.frameIndex(),
+          frame.timeMillis(), done.result(), null);
+      return done;
+    });
   }
 
   /** The session running now (tests, the version shown). */

@@ -2,6 +2,7 @@ package io.framewire.sources;
 
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.engine.Engine;
+import io.framewire.events.EventPublisher;
 import io.framewire.engine.Failures;
 import io.framewire.engine.SessionTools;
 import io.framewire.pipeline.UnknownPipelineException;
@@ -90,6 +91,7 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
   private UniqueKillSwitch connection;
   // The current connection's pipeline, or the last one's once it ended (its session kept for the next).
   private LivePipeline pipeline;
+  private final EventPublisher events; // the camera's events go here, as source:<id>
 
   public static Behavior<Command> create(
       SourceSpec spec,
@@ -97,10 +99,11 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
       VideoFilePipelineService videos,
       SourceStats stats,
       StreamMetrics metrics,
-      Sink<String, NotUsed> hub) {
+      Sink<String, NotUsed> hub,
+      EventPublisher events) {
     return Behaviors.withMdc(Command.class, Map.of("source_id", spec.id(), "pipeline_id", spec.pipelineId()),
         Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-            new SourceActor(ctx, timers, spec, settings, videos, stats, metrics, hub))));
+            new SourceActor(ctx, timers, spec, settings, videos, stats, metrics, hub, events))));
   }
 
   private SourceActor(
@@ -111,8 +114,10 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
       VideoFilePipelineService videos,
       SourceStats stats,
       StreamMetrics metrics,
-      Sink<String, NotUsed> hub) {
+      Sink<String, NotUsed> hub,
+      EventPublisher events) {
     super(ctx);
+    this.events = events;
     this.spec = spec;
     this.settings = settings;
     this.videos = videos;
@@ -215,7 +220,7 @@ public final class SourceActor extends AbstractBehavior<SourceActor.Command> {
         self.tell(new PipelineDeleted(thisAttempt, running));
       }
     };
-    pipeline = new LivePipeline(videos, session, opener, listener);
+    pipeline = new LivePipeline(videos, session, opener, listener, events, "source:" + spec.id());
     connection = SourceStream.start(spec, settings, pipeline, stats, metrics, hub, listener, materializer);
   }
 

@@ -1,5 +1,6 @@
 package io.framewire.sources;
 
+import io.framewire.events.EventPublisher;
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.video.VideoFilePipelineService;
 import io.framewire.video.VideoInputs;
@@ -84,18 +85,27 @@ public final class SourceManager extends AbstractBehavior<SourceManager.Command>
   private final SourceSettings settings;
   private final VideoFilePipelineService videos;
   private final StreamMetrics metrics;
+  private final EventPublisher events;
   private final Optional<SourcesStore> store;
   private final Materializer materializer;
   private final Map<String, Entry> sources = new LinkedHashMap<>();
   private final Map<ActorRef<?>, Entry> byActor = new java.util.HashMap<>();
 
   public static Behavior<Command> create(SourceSettings settings, VideoFilePipelineService videos, StreamMetrics metrics) {
-    return Behaviors.setup(ctx -> new SourceManager(ctx, settings, videos, metrics));
+    return create(settings, videos, metrics, EventPublisher.NONE);
+  }
+
+  /** With the cameras' events published to {@code events} (each as {@code source:<id>}). */
+  public static Behavior<Command> create(
+      SourceSettings settings, VideoFilePipelineService videos, StreamMetrics metrics, EventPublisher events) {
+    return Behaviors.setup(ctx -> new SourceManager(ctx, settings, videos, metrics, events));
   }
 
   private SourceManager(
-      ActorContext<Command> ctx, SourceSettings settings, VideoFilePipelineService videos, StreamMetrics metrics) {
+      ActorContext<Command> ctx, SourceSettings settings, VideoFilePipelineService videos, StreamMetrics metrics,
+      EventPublisher events) {
     super(ctx);
+    this.events = events;
     this.settings = settings;
     this.videos = videos;
     this.metrics = metrics;
@@ -179,7 +189,7 @@ public final class SourceManager extends AbstractBehavior<SourceManager.Command>
     Source<String, NotUsed> answers = hub.second();
     answers.runWith(Sink.ignore(), materializer);
     ActorRef<SourceActor.Command> actor = getContext().spawn(
-        Behaviors.supervise(SourceActor.create(spec, settings, videos, stats, metrics, hub.first().first()))
+        Behaviors.supervise(SourceActor.create(spec, settings, videos, stats, metrics, hub.first().first(), events))
             .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofMinutes(1))),
         "source-" + id);
     getContext().watch(actor);

@@ -107,7 +107,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     return Behaviors.withMdc(Command.class, mdc, Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       CompletableFuture<SessionPipeline> opening;
       try {
-        opening = CompletableFuture.supplyAsync(() -> pipelines.open(pipelineId, timings), openExecutor);
+        opening = CompletableFuture.supplyAsync(() -> pipelines.open(sessionId, pipelineId, timings), openExecutor);
       } catch (RuntimeException rejected) { // the executor refused the task (shutting down)
         opening = CompletableFuture.failedFuture(rejected);
       }

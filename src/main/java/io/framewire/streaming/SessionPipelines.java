@@ -20,4 +20,12 @@ public interface SessionPipelines {
    *     {@code internal_error}
    */
   SessionPipeline open(String pipelineId, boolean timings);
+
+  /**
+   * As {@link #open(String, boolean)}, for the session {@code sessionId} (its events are published as
+   * {@code session:<sessionId>}). {@link SessionActor} calls this one; by default it forgets the id.
+   */
+  default SessionPipeline open(String sessionId, String pipelineId, boolean timings) {
+    return open(pipelineId, timings);
+  }
 }

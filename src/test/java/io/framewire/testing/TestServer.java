@@ -56,6 +56,8 @@ public final class TestServer implements AutoCloseable {
     Map<String, Object> overrides = new java.util.HashMap<>(settings);
     overrides.putIfAbsent("framewire.http.host", "127.0.0.1");
     overrides.putIfAbsent("framewire.http.port", 0);
+    // Tests that want the event store turn it on with a data-dir of their own (a temp directory).
+    overrides.putIfAbsent("framewire.events.enabled", false);
     FramewireSettings config = FramewireSettings.from(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()));
     List<ToolPlugin> plugins = new ArrayList<>();
     plugins.add(gate);

@@ -1,0 +1,139 @@
+package io.framewire.eventstore;
+
+import io.framewire.events.EventPublisher;
+import io.framewire.events.FrameEvents;
+import io.framewire.metrics.EventMetrics;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.pekko.Done;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's {@link EventPublisher}: a bounded queue of frames' events → batches of up to {@code
+ * batch-max} events or {@code batch-window-ms} ({@code groupedWeightedWithin}) → one transaction per
+ * batch, on a thread of its own (JDBC blocks). {@link #publish} only offers to the queue: it never
+ * blocks nor waits for a write. A full queue drops the frame's events and counts them
+ * ({@code events_dropped_total{reason="queue_full"}}); a batch that still fails after {@code
+ * write-retries} retries (backoff doubling from {@code retry-backoff-ms}) is dropped, counted
+ * ({@code reason="store_error"}) and logged.
+ *
+ * <p>What a crash (the process killed) can lose: the events still in the queue and in the batch being
+ * filled, that is those published less than one batch window (plus the write in progress) before it;
+ * every committed batch is kept. {@link #stop} writes what is queued before it completes.
+ */
+public final class EventWriter implements EventPublisher {
+
+  /** Where batches go: {@link EventStore#append} (tests wrap it, e.g. to hold it on a latch). */
+  @FunctionalInterface
+  public interface Batches {
+    /** Writes the batch in one transaction, or throws and writes none of it. */
+    void append(List<FrameEvents> batch, long receivedAtMillis);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
+
+  private final BoundedSourceQueue<FrameEvents> queue;
+  private final CompletionStage<Done> done;
+  private final EventMetrics metrics;
+
+  private EventWriter(BoundedSourceQueue<FrameEvents> queue, CompletionStage<Done> done, EventMetrics metrics) {
+    this.queue = queue;
+    this.done = done;
+    this.metrics = metrics;
+  }
+
+  /** Starts the writer's stream on {@code materializer}, writing to {@code store}. */
+  public static EventWriter start(
+      Batches store, EventStoreSettings settings, EventMetrics metrics, Materializer materializer) {
+    // One thread: batches are written one at a time, in order (ids increase in publishing order).
+    ExecutorService jdbc = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "framewire-events-writer");
+      thread.setDaemon(true);
+      return thread;
+    });
+    Pair<BoundedSourceQueue<FrameEvents>, CompletionStage<Done>> run = Source.<FrameEvents>queue(settings.queueSize())
+        .groupedWeightedWithin(settings.batchMax(), frame -> (long) frame.events().size(), settings.batchWindow())
+        .mapAsync(1, batch -> CompletableFuture.runAsync(() -> write(store, batch, settings, metrics), jdbc))
+        // Small buffers between the stages: what waits for the store waits in the bounded queue,
+        // where it is counted when it overflows.
+        .addAttributes(Attributes.inputBuffer(1, 1))
+        .toMat(Sink.ignore(), Keep.both())
+        .run(materializer);
+    CompletionStage<Done> done = run.second().whenComplete((ok, failure) -> {
+      jdbc.shutdown();
+      if (failure != null) {
+        log.error("the event writer failed; events are no longer stored", failure);
+      }
+    });
+    return new EventWriter(run.first(), done, metrics);
+  }
+
+  @Override
+  public void publish(FrameEvents events) {
+    int count = events.events().size();
+    if (count == 0) {
+      return;
+    }
+    QueueOfferResult result = queue.offer(events);
+    if (result == QueueOfferResult.enqueued()) {
+      return;
+    }
+    metrics.dropped.labels(result == QueueOfferResult.dropped() ? EventMetrics.QUEUE_FULL : EventMetrics.CLOSED)
+        .inc(count);
+  }
+
+  /** Frames' events waiting in the queue now. */
+  public int queued() {
+    return queue.size();
+  }
+
+  /**
+   * Takes no more events and completes once those queued are written (or dropped after their
+   * retries). Idempotent.
+   */
+  public CompletionStage<Done> stop() {
+    queue.complete();
+    return done;
+  }
+
+  private static void write(Batches store, List<FrameEvents> batch, EventStoreSettings settings, EventMetrics metrics) {
+    int count = batch.stream().mapToInt(frame -> frame.events().size()).sum();
+    long receivedAt = System.currentTimeMillis();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        store.append(batch, receivedAt);
+        metrics.stored.inc(count);
+        metrics.batches.inc();
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= settings.writeRetries()) {
+          metrics.dropped.labels(EventMetrics.STORE_ERROR).inc(count);
+          log.error("event store: {} events dropped after {} attempts: {}", count, attempt + 1, e.getMessage());
+          return;
+        }
+        long wait = settings.retryBackoff().toMillis() << Math.min(attempt, 16);
+        log.warn("event store: writing {} events failed (attempt {}), retrying in {} ms: {}",
+            count, attempt + 1, wait, e.getMessage());
+        try {
+          Thread.sleep(wait); // this thread is the writer's own: waiting here holds back only the writer
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          metrics.dropped.labels(EventMetrics.STORE_ERROR).inc(count);
+          return;
+        }
+      }
+    }
+  }
+}

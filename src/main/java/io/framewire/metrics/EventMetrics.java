@@ -1,0 +1,48 @@
+package io.framewire.metrics;
+
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+
+/**
+ * The event store's metrics, registered in a server's registry next to {@link StreamMetrics}: what
+ * was written, and what was not ({@code events_dropped_total{reason}}: never silently).
+ */
+public final class EventMetrics {
+
+  /** The writer's queue was full: the store falls behind the producers. */
+  public static final String QUEUE_FULL = "queue_full";
+  /** A batch still failed after its retries (the database is down or refuses the rows). */
+  public static final String STORE_ERROR = "store_error";
+  /** Published after the writer stopped (shutdown). */
+  public static final String CLOSED = "closed";
+
+  public final Counter stored;
+  public final Counter batches;
+  public final Counter dropped;
+
+  /** Registered in {@code registry} (a server's {@link StreamMetrics#registry()}). */
+  public EventMetrics(CollectorRegistry registry) {
+    stored = Counter.build()
+        .name("events_stored_total").help("Events written to the event store.")
+        .register(registry);
+    batches = Counter.build()
+        .name("events_write_batches_total").help("Transactions the event writer committed (one per batch).")
+        .register(registry);
+    dropped = Counter.build()
+        .name("events_dropped_total").help("Events not stored, by reason: queue_full, store_error, closed.")
+        .labelNames("reason")
+        .register(registry);
+    for (String reason : new String[] {QUEUE_FULL, STORE_ERROR, CLOSED}) {
+      dropped.labels(reason); // every reason shows from the start, at 0
+    }
+  }
+
+  /** Metrics counted nowhere visible: tests, {@code framewire run}. */
+  public static EventMetrics unregistered() {
+    return new EventMetrics(new CollectorRegistry());
+  }
+
+  public double droppedCount(String reason) {
+    return dropped.labels(reason).get();
+  }
+}

@@ -1,0 +1,22 @@
+-- The event store (docs/events.md). Times are epoch milliseconds (UTC).
+-- AUTOINCREMENT: an id is never reused, even after the newest events are deleted, so a sink's
+-- position (the last id it delivered) stays meaningful.
+CREATE TABLE events (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  type             TEXT    NOT NULL,
+  stream           TEXT    NOT NULL,
+  pipeline_id      TEXT    NOT NULL,
+  pipeline_version INTEGER NOT NULL,
+  node             TEXT,
+  time_ms          INTEGER NOT NULL,
+  received_at_ms   INTEGER NOT NULL,
+  label            TEXT,
+  line             TEXT,
+  zone             TEXT,
+  fields           TEXT    NOT NULL,
+  snapshot         TEXT
+);
+
+CREATE INDEX events_time ON events (time_ms);
+CREATE INDEX events_stream_id ON events (stream, id);
+CREATE INDEX events_type_id ON events (type, id);
