@@ -46,7 +46,8 @@ public final class Sinks implements AutoCloseable {
   private final SinkRunner.Context context;
   private final ExecutorService executor;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
-  private final AtomicLong generation = new AtomicLong();
+  /** Actor names stay unique across registries in one actor system (a test's restart, a delete then a create). */
+  private static final AtomicLong GENERATION = new AtomicLong();
 
   private Sinks(ActorSystem<?> system, EventLog log, SinkRepository repository, SinkSettings settings,
       SinkMetrics metrics, ExecutorService executor) {
@@ -114,7 +115,7 @@ public final class Sinks implements AutoCloseable {
     SinkTarget target = open(definition);
     ActorRef<SinkRunner.Command> runner = system.systemActorOf(
         SinkRunner.create(definition, target, context, status),
-        "sink-" + definition.id() + "-" + generation.incrementAndGet(), Props.empty());
+        "sink-" + definition.id() + "-" + GENERATION.incrementAndGet(), Props.empty());
     Running started = new Running(definition, runner, status);
     running.put(definition.id(), started);
     return started;
