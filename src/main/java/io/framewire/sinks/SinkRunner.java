@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -142,6 +143,9 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
     return this;
   }
 
+  /** Marks the events after a failure in a batch: not attempted (only the failure itself reaches the fold). */
+  private static final Throwable STOPPED = new IllegalStateException("not attempted after a failure");
+
   /** One step of a batch: the event's id, whether it was sent (else skipped), and its failure or null. */
   private record Step(long id, boolean sent, Throwable error) {}
 
@@ -151,8 +155,19 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
    * position may go.
    */
   private CompletionStage<BatchDone> deliver(List<StoredEvent> events, long from) {
+    // mapAsync(1) calls the function for the next event as soon as the previous one's future
+    // completes, before takeWhile can cancel upstream: without this flag, the event after a
+    // failed one would be sent too, ahead of the failed one's retry.
+    AtomicBoolean failed = new AtomicBoolean();
     return Source.from(events)
-        .mapAsync(1, event -> definition.filter().matches(event) ? send(event) : skip(event))
+        .mapAsync(1, event -> failed.get()
+            ? CompletableFuture.completedFuture(new Step(event.id(), false, STOPPED))
+            : (definition.filter().matches(event) ? send(event) : skip(event)).thenApply(step -> {
+              if (step.error() != null) {
+                failed.set(true);
+              }
+              return step;
+            }))
         .takeWhile(step -> step.error() == null, true)
         .runWith(Sink.fold(new BatchDone(from, 0, null), (done, step) -> step.error() != null
             ? new BatchDone(done.position(), done.delivered(), step.error())
