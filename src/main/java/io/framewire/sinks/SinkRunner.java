@@ -42,6 +42,9 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
 
   private enum Poll implements Command { INSTANCE }
 
+  /** New events were stored: a caught-up sink reads now instead of at its next poll (ignored otherwise). */
+  enum Wake implements Command { INSTANCE }
+
   /** Stops the sink (deleted, or the server stops); its target's connection is closed. */
   enum Stop implements Command { INSTANCE }
 
@@ -75,6 +78,8 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
   private final String id;
 
   private long position;
+  /** Caught up and waiting for the poll timer: the one state a {@link Wake} may cut short. */
+  private boolean waiting;
   private long latestId;
   private long delivered;
   private int failures;
@@ -100,6 +105,7 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
     return newReceiveBuilder()
         .onMessageEquals(Poll.INSTANCE, this::onPoll)
         .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+        .onMessageEquals(Wake.INSTANCE, this::onWake)
         .onMessage(PositionLoaded.class, this::onPositionLoaded)
         .onMessage(Read.class, this::onRead)
         .onMessage(BatchDone.class, this::onBatchDone)
@@ -119,7 +125,16 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
     return onPoll();
   }
 
+  private Behavior<Command> onWake() {
+    if (!waiting) {
+      return this; // reading or sending already, or backing off from a failing target
+    }
+    timers.cancel(Poll.INSTANCE);
+    return onPoll();
+  }
+
   private Behavior<Command> onPoll() {
+    waiting = false;
     long from = position;
     getContext().pipeToSelf(CompletableFuture.supplyAsync(
             () -> new Read(c.log().readAfter(from, c.settings().batchSize()), c.log().latestId()), c.executor()),
@@ -132,6 +147,7 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
     c.metrics().lag.labels(id).set(Math.max(0, latestId - position));
     if (read.events().isEmpty()) {
       publish("idle");
+      waiting = true;
       timers.startSingleTimer(Poll.INSTANCE, c.settings().pollInterval());
       return this;
     }

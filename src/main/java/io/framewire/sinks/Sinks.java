@@ -88,6 +88,14 @@ public final class Sinks implements AutoCloseable {
     }, executor);
   }
 
+  /**
+   * New events were stored: caught-up sinks read now rather than at their next poll. Cheap (one
+   * message per sink), never blocks; for the store's writer to call after each batch it commits.
+   */
+  public void wake() {
+    running.values().forEach(sink -> sink.runner().tell(SinkRunner.Wake.INSTANCE));
+  }
+
   /** Every sink, by id. */
   public List<Map<String, Object>> list() {
     List<Map<String, Object>> all = new ArrayList<>();

@@ -134,6 +134,25 @@ class WebhookSinkTest {
     }
   }
 
+  @Test
+  void aWakeUpReadsAtOnceInsteadOfAtTheNextPoll() throws Exception {
+    // A poll interval no test waits out: only wake() can bring the second event.
+    SinkSettings slowPoll = new SinkSettings(
+        Duration.ofHours(1), 3, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(2));
+    log.appendCrossings(1);
+    try (WebhookReceiver receiver = new WebhookReceiver();
+        Sinks sinks = Sinks.start(testKit.system(), log, db, slowPoll, SinkMetrics.unregistered())) {
+      sinks.create(hook(receiver, Map.of())).toCompletableFuture().get();
+      receiver.awaitAcknowledged(1, WAIT);
+      Awaits.until("the sink idle", WAIT, () -> "idle".equals(sinks.get("hook").orElseThrow().get("state")),
+          () -> sinks.get("hook"));
+      log.appendCrossings(1);
+      sinks.wake();
+      receiver.awaitAcknowledged(2, WAIT);
+      assertEquals(List.of("1", "2"), receiver.requests().stream().map(WebhookReceiver.Request::eventId).toList());
+    }
+  }
+
   /** The receiver's side of the signature, written out independently of the sink's code. */
   private static String hmac(String secret, byte[] body) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
