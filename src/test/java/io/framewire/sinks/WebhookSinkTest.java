@@ -122,6 +122,50 @@ class WebhookSinkTest {
   }
 
   @Test
+  void aCrashBeforeTheCommitSendsAgainAndLosesNothing() throws Exception {
+    // As if the server died (kill -9) after each delivery and before its commit: the store refuses
+    // every position update, so the stored position stays where the sink was created.
+    DataSource noCommits = refusing(db, "UPDATE");
+    log.appendCrossings(4);
+    try (WebhookReceiver receiver = new WebhookReceiver()) {
+      try (Sinks sinks = Sinks.start(testKit.system(), log, noCommits, FAST, SinkMetrics.unregistered())) {
+        sinks.create(hook(receiver, Map.of())).toCompletableFuture().get();
+        receiver.awaitAcknowledged(4, WAIT);
+        Awaits.until("the sink idle", WAIT, () -> "idle".equals(sinks.get("hook").orElseThrow().get("state")),
+            () -> sinks.get("hook"));
+        assertEquals(4L, ((Number) sinks.get("hook").orElseThrow().get("position")).longValue(), "delivered is delivered");
+      }
+      assertEquals(0L, new SinkRepository(db, mapper).position("hook").orElseThrow(), "nothing was committed");
+      log.appendCrossings(1);
+      try (Sinks sinks = Sinks.start(testKit.system(), log, db, FAST, SinkMetrics.unregistered())) {
+        receiver.awaitAcknowledged(9, WAIT);
+        assertEquals(List.of("1", "2", "3", "4", "1", "2", "3", "4", "5"),
+            receiver.requests().stream().map(WebhookReceiver.Request::eventId).toList());
+      }
+    }
+  }
+
+  /** {@code dataSource}, except that statements starting with {@code verb} fail. */
+  private static DataSource refusing(DataSource dataSource, String verb) {
+    return (DataSource) java.lang.reflect.Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          Object result = method.invoke(dataSource, args);
+          if (!method.getName().equals("getConnection")) {
+            return result;
+          }
+          java.sql.Connection connection = (java.sql.Connection) result;
+          return java.lang.reflect.Proxy.newProxyInstance(java.sql.Connection.class.getClassLoader(),
+              new Class<?>[] {java.sql.Connection.class}, (p, m, a) -> {
+                if (m.getName().equals("prepareStatement") && ((String) a[0]).startsWith(verb)) {
+                  connection.close();
+                  throw new java.sql.SQLException("refused by the test: " + verb);
+                }
+                return m.invoke(connection, a);
+              });
+        });
+  }
+
+  @Test
   void aNewSinkStartsAfterTheNewestEventUnlessToldEarliest() throws Exception {
     log.appendCrossings(3);
     try (WebhookReceiver receiver = new WebhookReceiver();
