@@ -177,6 +177,11 @@ public final class SinkJson {
         }
         properties.put(e.getKey(), e.getValue().asText());
       });
+      String compression = properties.getOrDefault("compression.type", "none").trim().toLowerCase(Locale.ROOT);
+      if (!Set.of("none", "gzip", "lz4").contains(compression)) {
+        throw new InvalidSinkException("'properties.compression.type' must be none, gzip or lz4 (the zstd and snappy"
+            + " libraries are not bundled), got '" + compression + "'");
+      }
     }
     return new TargetSpec.Kafka(servers, topic, properties);
   }

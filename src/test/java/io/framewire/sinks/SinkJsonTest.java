@@ -69,6 +69,9 @@ class SinkJsonTest {
         refusal("{\"id\": \"a\", \"type\": \"webhook\", \"url\": \"http://x/\", \"filter\": {\"labels\": [\"person\"]}}"));
     assertEquals("'start' must be 'latest' (only events stored from now on) or 'earliest' (every stored event), got 'now'",
         refusal("{\"id\": \"a\", \"type\": \"webhook\", \"url\": \"http://x/\", \"start\": \"now\"}"));
+    assertEquals("'properties.compression.type' must be none, gzip or lz4 (the zstd and snappy libraries are not bundled), got 'zstd'",
+        refusal("{\"id\": \"a\", \"type\": \"kafka\", \"bootstrap_servers\": \"k:9092\", \"topic\": \"t\","
+            + " \"properties\": {\"compression.type\": \"zstd\"}}"));
     assertTrue(refusal("{\"id\": \"a b\", \"type\": \"webhook\"}").startsWith("'id' must be 1 to 64 of letters"));
     assertTrue(refusal("[1]").startsWith("the body must be a JSON object"));
   }
