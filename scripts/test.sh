@@ -11,6 +11,7 @@
 #   python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-base/-good   GStreamer's RTSP server for rtsp:// tests
 #   python3-websockets                 DocsSnippetsTest runs docs/client.md's Python client with Debian's python3
 #   postgresql                         the event store's tests run against a real PostgreSQL the test starts (initdb in a temp dir)
+#   mosquitto                          the MQTT sink's tests start a real broker (the binary, not the service)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,7 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 [ -e /usr/lib/x86_64-linux-gnu/libturbojpeg.so ] || need+=(libturbojpeg0-dev)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+[ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 /usr/bin/python3 -c 'import gi' >/dev/null 2>&1 || need+=(python3-gi)
 /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 || need+=(python3-websockets)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)

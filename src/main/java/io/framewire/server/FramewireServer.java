@@ -7,6 +7,7 @@ import io.framewire.net.ConnectionGuard;
 import io.framewire.net.ConnectionLimits;
 import io.framewire.net.PublicListener;
 import io.framewire.http.MetricsRoute;
+import io.framewire.http.SinksRoute;
 import io.framewire.http.SourcesRoute;
 import io.framewire.net.TlsFiles;
 import io.framewire.http.VideoStreamRoute;
@@ -42,6 +43,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
+import io.framewire.metrics.SinkMetrics;
+import io.framewire.sinks.Sinks;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -166,6 +169,19 @@ public final class FramewireServer implements AutoCloseable {
               "sessions");
       ActorRef<SourceManager.Command> liveSources =
           ctx.spawn(SourceManager.create(settings.sources(), video, metrics, engine.events()), "sources");
+      // Sinks read the store from their own positions; a worker-only node delivers nothing.
+      Sinks sinks = clusterSettings.isFront()
+          ? engine.eventStore().map(store -> Sinks.start(ctx.getSystem(), store, store.dataSource(), settings.sinks(),
+              new SinkMetrics(metrics.registry()))).orElse(null)
+          : null;
+      if (sinks != null) {
+        // Before the engine closes the store's connections (when the actor system has terminated).
+        CoordinatedShutdown.get(ctx.getSystem()).addTask(CoordinatedShutdown.PhaseServiceStop(), "framewire-stop-sinks",
+            () -> {
+              sinks.close();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+      }
       ObjectMapper mapper = new ObjectMapper();
       AdminAccess admin = new AdminAccess(settings.admin().token().orElse(""));
       PipelineRegistry pipelines = engine.pipelines();
@@ -179,6 +195,7 @@ public final class FramewireServer implements AutoCloseable {
               new SourcesRoute(ctx.getSystem(), liveSources, settings.sources(), stream, admin, mapper, blocking).route(),
               new MetricsRoute(metrics).route(),
               new EventsRoute(engine.eventStore(), stream, mapper, blocking).route(),
+              sinks != null ? new SinksRoute(sinks, admin, mapper).route() : SinksRoute.disabled(mapper),
               new VideoStreamRoute(ctx.getSystem(), sessions, stream, metrics).route(),
               new WebClientRoute().route())
           : Directives.concat(api.route(), new MetricsRoute(metrics).route());

@@ -7,6 +7,7 @@ import io.framewire.cluster.ClusterSettings;
 import io.framewire.engine.EngineSettings;
 import io.framewire.net.ConnectionLimits;
 import io.framewire.net.TlsFiles;
+import io.framewire.sinks.SinkSettings;
 import io.framewire.sources.SourceSettings;
 import io.framewire.streaming.StreamSettings;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ public record FramewireSettings(
     ConnectionLimits connections,
     StreamSettings stream,
     SourceSettings sources,
+    SinkSettings sinks,
     ClusterSettings cluster,
     EngineSettings engine,
     Config pekko) {

@@ -7,6 +7,7 @@ import io.framewire.engine.EngineSettings;
 import io.framewire.eventstore.EventStoreSettings;
 import io.framewire.inference.InferenceSettings;
 import io.framewire.net.ConnectionLimits;
+import io.framewire.sinks.SinkSettings;
 import io.framewire.sources.SourceSettings;
 import io.framewire.streaming.StreamSettings;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ final class SettingsReader {
         connections(new Section(config, "framewire.connections")),
         stream(new Section(config, "framewire.stream")),
         sources(config),
+        sinks(new Section(config, "framewire.sinks")),
         cluster(new Section(config, "framewire.cluster")),
         engine(config),
         config);
@@ -112,6 +114,15 @@ final class SettingsReader {
         c.getInt("watcher-buffer"),
         millis(config, "framewire.stream.stall-timeout-ms"),
         c.getString("rtsp-transport").trim());
+  }
+
+  private static SinkSettings sinks(Section c) {
+    return new SinkSettings(
+        Duration.ofMillis(c.getLong("poll-interval-ms")),
+        c.getInt("batch-size"),
+        Duration.ofMillis(c.getLong("min-backoff-ms")),
+        Duration.ofMillis(c.getLong("max-backoff-ms")),
+        Duration.ofMillis(c.getLong("publish-timeout-ms")));
   }
 
   private static ClusterSettings cluster(Section c) {

@@ -33,6 +33,7 @@ class FramewireSettingsTest {
     assertTrue(settings.management().port().isEmpty(), "management port off");
     assertFalse(settings.tls().enabled());
     assertEquals(Duration.ofSeconds(10), settings.shutdown().deadline());
+    assertEquals(io.framewire.sinks.SinkSettings.defaults(), settings.sinks());
     assertEquals(Optional.empty(), settings.admin().token());
     assertEquals("auto", settings.jpeg().decoder());
     assertEquals(32, settings.stream().maxSessions());
@@ -71,6 +72,8 @@ class FramewireSettingsTest {
     assertEquals("framewire.inference.provider (INFERENCE_PROVIDER) must be cpu or cuda, got 'tpu'",
         refusal("framewire.inference.provider", "tpu"));
     assertEquals("framewire.shutdown.deadline-ms must be at least 100, got 50", refusal("framewire.shutdown.deadline-ms", 50));
+    assertEquals("framewire.sinks.max-backoff-ms must be >= framewire.sinks.min-backoff-ms, got 100",
+        refusal("framewire.sinks.max-backoff-ms", 100));
     assertEquals("framewire.pipelines.watch-debounce-ms must be 0..1500, got 5000",
         refusal("framewire.pipelines.watch-debounce-ms", 5000));
     assertEquals("framewire.stream.websocket-layer must be framewire or pekko, got 'netty'",

@@ -1,0 +1,298 @@
+package io.framewire.sinks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewire.events.EventLog;
+import io.framewire.events.StoredEvent;
+import io.framewire.metrics.SinkMetrics;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * One sink: a typed actor that holds its position and state, and moves its events with a Pekko
+ * Streams graph per batch. The loop: read up to a batch of events after the position from the
+ * {@link EventLog}; send them one at a time, in id order, each only after the previous one was
+ * acknowledged (events the filter leaves out are skipped, not sent); commit the position of the
+ * last acknowledged (or skipped) event; go on at once while there are more, else poll again after
+ * the poll interval. A failure stops the batch at the failed event, commits what was acknowledged
+ * before it and retries from there after a capped exponential backoff. So every event is delivered
+ * at least once and in order; an event is sent again only when its acknowledgement was lost or the
+ * server stopped before the commit.
+ *
+ * <p>Blocking work (the store, the target's client) runs on the sinks' own executor, one task of
+ * this sink at a time, so a sink whose target is down holds one thread of its own and slows
+ * neither frames nor other sinks.
+ */
+final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
+
+  sealed interface Command {}
+
+  private enum Poll implements Command { INSTANCE }
+
+  /** New events were stored: a caught-up sink reads now instead of at its next poll (ignored otherwise). */
+  enum Wake implements Command { INSTANCE }
+
+  /** Stops the sink (deleted, or the server stops); its target's connection is closed. */
+  enum Stop implements Command { INSTANCE }
+
+  private record PositionLoaded(long position) implements Command {}
+
+  private record Read(List<StoredEvent> events, long latestId) implements Command {}
+
+  /** A batch ended: {@code position} is the last event acknowledged or skipped; {@code error} where it stopped, or null. */
+  private record BatchDone(long position, long delivered, Throwable error) implements Command {}
+
+  private record Committed(long position, Throwable batchError, Throwable commitError) implements Command {}
+
+  private record Failed(String what, Throwable error) implements Command {}
+
+  /** Everything a runner needs besides its definition. */
+  record Context(
+      EventLog log, SinkRepository repository, SinkSettings settings, SinkMetrics metrics, Executor executor,
+      ObjectMapper mapper) {}
+
+  static Behavior<Command> create(
+      SinkDefinition definition, SinkTarget target, Context context, AtomicReference<SinkStatus> status) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new SinkRunner(ctx, timers, definition, target, context, status)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final SinkDefinition definition;
+  private final SinkTarget target;
+  private final Context c;
+  private final AtomicReference<SinkStatus> status;
+  private final Materializer materializer;
+  private final String id;
+
+  private long position;
+  /** Caught up and waiting for the poll timer: the one state a {@link Wake} may cut short. */
+  private boolean waiting;
+  private long latestId;
+  private long delivered;
+  private int failures;
+  private String lastError;
+  private long lastErrorAt;
+
+  private SinkRunner(
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, SinkDefinition definition, SinkTarget target,
+      Context context, AtomicReference<SinkStatus> status) {
+    super(ctx);
+    this.timers = timers;
+    this.definition = definition;
+    this.target = target;
+    this.c = context;
+    this.status = status;
+    this.materializer = Materializer.createMaterializer(ctx);
+    this.id = definition.id();
+    loadPosition();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessageEquals(Poll.INSTANCE, this::onPoll)
+        .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+        .onMessageEquals(Wake.INSTANCE, this::onWake)
+        .onMessage(PositionLoaded.class, this::onPositionLoaded)
+        .onMessage(Read.class, this::onRead)
+        .onMessage(BatchDone.class, this::onBatchDone)
+        .onMessage(Committed.class, this::onCommitted)
+        .onMessage(Failed.class, this::onFailed)
+        .onSignal(PostStop.class, signal -> onStop())
+        .build();
+  }
+
+  private void loadPosition() {
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> c.repository().position(id).orElse(0L), c.executor()),
+        (position, error) -> error == null ? new PositionLoaded(position) : new Failed("reading its position", error));
+  }
+
+  private Behavior<Command> onPositionLoaded(PositionLoaded loaded) {
+    position = loaded.position();
+    return onPoll();
+  }
+
+  private Behavior<Command> onWake() {
+    if (!waiting) {
+      return this; // reading or sending already, or backing off from a failing target
+    }
+    timers.cancel(Poll.INSTANCE);
+    return onPoll();
+  }
+
+  private Behavior<Command> onPoll() {
+    waiting = false;
+    long from = position;
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(
+            () -> new Read(c.log().readAfter(from, c.settings().batchSize()), c.log().latestId()), c.executor()),
+        (read, error) -> error == null ? read : new Failed("reading the event log", error));
+    return this;
+  }
+
+  private Behavior<Command> onRead(Read read) {
+    latestId = Math.max(read.latestId(), read.events().isEmpty() ? 0 : read.events().get(read.events().size() - 1).id());
+    c.metrics().lag.labels(id).set(Math.max(0, latestId - position));
+    if (read.events().isEmpty()) {
+      publish("idle");
+      waiting = true;
+      timers.startSingleTimer(Poll.INSTANCE, c.settings().pollInterval());
+      return this;
+    }
+    if (failures == 0) {
+      publish("delivering");
+    }
+    getContext().pipeToSelf(deliver(read.events(), position), (done, error) ->
+        error == null ? done : new BatchDone(position, 0, error));
+    return this;
+  }
+
+  /** Marks the events after a failure in a batch: not attempted (only the failure itself reaches the fold). */
+  private static final Throwable STOPPED = new IllegalStateException("not attempted after a failure");
+
+  /** One step of a batch: the event's id, whether it was sent (else skipped), and its failure or null. */
+  private record Step(long id, boolean sent, Throwable error) {}
+
+  /**
+   * Sends a batch in order, one event in flight; stops at the first failure (the {@code takeWhile}
+   * keeps it, inclusive, so the fold sees where it stopped) and folds the steps into where the
+   * position may go.
+   */
+  private CompletionStage<BatchDone> deliver(List<StoredEvent> events, long from) {
+    // mapAsync(1) calls the function for the next event as soon as the previous one's future
+    // completes, before takeWhile can cancel upstream: without this flag, the event after a
+    // failed one would be sent too, ahead of the failed one's retry.
+    AtomicBoolean failed = new AtomicBoolean();
+    return Source.from(events)
+        .mapAsync(1, event -> failed.get()
+            ? CompletableFuture.completedFuture(new Step(event.id(), false, STOPPED))
+            : (definition.filter().matches(event) ? send(event) : skip(event)).thenApply(step -> {
+              if (step.error() != null) {
+                failed.set(true);
+              }
+              return step;
+            }))
+        .takeWhile(step -> step.error() == null, true)
+        .runWith(Sink.fold(new BatchDone(from, 0, null), (done, step) -> step.error() != null
+            ? new BatchDone(done.position(), done.delivered(), step.error())
+            : new BatchDone(step.id(), done.delivered() + (step.sent() ? 1 : 0), null)), materializer);
+  }
+
+  private CompletionStage<Step> send(StoredEvent event) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        target.send(event, EventJson.toBytes(event, c.mapper()));
+        c.metrics().deliveries.labels(id, "delivered").inc();
+        return new Step(event.id(), true, null);
+      } catch (Exception e) {
+        c.metrics().deliveries.labels(id, "failed").inc();
+        return new Step(event.id(), true, e);
+      }
+    }, c.executor());
+  }
+
+  private CompletionStage<Step> skip(StoredEvent event) {
+    c.metrics().deliveries.labels(id, "filtered").inc();
+    return CompletableFuture.completedFuture(new Step(event.id(), false, null));
+  }
+
+  private Behavior<Command> onBatchDone(BatchDone done) {
+    delivered += done.delivered();
+    if (done.position() <= position) {
+      return afterBatch(done.error());
+    }
+    long committed = done.position();
+    getContext().pipeToSelf(CompletableFuture.runAsync(() -> c.repository().commit(id, committed), c.executor()),
+        (ok, error) -> new Committed(committed, done.error(), error));
+    return this;
+  }
+
+  private Behavior<Command> onCommitted(Committed committed) {
+    // Delivered is delivered: the position moves on even if the commit failed (the store is down);
+    // a restart before the next commit sends those events again, which at-least-once allows.
+    position = committed.position();
+    c.metrics().lag.labels(id).set(Math.max(0, latestId - position));
+    if (committed.commitError() != null && committed.batchError() == null) {
+      getContext().getLog().warn("sink {}: could not commit position {}: {}", id, position, committed.commitError().toString());
+    }
+    return afterBatch(committed.batchError());
+  }
+
+  private Behavior<Command> afterBatch(Throwable error) {
+    if (error != null) {
+      return retry("delivering", error);
+    }
+    failures = 0;
+    publish("delivering");
+    getContext().getSelf().tell(Poll.INSTANCE); // more may be waiting: read on at once
+    return this;
+  }
+
+  private Behavior<Command> onFailed(Failed failed) {
+    if (failed.what().equals("reading its position")) {
+      failures++;
+      record(failed.what(), failed.error());
+      publish("retrying");
+      getContext().scheduleOnce(c.settings().backoff(failures), getContext().getSelf(), Poll.INSTANCE);
+      // Until the position is known, a poll must load it, not read from 0.
+      return Behaviors.receive(Command.class)
+          .onMessageEquals(Poll.INSTANCE, () -> {
+            loadPosition();
+            return this;
+          })
+          .onMessage(PositionLoaded.class, loaded -> {
+            failures = 0;
+            return onPositionLoaded(loaded);
+          })
+          .onMessage(Failed.class, this::onFailed)
+          .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+          .onSignal(PostStop.class, signal -> onStop())
+          .build();
+    }
+    return retry(failed.what(), failed.error());
+  }
+
+  private Behavior<Command> retry(String what, Throwable error) {
+    failures++;
+    record(what, error);
+    publish("retrying");
+    timers.startSingleTimer(Poll.INSTANCE, c.settings().backoff(failures));
+    return this;
+  }
+
+  private void record(String what, Throwable error) {
+    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    lastError = what + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+    lastErrorAt = System.currentTimeMillis();
+    if (failures == 1) {
+      getContext().getLog().warn("sink {} failed {} (retrying with backoff): {}", id, what, cause.toString());
+    }
+  }
+
+  private void publish(String state) {
+    status.set(new SinkStatus(state, position, latestId, delivered, failures, lastError, lastErrorAt));
+  }
+
+  private Behavior<Command> onStop() {
+    publish("stopped");
+    try {
+      CompletableFuture.runAsync(target::close, c.executor());
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      target.close(); // the server is stopping and the sinks' threads with it
+    }
+    return this;
+  }
+}

@@ -1,0 +1,50 @@
+package io.framewire.sinks;
+
+import java.time.Duration;
+
+/**
+ * How every sink runs ({@code framewire.sinks.*}, docs/configuration.md).
+ *
+ * @param pollInterval how often an idle sink (caught up with the log) looks for new events
+ * @param batchSize events read from the log at once; the position is committed after each batch
+ * @param minBackoff wait before the first retry of a target that failed; doubles per failure in a row
+ * @param maxBackoff the longest wait between retries
+ * @param publishTimeout a publish (connect included) not acknowledged within this fails and is retried
+ */
+public record SinkSettings(
+    Duration pollInterval, int batchSize, Duration minBackoff, Duration maxBackoff, Duration publishTimeout) {
+
+  public SinkSettings {
+    positive("framewire.sinks.poll-interval-ms", pollInterval);
+    positive("framewire.sinks.min-backoff-ms", minBackoff);
+    positive("framewire.sinks.publish-timeout-ms", publishTimeout);
+    if (maxBackoff.compareTo(minBackoff) < 0) {
+      throw new IllegalArgumentException("framewire.sinks.max-backoff-ms must be >= framewire.sinks.min-backoff-ms, got "
+          + maxBackoff.toMillis());
+    }
+    if (batchSize < 1 || batchSize > 10_000) {
+      throw new IllegalArgumentException("framewire.sinks.batch-size must be in [1, 10000], got " + batchSize);
+    }
+  }
+
+  /** The defaults of reference.conf. */
+  public static SinkSettings defaults() {
+    return new SinkSettings(Duration.ofMillis(200), 100, Duration.ofMillis(500), Duration.ofSeconds(30),
+        Duration.ofSeconds(10));
+  }
+
+  /** The wait before retry number {@code failures} (1 for the first): doubling from the minimum, capped. */
+  public Duration backoff(int failures) {
+    long millis = minBackoff.toMillis();
+    for (int i = 1; i < failures && millis < maxBackoff.toMillis(); i++) {
+      millis *= 2;
+    }
+    return Duration.ofMillis(Math.min(millis, maxBackoff.toMillis()));
+  }
+
+  private static void positive(String key, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(key + " must be > 0, got " + value.toMillis());
+    }
+  }
+}
