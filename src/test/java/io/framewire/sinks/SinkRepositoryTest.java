@@ -8,18 +8,40 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
+import javax.sql.DataSource;
+import io.framewire.eventstore.EventStore;
+import io.framewire.eventstore.EventStoreSettings;
+import io.framewire.eventstore.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sinks' table on SQLite, migrated by Flyway as the store migrates it. */
+/**
+ * The sinks' table on SQLite, migrated by Flyway as the store migrates it, and on a real PostgreSQL
+ * migrated by the event store itself ({@code V1} and {@code V2} of {@code db/migration/postgresql}).
+ */
 class SinkRepositoryTest {
 
   @TempDir Path dir;
   private final ObjectMapper mapper = new ObjectMapper();
 
   @Test
-  void definitionsAndPositionsPersistAndThePositionNeverMovesBack() throws Exception {
-    SinkRepository repository = new SinkRepository(SinkTestDb.migrated(dir), mapper);
+  void definitionsAndPositionsPersistAndThePositionNeverMovesBackOnSqlite() throws Exception {
+    definitionsAndPositionsPersistAndThePositionNeverMovesBack(SinkTestDb.migrated(dir), SinkTestDb.migrated(dir));
+  }
+
+  @Test
+  void definitionsAndPositionsPersistAndThePositionNeverMovesBackOnPostgres() throws Exception {
+    try (TestPostgres postgres = TestPostgres.start()) {
+      EventStoreSettings settings = EventStoreSettings.sqlite(dir).onPostgres(postgres.jdbcUrl(), postgres.user(), null);
+      try (EventStore store = EventStore.open(settings); EventStore again = EventStore.open(settings)) {
+        definitionsAndPositionsPersistAndThePositionNeverMovesBack(store.dataSource(), again.dataSource());
+      }
+    }
+  }
+
+  private void definitionsAndPositionsPersistAndThePositionNeverMovesBack(DataSource db, DataSource reopenedDb)
+      throws Exception {
+    SinkRepository repository = new SinkRepository(db, mapper);
     SinkDefinition hook = SinkJson.parse(mapper.readTree(
         "{\"id\": \"hook\", \"type\": \"webhook\", \"url\": \"http://x/in\", \"secret\": \"s\"}"));
     SinkDefinition ha = SinkJson.parse(mapper.readTree(
@@ -29,7 +51,7 @@ class SinkRepositoryTest {
     assertFalse(repository.insert(hook, 0), "the id is taken");
 
     // A second repository over the same file: what a restarted server reads.
-    SinkRepository reopened = new SinkRepository(SinkTestDb.migrated(dir), mapper);
+    SinkRepository reopened = new SinkRepository(reopenedDb, mapper);
     assertEquals(List.of(new SinkRepository.Stored(ha, 0), new SinkRepository.Stored(hook, 7)), reopened.list());
 
     reopened.commit("hook", 12);
