@@ -172,7 +172,7 @@ public final class Snapshots implements EventPublisher, AutoCloseable {
   }
 
   private static String name(long timeMillis) {
-    return Math.max(0, timeMillis) + "-" + String.format("%016x", ThreadLocalRandom.current().nextLong());
+    return Math.max(0, timeMillis) + "-" + String.format("%016x", ThreadLocalRandom.current().nextLong()) + ".jpg";
   }
 
   /** Frames waiting to be drawn. */
