@@ -3,7 +3,11 @@ package io.framewire.engine;
 import io.framewire.api.ToolPlugin;
 import io.framewire.events.EventPublisher;
 import io.framewire.eventstore.EventStore;
+import io.framewire.eventstore.EventTail;
 import io.framewire.eventstore.EventWriter;
+import io.framewire.eventstore.Retention;
+import io.framewire.eventstore.SnapshotSettings;
+import io.framewire.eventstore.Snapshots;
 import io.framewire.metrics.EventMetrics;
 import io.framewire.inference.ModelRegistry;
 import io.framewire.inference.OnnxPlugin;
@@ -12,6 +16,7 @@ import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.ToolRegistry;
 import io.framewire.pipeline.store.PipelineDirectoryWatcher;
 import io.framewire.pipeline.store.PipelineRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -55,6 +60,9 @@ public final class Engine implements AutoCloseable {
   private final Optional<ModelRegistry> models;
   private final Optional<EventStore> store;
   private EventWriter writer; // guarded by this; null until started, or without a store
+  private Snapshots snapshots; // guarded by this; null until started, without a store or snapshots off
+  private EventTail tail; // guarded by this; null until started, or without a store
+  private Retention retention; // guarded by this; null until started, or without a store
   private DagPipelineService dag; // guarded by this; null until started
   private PipelineDirectoryWatcher watcher; // guarded by this; null: not watching
   private boolean closed; // guarded by this
@@ -151,7 +159,17 @@ public final class Engine implements AutoCloseable {
    * EventPublisher#NONE} without a store or before {@link #start}.
    */
   public synchronized EventPublisher events() {
-    return writer != null ? writer : EventPublisher.NONE;
+    return snapshots != null ? snapshots : writer != null ? writer : EventPublisher.NONE;
+  }
+
+  /** The snapshots (their files), once started with a store and {@code framewire.events.snapshots} on. */
+  public synchronized Optional<Snapshots> snapshots() {
+    return Optional.ofNullable(snapshots);
+  }
+
+  /** The live tail of the stored events, once started with a store. */
+  public synchronized Optional<EventTail> eventTail() {
+    return Optional.ofNullable(tail);
   }
 
   /** {@link #BLOCKING_DISPATCHER} of {@code system}. */
@@ -187,10 +205,27 @@ public final class Engine implements AutoCloseable {
       throw new IllegalStateException(closed ? "the engine is closed" : "the engine is already started");
     }
     models.ifPresent(m -> m.start(materializer, blocking, inferenceMetrics));
-    store.ifPresent(s -> writer = EventWriter.start(s::append, settings.events(), eventMetrics, materializer));
+    store.ifPresent(s -> startEvents(s, eventMetrics, materializer));
     dag = new DagPipelineService(pipelines, tools, blocking, timers, remoteNodes);
     watcher = startWatcher();
     return dag;
+  }
+
+  /** The writer, the live tail it feeds after each commit, the snapshots in front of it, the retention sweep. */
+  private void startEvents(EventStore s, EventMetrics eventMetrics, Materializer materializer) {
+    SnapshotSettings snapshotSettings = settings.events().snapshots();
+    tail = new EventTail(s, snapshotSettings.tailBuffer(), eventMetrics.snapshots);
+    EventTail fed = tail;
+    writer = EventWriter.start((batch, receivedAt) -> {
+      s.append(batch, receivedAt);
+      fed.committed(); // never throws: the batch is not written twice
+    }, settings.events(), eventMetrics, materializer);
+    if (snapshotSettings.enabled()) {
+      snapshots = Snapshots.start(writer, settings.events().snapshotsDir(), snapshotSettings, eventMetrics.snapshots);
+    }
+    retention = new Retention(s, settings.events().snapshotsDir(), snapshotSettings, eventMetrics.snapshots,
+        Clock.systemUTC());
+    retention.start();
   }
 
   /** Hot reload of {@code PIPELINES_DIR} when there is one and {@code framewire.pipelines.watch} is on. */
@@ -236,8 +271,22 @@ public final class Engine implements AutoCloseable {
    *
    * @return completes when the queued events are written
    */
-  public synchronized CompletionStage<Done> stopEvents() {
-    return writer == null ? CompletableFuture.completedFuture(Done.getInstance()) : writer.stop();
+  public CompletionStage<Done> stopEvents() {
+    Snapshots drawing;
+    EventWriter writing;
+    EventTail tailing;
+    synchronized (this) {
+      drawing = snapshots;
+      writing = writer;
+      tailing = tail;
+    }
+    if (writing == null) {
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+    if (drawing != null) {
+      drawing.stop(5_000); // the snapshots queued are drawn; events go on to the writer without new ones
+    }
+    return writing.stop().whenComplete((done, failure) -> tailing.close());
   }
 
   /**
@@ -257,6 +306,9 @@ public final class Engine implements AutoCloseable {
       }
       if (dag != null) {
         dag.close();
+      }
+      if (retention != null) {
+        retention.close();
       }
     }
     models.ifPresent(ModelRegistry::close);

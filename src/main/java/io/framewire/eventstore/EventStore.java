@@ -48,11 +48,12 @@ public final class EventStore implements EventLog, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
   /** Event keys kept in columns of their own; the rest goes to {@code fields} as JSON text. */
-  private static final List<String> COLUMN_KEYS = List.of("type", "node", "time", "label", "line", "zone");
+  private static final List<String> COLUMN_KEYS =
+      List.of("type", "node", "time", "label", "line", "zone", Snapshots.KEY);
   private static final String COLUMNS =
       "id, type, stream, pipeline_id, pipeline_version, node, time_ms, received_at_ms, label, line, zone, fields, snapshot";
   private static final String INSERT = "INSERT INTO events (type, stream, pipeline_id, pipeline_version, node, "
-      + "time_ms, received_at_ms, label, line, zone, fields, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)";
+      + "time_ms, received_at_ms, label, line, zone, fields, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   /** The database behind the store. */
   public enum Vendor {
@@ -200,6 +201,8 @@ public final class EventStore implements EventLog, AutoCloseable {
     insert.setString(8, text(event.get("label")));
     insert.setString(9, text(event.get("line")));
     insert.setString(10, text(event.get("zone")));
+    // Named by Snapshots, which removes any "snapshot" a tool put in an event.
+    insert.setString(12, text(event.get(Snapshots.KEY)));
     try {
       insert.setString(11, JSON.writeValueAsString(fields));
     } catch (JsonProcessingException e) {
@@ -279,6 +282,59 @@ public final class EventStore implements EventLog, AutoCloseable {
       return rs.getLong(1);
     } catch (SQLException e) {
       throw new EventStoreException("reading the latest event id failed: " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * Deletes the events whose frame time is before {@code cutoffMillis}, at most {@code chunk} per
+   * transaction (a long delete would hold the writer back).
+   *
+   * @return how many were deleted
+   */
+  public long deleteBefore(long cutoffMillis, int chunk) {
+    long deleted = 0;
+    try (Connection c = pool.getConnection();
+        PreparedStatement delete = c.prepareStatement(
+            "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time_ms < ? ORDER BY id LIMIT ?)")) {
+      while (true) {
+        delete.setLong(1, cutoffMillis);
+        delete.setInt(2, chunk);
+        int n = delete.executeUpdate();
+        deleted += n;
+        if (n < chunk) {
+          return deleted;
+        }
+      }
+    } catch (SQLException e) {
+      throw new EventStoreException("deleting events before " + cutoffMillis + " failed: " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * Sets {@code snapshot} to null on the events naming one of {@code names} (their files were deleted).
+   *
+   * @return how many events were changed
+   */
+  public int clearSnapshots(List<String> names) {
+    int changed = 0;
+    // A name starts with its event's time_ms (Snapshots): the time index finds the row.
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement update =
+          c.prepareStatement("UPDATE events SET snapshot = NULL WHERE time_ms = ? AND snapshot = ?")) {
+        for (String name : names) {
+          update.setLong(1, Snapshots.timeOf(name));
+          update.setString(2, name);
+          changed += update.executeUpdate();
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+      return changed;
+    } catch (SQLException | RuntimeException e) {
+      throw new EventStoreException("clearing " + names.size() + " snapshots failed: " + rootMessage(e), e);
     }
   }
 

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param batchWindow the longest an event waits in the writer for its batch to fill
  * @param writeRetries how often a failed batch is tried again before it is dropped and counted
  * @param retryBackoff the wait before the first retry; doubles with each
+ * @param snapshots snapshots, retention and the live tail
  */
 public record EventStoreSettings(
     boolean enabled,
@@ -34,9 +35,11 @@ public record EventStoreSettings(
     int batchMax,
     Duration batchWindow,
     int writeRetries,
-    Duration retryBackoff) {
+    Duration retryBackoff,
+    SnapshotSettings snapshots) {
 
   public EventStoreSettings {
+    Objects.requireNonNull(snapshots, "snapshots");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(dbUrl, "dbUrl");
     Objects.requireNonNull(dbUser, "dbUser");
@@ -55,6 +58,25 @@ public record EventStoreSettings(
     requireRange("framewire.events.retry-backoff-ms", retryBackoff.toMillis(), 0, 60_000);
   }
 
+  /** As the canonical constructor, with {@link SnapshotSettings#DEFAULTS}. */
+  public EventStoreSettings(boolean enabled, Path dataDir, Optional<String> dbUrl, Optional<String> dbUser,
+      Optional<String> dbPassword, int poolSize, int queueSize, int batchMax, Duration batchWindow, int writeRetries,
+      Duration retryBackoff) {
+    this(enabled, dataDir, dbUrl, dbUser, dbPassword, poolSize, queueSize, batchMax, batchWindow, writeRetries,
+        retryBackoff, SnapshotSettings.DEFAULTS);
+  }
+
+  /** The snapshot directory ({@code SNAPSHOTS_DIR}, or {@code DATA_DIR/snapshots}). */
+  public Path snapshotsDir() {
+    return snapshots.dirUnder(dataDir);
+  }
+
+  /** The same settings with other snapshot, retention and tail settings. */
+  public EventStoreSettings withSnapshots(SnapshotSettings newSnapshots) {
+    return new EventStoreSettings(enabled, dataDir, dbUrl, dbUser, dbPassword, poolSize, queueSize, batchMax,
+        batchWindow, writeRetries, retryBackoff, newSnapshots);
+  }
+
   /** SQLite in {@code dataDir} with the defaults of reference.conf: tests and tools. */
   public static EventStoreSettings sqlite(Path dataDir) {
     return new EventStoreSettings(true, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
@@ -70,20 +92,21 @@ public record EventStoreSettings(
   /** The same settings with the store off. */
   public EventStoreSettings off() {
     return new EventStoreSettings(false, dataDir, dbUrl, dbUser, dbPassword, poolSize, queueSize, batchMax,
-        batchWindow, writeRetries, retryBackoff);
+        batchWindow, writeRetries, retryBackoff, snapshots);
   }
 
   /** The same settings on PostgreSQL at {@code url}. */
   public EventStoreSettings onPostgres(String url, String user, String password) {
     return new EventStoreSettings(enabled, dataDir, Optional.of(url), Optional.ofNullable(user),
-        Optional.ofNullable(password), poolSize, queueSize, batchMax, batchWindow, writeRetries, retryBackoff);
+        Optional.ofNullable(password), poolSize, queueSize, batchMax, batchWindow, writeRetries, retryBackoff,
+        snapshots);
   }
 
   /** The same settings with another writer shape (tests). */
   public EventStoreSettings withWriter(int queueSize, int batchMax, Duration batchWindow, int writeRetries,
       Duration retryBackoff) {
     return new EventStoreSettings(enabled, dataDir, dbUrl, dbUser, dbPassword, poolSize, queueSize, batchMax,
-        batchWindow, writeRetries, retryBackoff);
+        batchWindow, writeRetries, retryBackoff, snapshots);
   }
 
   private static void requireRange(String key, long value, long min, long max) {

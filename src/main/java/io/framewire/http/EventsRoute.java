@@ -8,6 +8,8 @@ import io.framewire.eventstore.EventCounts;
 import io.framewire.eventstore.EventPage;
 import io.framewire.eventstore.EventQuery;
 import io.framewire.eventstore.EventStore;
+import io.framewire.eventstore.EventTail;
+import io.framewire.eventstore.Snapshots;
 import io.framewire.streaming.AnswerEncoder;
 import io.framewire.streaming.StreamSettings;
 import java.time.Instant;
@@ -25,7 +27,17 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.CacheControl;
+import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -42,7 +54,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The stored events (docs/events.md): {@code GET /events} (filtered, keyset-paged: {@code {"events":
  * [...], "next": cursor|null}}), {@code GET /events/{id}} and {@code GET /events/counts} (aggregates
- * the database computes). Reads follow the stream's access rule (allowed origins, {@code
+ * the database computes), {@code GET /events/{id}/snapshot.jpg} (the event's snapshot file) and
+ * {@code GET /ws/events} (the live tail: each stored event that matches the filters, as one JSON text
+ * message, or {@code {"lost": n}} when this watcher's buffer overflowed). Reads follow the stream's access rule (allowed origins, {@code
  * STREAM_AUTH_TOKEN}): events are what the streams saw. Every query runs on the blocking executor
  * (JDBC blocks). A bad parameter is refused 400 {@code invalid_request} naming it; without a store
  * every path answers 404 {@code events_disabled}; a store that cannot answer now, 503.
@@ -54,9 +68,12 @@ public final class EventsRoute extends AllDirectives {
       Set.of("stream", "type", "label", "line", "zone", "since", "until", "limit", "after", "order", "token");
   private static final Set<String> COUNT_PARAMS =
       Set.of("stream", "type", "label", "line", "zone", "since", "until", "group_by", "bucket", "token");
+  private static final Set<String> TAIL_PARAMS = Set.of("stream", "type", "label", "line", "zone", "token");
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(s|m|h|d)");
 
   private final Optional<EventStore> store;
+  private final Optional<Snapshots> snapshots;
+  private final Optional<EventTail> tail;
   private final StreamAccess streamAccess;
   private final ObjectMapper mapper;
   private final Executor blocking;
@@ -66,17 +83,99 @@ public final class EventsRoute extends AllDirectives {
    * @param blocking where the queries run (the blocking dispatcher)
    */
   public EventsRoute(Optional<EventStore> store, StreamSettings streamSettings, ObjectMapper mapper, Executor blocking) {
+    this(store, Optional.empty(), Optional.empty(), streamSettings, mapper, blocking);
+  }
+
+  /**
+   * @param snapshots the engine's snapshots (their files), empty when off
+   * @param tail the engine's live tail, empty without a store
+   */
+  public EventsRoute(Optional<EventStore> store, Optional<Snapshots> snapshots, Optional<EventTail> tail,
+      StreamSettings streamSettings, ObjectMapper mapper, Executor blocking) {
     this.store = store;
+    this.snapshots = snapshots;
+    this.tail = tail;
     this.streamAccess = new StreamAccess(streamSettings);
     this.mapper = mapper;
     this.blocking = blocking;
   }
 
   public Route route() {
-    return pathPrefix("events", () -> get(() -> streamGuard(() -> concat(
-        pathEndOrSingleSlash(() -> parameterMap(params -> withStore(s -> list(s, params)))),
-        path("counts", () -> parameterMap(params -> withStore(s -> counts(s, params)))),
-        path(PathMatchers.segment(), id -> withStore(s -> one(s, id)))))));
+    return concat(
+        pathPrefix("events", () -> get(() -> streamGuard(() -> concat(
+            pathEndOrSingleSlash(() -> parameterMap(params -> withStore(s -> list(s, params)))),
+            path("counts", () -> parameterMap(params -> withStore(s -> counts(s, params)))),
+            path(PathMatchers.segment().slash("snapshot.jpg"), id -> withStore(s -> snapshot(s, id))),
+            path(PathMatchers.segment(), id -> withStore(s -> one(s, id))))))),
+        path(PathMatchers.segment("ws").slash("events"), () -> get(() -> streamGuard(() ->
+            parameterMap(params -> withStore(s -> watch(params)))))));
+  }
+
+  /** The live tail: upgraded to a WebSocket whose messages are the matching stored events. */
+  private Route watch(Map<String, String> params) {
+    EventQuery filter;
+    try {
+      refuseUnknown(params, TAIL_PARAMS);
+      filter = filter(params, EventQuery.DEFAULT_LIMIT, true, OptionalLong.empty());
+    } catch (IllegalArgumentException e) {
+      return badRequest(e.getMessage());
+    }
+    if (tail.isEmpty()) {
+      return error(StatusCodes.NOT_FOUND, "events_disabled", "this server has no live tail of its events");
+    }
+    EventTail events = tail.get();
+    return extractWebSocketUpgrade(upgrade -> complete(upgrade.handleMessagesWith(
+        Flow.fromSinkAndSourceCoupled(Sink.<Message>ignore(), events.watch(filter).<Message>map(this::message)))));
+  }
+
+  private Message message(EventTail.Item item) {
+    Object body = item instanceof EventTail.Event event ? toJson(event.event())
+        : Map.of("lost", ((EventTail.Lost) item).count());
+    try {
+      return TextMessage.create(mapper.writeValueAsString(body));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a stored event is JSON-safe", e);
+    }
+  }
+
+  /** The event's snapshot file: 404 {@code no_snapshot} when it has none, or it is not written (yet) or deleted. */
+  private Route snapshot(EventStore s, String id) {
+    long value;
+    try {
+      value = Long.parseLong(id);
+    } catch (NumberFormatException e) {
+      return error(StatusCodes.NOT_FOUND, "not_found", "no event with id '" + id + "' (ids are numbers)");
+    }
+    return onSuccess(CompletableFuture.supplyAsync(() -> guarded(() -> s.get(value).map(event ->
+        Optional.ofNullable(event.snapshot()).flatMap(name -> snapshots.flatMap(sn -> sn.file(name)))
+            .<Object>map(EventsRoute::read).orElse(NO_SNAPSHOT))), blocking), found -> {
+      if (found instanceof Failed failed) {
+        return failed.route(this);
+      }
+      Object answer = ((Optional<?>) found).orElse(null);
+      if (answer == null) {
+        return error(StatusCodes.NOT_FOUND, "not_found", "no event with id " + value);
+      }
+      if (answer == NO_SNAPSHOT) {
+        return error(StatusCodes.NOT_FOUND, "no_snapshot", "event " + value + " has no snapshot (none was due, "
+            + "it is not written yet, or the retention sweep deleted it)");
+      }
+      // A snapshot never changes: a browser may keep it.
+      return respondWithHeader(CacheControl.create(CacheDirectives.MAX_AGE(86_400)), () -> complete(
+          HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.create(MediaTypes.IMAGE_JPEG),
+              (byte[]) answer))));
+    });
+  }
+
+  private static final Object NO_SNAPSHOT = new Object();
+
+  /** The file's bytes, or {@link #NO_SNAPSHOT} if it went meanwhile (the sweep). */
+  private static Object read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      return NO_SNAPSHOT;
+    }
   }
 
   private Route withStore(java.util.function.Function<EventStore, Route> inner) {

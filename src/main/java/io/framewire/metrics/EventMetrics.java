@@ -19,6 +19,8 @@ public final class EventMetrics {
   public final Counter stored;
   public final Counter batches;
   public final Counter dropped;
+  /** Snapshots, retention and the live tail, in the same registry. */
+  public final SnapshotMetrics snapshots;
 
   /** Registered in {@code registry} (a server's {@link StreamMetrics#registry()}). */
   public EventMetrics(CollectorRegistry registry) {
@@ -35,6 +37,7 @@ public final class EventMetrics {
     for (String reason : new String[] {QUEUE_FULL, STORE_ERROR, CLOSED}) {
       dropped.labels(reason); // every reason shows from the start, at 0
     }
+    snapshots = new SnapshotMetrics(registry);
   }
 
   /** Metrics counted nowhere visible: tests, {@code framewire run}. */

@@ -194,7 +194,8 @@ public final class FramewireServer implements AutoCloseable {
               new WorkbenchRoutes(pipelines, engine.tools(), admin, engine.watchesPipelines(), mapper).route(),
               new SourcesRoute(ctx.getSystem(), liveSources, settings.sources(), stream, admin, mapper, blocking).route(),
               new MetricsRoute(metrics).route(),
-              new EventsRoute(engine.eventStore(), stream, mapper, blocking).route(),
+              new EventsRoute(engine.eventStore(), engine.snapshots(), engine.eventTail(), stream, mapper, blocking)
+                  .route(),
               sinks != null ? new SinksRoute(sinks, admin, mapper).route() : SinksRoute.disabled(mapper),
               new VideoStreamRoute(ctx.getSystem(), sessions, stream, metrics).route(),
               new WebClientRoute().route())

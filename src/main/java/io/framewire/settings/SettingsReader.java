@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.framewire.cluster.ClusterSettings;
 import io.framewire.engine.EngineSettings;
 import io.framewire.eventstore.EventStoreSettings;
+import io.framewire.eventstore.SnapshotSettings;
 import io.framewire.inference.InferenceSettings;
 import io.framewire.net.ConnectionLimits;
 import io.framewire.sinks.SinkSettings;
@@ -167,7 +168,16 @@ final class SettingsReader {
         c.getInt("batch-max"),
         Duration.ofMillis(c.getLong("batch-window-ms")),
         c.getInt("write-retries"),
-        Duration.ofMillis(c.getLong("retry-backoff-ms")));
+        Duration.ofMillis(c.getLong("retry-backoff-ms")),
+        new SnapshotSettings(
+            c.config().getBoolean(c.key("snapshots")),
+            path(c.config(), c.key("snapshots-dir")),
+            Duration.ofMillis(c.getLong("snapshot-min-interval-ms")),
+            c.getInt("snapshot-queue-size"),
+            c.getLong("snapshots-max-mb") * 1024 * 1024,
+            c.getInt("retention-days"),
+            Duration.ofMillis(c.getLong("retention-sweep-interval-ms")),
+            c.getInt("tail-buffer")));
   }
 
   /**

@@ -115,10 +115,11 @@ final class LivePipeline implements AutoCloseable {
     if (events == EventPublisher.NONE) {
       return result;
     }
-    // No frame supplier: a queued event would keep the decoded picture alive (snapshots come later).
+    // The decoded frame, encoded to JPEG only if a snapshot is due, on the snapshot thread: the
+    // publisher keeps it only then, in its bounded snapshot queue.
     return result.thenApply(done -> {
       ResultEvents.publish(events, stream, session.pipelineId(), session.version(), done.frameIndex(),
-          frame.timeMillis(), done.result(), null);
+          frame.timeMillis(), done.result(), frame.frame()::jpeg);
       return done;
     });
   }

@@ -66,11 +66,11 @@ public final class PipelineSessions implements SessionPipelines {
       if (events == EventPublisher.NONE) {
         return result;
       }
-      // Published as the result passes (the publisher only queues); the answer goes on at once. No
-      // frame supplier: a queued frame would keep its picture alive (snapshots are not stored yet).
+      // Published as the result passes (the publisher only queues); the answer goes on at once. The
+      // received bytes are the snapshot's picture: the publisher keeps them only when one is due.
       return result.thenApply(output -> {
         ResultEvents.publish(events, stream, tools.pipelineId(), tools.version(), frameIndex, receivedMillis, output,
-            null);
+            () -> frameBytes);
         return output;
       });
     }

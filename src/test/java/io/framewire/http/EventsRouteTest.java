@@ -189,4 +189,61 @@ class EventsRouteTest extends JupiterRouteTest {
     assertEquals(404, disabled.statusCode());
     assertEquals("events_disabled", json.readTree(disabled.entityString()).get("error").asText());
   }
+
+  @Test
+  void theSnapshotOfAnEventIsServedAndItsAbsenceIs404() throws Exception {
+    // A store of its own: the shared one's contents are what the other tests expect.
+    Path own = Files.createDirectories(dir.resolve("own"));
+    EventStore store = EventStore.open(EventStoreSettings.sqlite(own));
+    Path snapshotsDir = Files.createDirectories(own.resolve("snapshots"));
+    String name = T0 + "-00000000000000ab.jpg";
+    byte[] picture = io.framewire.testing.TestJpegs.solid(32, 24, io.framewire.testing.TestJpegs.DARK);
+    Files.write(snapshotsDir.resolve(name), picture);
+    Map<String, Object> withSnapshot = event("line_crossed", "person", "line", "door", 9);
+    withSnapshot.put(io.framewire.eventstore.Snapshots.KEY, name);
+    Map<String, Object> missingFile = event("line_crossed", "person", "line", "door", 10);
+    missingFile.put(io.framewire.eventstore.Snapshots.KEY, T0 + "-00000000000000ac.jpg");
+    long before = 0;
+    store.append(List.of(frame("session:b", T0, withSnapshot), frame("session:b", T0, missingFile),
+        frame("session:b", T0, event("zone_entered", "car", "zone", "lot", 11))), T0);
+    var snapshots = io.framewire.eventstore.Snapshots.start(e -> {}, snapshotsDir,
+        io.framewire.eventstore.SnapshotSettings.DEFAULTS, io.framewire.metrics.SnapshotMetrics.unregistered());
+    try {
+      TestRoute withFiles = testRoute(new EventsRoute(Optional.of(store), Optional.of(snapshots), Optional.empty(),
+          stream(Map.of()), json, blocking).route());
+      TestRouteResult served = withFiles.run(HttpRequest.GET("/events/" + (before + 1) + "/snapshot.jpg"));
+      assertEquals(200, served.statusCode());
+      assertEquals("image/jpeg", served.response().entity().getContentType().toString());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(picture,
+          served.response().entity().toStrict(5_000, testKit.system()).toCompletableFuture().get().getData().toArray());
+      for (String uri : List.of("/events/" + (before + 2) + "/snapshot.jpg", "/events/" + (before + 3) + "/snapshot.jpg")) {
+        TestRouteResult none = withFiles.run(HttpRequest.GET(uri));
+        assertEquals(404, none.statusCode(), uri);
+        assertEquals("no_snapshot", json.readTree(none.entityString()).get("error").asText());
+      }
+      TestRouteResult unknown = withFiles.run(HttpRequest.GET("/events/" + (before + 99) + "/snapshot.jpg"));
+      assertEquals(404, unknown.statusCode());
+      assertEquals("not_found", json.readTree(unknown.entityString()).get("error").asText());
+    } finally {
+      snapshots.stop(5_000);
+      store.close();
+    }
+  }
+
+  @Test
+  void theLiveTailRefusesUnknownParametersAndFollowsTheTokenAndAnswersWithoutAStore() throws Exception {
+    TestRouteResult bad = route.run(HttpRequest.GET("/ws/events?since=2025-06-15T00:00:00Z"));
+    assertEquals(400, bad.statusCode());
+    assertEquals("invalid_request", json.readTree(bad.entityString()).get("error").asText());
+    TestRoute guarded = testRoute(new EventsRoute(Optional.of(store),
+        stream(Map.of("framewire.stream.auth-token", "s3cret")), json, blocking).route());
+    assertEquals(401, guarded.run(HttpRequest.GET("/ws/events")).statusCode());
+    assertEquals(401, guarded.run(HttpRequest.GET("/events/" + firstId + "/snapshot.jpg")).statusCode());
+    TestRoute off = testRoute(new EventsRoute(Optional.empty(), stream(Map.of()), json, blocking).route());
+    for (String uri : List.of("/ws/events", "/events/1/snapshot.jpg")) {
+      TestRouteResult disabled = off.run(HttpRequest.GET(uri));
+      assertEquals(404, disabled.statusCode(), uri);
+      assertEquals("events_disabled", json.readTree(disabled.entityString()).get("error").asText());
+    }
+  }
 }
