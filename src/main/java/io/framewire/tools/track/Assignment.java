@@ -1,17 +1,27 @@
 package io.framewire.tools.track;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * Minimum-cost assignment of rows to columns (the Hungarian method, shortest augmenting paths,
- * O(n³)) with a gate: a row and a column are matched only if their cost is at most {@code maxCost}.
+ * Minimum-cost assignment of rows to columns (the Hungarian method, shortest augmenting paths) with
+ * a gate: a row and a column are matched only if their cost is at most {@code maxCost}.
  *
  * <p>As ByteTrack does with {@code lap.lapjv(cost, extend_cost=True, cost_limit=…)}, the matrix is
  * extended so that leaving a row or a column unmatched costs {@code maxCost / 2}: the result
  * minimises the sum of the matched costs plus {@code maxCost / 2} per unmatched row and column. So a
  * pair costing more than the gate is never worth matching, and no match is made greedily.
+ *
+ * <p>That objective is a sum over the connected components of the graph of gate-passing pairs (a
+ * row or column with no such pair is unmatched whatever the rest does), so each component is solved
+ * on its own: O(k³) per component of k rows and columns instead of O((rows + cols)³) for the whole.
+ * A tracker's components are mostly one track and one detection.
  */
 final class Assignment {
+
+  /** A row and a column whose cost passes the gate ({@code cost <= maxCost}). */
+  record Pair(int row, int col, double cost) {}
 
   private Assignment() {}
 
@@ -23,11 +33,93 @@ final class Assignment {
   static int[] solve(double[][] cost, double maxCost) {
     int rows = cost.length;
     int cols = rows == 0 ? 0 : cost[0].length;
+    List<Pair> pairs = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        if (cost[i][j] <= maxCost) { // false for NaN
+          pairs.add(new Pair(i, j, cost[i][j]));
+        }
+      }
+    }
+    return solve(rows, cols, pairs, maxCost);
+  }
+
+  /**
+   * @param pairs the pairs that pass the gate, each (row, column) at most once; every other pair
+   *     counts as infinite
+   * @param maxCost the gate: the largest cost a match may have
+   * @return for each of the {@code rows} rows, its column, or -1 when unmatched
+   */
+  static int[] solve(int rows, int cols, List<Pair> pairs, double maxCost) {
     int[] result = new int[rows];
     Arrays.fill(result, -1);
-    if (rows == 0 || cols == 0) {
-      return result;
+    // Components by union-find over rows 0..rows-1 and columns rows..rows+cols-1.
+    int[] parent = new int[rows + cols];
+    Arrays.setAll(parent, k -> k);
+    for (Pair p : pairs) {
+      if (!(p.cost() <= maxCost)) {
+        throw new IllegalArgumentException("pair above the gate " + maxCost + ": " + p);
+      }
+      parent[root(parent, p.row())] = root(parent, rows + p.col());
     }
+    List<List<Pair>> components = new ArrayList<>();
+    int[] component = new int[rows + cols]; // root -> 1 + index in components; 0: none yet
+    for (Pair p : pairs) {
+      int r = root(parent, p.row());
+      if (component[r] == 0) {
+        components.add(new ArrayList<>());
+        component[r] = components.size();
+      }
+      components.get(component[r] - 1).add(p);
+    }
+    for (List<Pair> c : components) {
+      if (c.size() == 1) {
+        // One row, one column: matching costs c, leaving both costs maxCost; at a tie the full
+        // extended solve leaves them unmatched too.
+        Pair p = c.get(0);
+        if (p.cost() < maxCost) {
+          result[p.row()] = p.col();
+        }
+      } else {
+        solveComponent(c, maxCost, result);
+      }
+    }
+    return result;
+  }
+
+  private static int root(int[] parent, int k) {
+    while (parent[k] != k) {
+      parent[k] = parent[parent[k]];
+      k = parent[k];
+    }
+    return k;
+  }
+
+  /** Solves one component on its own rows and columns, in their original order, into {@code result}. */
+  private static void solveComponent(List<Pair> pairs, double maxCost, int[] result) {
+    int[] rowIds = pairs.stream().mapToInt(Pair::row).distinct().sorted().toArray();
+    int[] colIds = pairs.stream().mapToInt(Pair::col).distinct().sorted().toArray();
+    double[][] cost = new double[rowIds.length][colIds.length];
+    for (double[] row : cost) {
+      Arrays.fill(row, Double.NaN);
+    }
+    for (Pair p : pairs) {
+      cost[Arrays.binarySearch(rowIds, p.row())][Arrays.binarySearch(colIds, p.col())] = p.cost();
+    }
+    int[] match = solveDense(cost, maxCost);
+    for (int i = 0; i < rowIds.length; i++) {
+      if (match[i] >= 0) {
+        result[rowIds[i]] = colIds[match[i]];
+      }
+    }
+  }
+
+  /** The whole matrix as one extended square problem, O((rows + cols)³). */
+  private static int[] solveDense(double[][] cost, double maxCost) {
+    int rows = cost.length;
+    int cols = cost[0].length;
+    int[] result = new int[rows];
+    Arrays.fill(result, -1);
     // Extended square matrix of size rows + cols:
     //   [ cost            | maxCost/2 ]
     //   [ maxCost/2       | 0         ]

@@ -232,16 +232,36 @@ public final class ByteTracker {
   /** Matches {@code ts} with {@code ds} by IoU; adds the unmatched ones of each side to the lists. */
   private void associate(List<STrack> ts, List<Detection> ds, double minIou, List<STrack> tracksLeft,
       List<Detection> detectionsLeft) {
-    double[][] cost = new double[ts.size()][ds.size()];
+    double maxCost = 1 - minIou;
+    double[][] trackBoxes = new double[ts.size()][];
     for (int i = 0; i < ts.size(); i++) {
-      double[] b = ts.get(i).box();
+      trackBoxes[i] = ts.get(i).box();
+    }
+    List<Assignment.Pair> pairs = new ArrayList<>();
+    Overlaps.IndexPair consider = (i, j) -> {
+      Detection d = ds.get(j);
+      boolean allowed = !config.classAware() || ts.get(i).label.equals(d.label());
+      double cost = allowed ? 1 - iou(trackBoxes[i], d) : Double.NaN;
+      if (cost <= maxCost) { // false for NaN
+        pairs.add(new Assignment.Pair(i, j, cost));
+      }
+    };
+    if (maxCost < 1) {
+      // A pair passing the gate has IoU > 0, so its boxes overlap: only those are tested.
+      double[][] detectionBoxes = new double[ds.size()][];
       for (int j = 0; j < ds.size(); j++) {
         Detection d = ds.get(j);
-        boolean allowed = !config.classAware() || ts.get(i).label.equals(d.label());
-        cost[i][j] = allowed ? 1 - iou(b, d) : Double.NaN;
+        detectionBoxes[j] = new double[] {d.x(), d.y(), d.w(), d.h()};
+      }
+      Overlaps.forEach(trackBoxes, detectionBoxes, consider);
+    } else {
+      for (int i = 0; i < ts.size(); i++) {
+        for (int j = 0; j < ds.size(); j++) {
+          consider.accept(i, j);
+        }
       }
     }
-    int[] match = Assignment.solve(cost, 1 - minIou);
+    int[] match = Assignment.solve(ts.size(), ds.size(), pairs, maxCost);
     boolean[] used = new boolean[ds.size()];
     for (int i = 0; i < ts.size(); i++) {
       STrack t = ts.get(i);
