@@ -35,6 +35,12 @@ public final class EventTail implements AutoCloseable {
   /** {@code count} matching events were lost here because the watcher's buffer was full. */
   public record Lost(long count) implements Item {}
 
+  /**
+   * A watcher's first item, once it is registered: every event stored after {@code afterId} that
+   * matches reaches it (earlier ones are in {@code GET /events?after=…}).
+   */
+  public record Tailing(long afterId) implements Item {}
+
   private static final Logger log = LoggerFactory.getLogger(EventTail.class);
   private static final int READ = 1000;
 
@@ -42,7 +48,9 @@ public final class EventTail implements AutoCloseable {
   private final int buffer;
   private final SnapshotMetrics metrics;
   private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
-  private long lastId; // the writer's thread only (committed)
+  /** Guards the watchers' registration against a commit's delivery, so Tailing comes first. */
+  private final Object delivery = new Object();
+  private long lastId; // guarded by delivery
   private volatile boolean closed;
 
   /** Starts after the newest event stored now (a query). */
@@ -55,13 +63,17 @@ public final class EventTail implements AutoCloseable {
 
   /**
    * The events stored from now on that {@code filter} matches (its streams, types, labels, lines and
-   * zones; its times, limit and order are not used). Completes when the tail closes (shutdown).
+   * zones; its times, limit and order are not used), after a first {@link Tailing} saying from which
+   * id. Completes when the tail closes (shutdown).
    */
   public Source<Item, NotUsed> watch(EventQuery filter) {
     return Source.<Item>queue(buffer)
         .mapMaterializedValue(queue -> {
           Watcher watcher = new Watcher(queue, filter);
-          watchers.add(watcher);
+          synchronized (delivery) {
+            queue.offer(new Tailing(lastId)); // the queue is empty: it always fits
+            watchers.add(watcher);
+          }
           if (closed) { // closed meanwhile: end at once
             watchers.remove(watcher);
             queue.complete();
@@ -85,6 +97,12 @@ public final class EventTail implements AutoCloseable {
    * tried again at the next commit.
    */
   public void committed() {
+    synchronized (delivery) {
+      deliver();
+    }
+  }
+
+  private void deliver() {
     try {
       if (watchers.isEmpty()) {
         lastId = store.latestId();

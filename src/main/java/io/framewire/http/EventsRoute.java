@@ -129,8 +129,14 @@ public final class EventsRoute extends AllDirectives {
   }
 
   private Message message(EventTail.Item item) {
-    Object body = item instanceof EventTail.Event event ? toJson(event.event())
-        : Map.of("lost", ((EventTail.Lost) item).count());
+    Object body;
+    if (item instanceof EventTail.Event event) {
+      body = toJson(event.event());
+    } else if (item instanceof EventTail.Lost lost) {
+      body = Map.of("lost", lost.count());
+    } else {
+      body = Map.of("tailing", true, "after", ((EventTail.Tailing) item).afterId());
+    }
     try {
       return TextMessage.create(mapper.writeValueAsString(body));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -66,6 +66,12 @@ class EventSnapshotsServerTest {
         WsTestClient other = WsTestClient.connect(server.port(), "/ws/events?type=zone_entered");
         WsTestClient tail = WsTestClient.connect(server.port(), "/ws/events?type=line_crossed&label=person");
         WsTestClient client = server.stream("crossing")) {
+      // Registered once each says so: nothing is stored before, so every event is after 0.
+      for (WsTestClient watcher : List.of(other, tail)) {
+        JsonNode tailing = watcher.next(1).get(0);
+        assertTrue(tailing.get("tailing").asBoolean(), tailing.toString());
+        assertEquals(0, tailing.get("after").asLong());
+      }
       byte[] jpeg = TestJpegs.solid(64, 48, TestJpegs.DARK);
       for (int i = 0; i < 3; i++) {
         client.sendBinary(jpeg);

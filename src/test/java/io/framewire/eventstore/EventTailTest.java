@@ -49,9 +49,12 @@ class EventTailTest {
         OptionalLong.empty(), OptionalLong.empty(), 100, true);
   }
 
-  private TestSubscriber.Probe<EventTail.Item> watch(EventTail tail, EventQuery filter) {
+  /** A watcher that has had its first item, which says from which id it tails. */
+  private TestSubscriber.Probe<EventTail.Item> watch(EventTail tail, EventQuery filter, long expectedAfter) {
     TestSubscriber.Probe<EventTail.Item> probe = tail.watch(filter).runWith(TestSink.probe(system.classicSystem()), system);
-    TestServer.await("the watcher joined", () -> tail.watchers() > 0);
+    probe.request(1);
+    assertEquals(new EventTail.Tailing(expectedAfter), probe.expectNext(), "registered: the first item says so");
+    assertEquals(1, tail.watchers());
     return probe;
   }
 
@@ -65,7 +68,7 @@ class EventTailTest {
     EventTail tail = new EventTail(store, 16, metrics);
     append("line_crossed", "person"); // before anyone watches
     tail.committed();
-    TestSubscriber.Probe<EventTail.Item> crossings = watch(tail, types("line_crossed"));
+    TestSubscriber.Probe<EventTail.Item> crossings = watch(tail, types("line_crossed"), 2);
     append("line_crossed", "car");
     append("zone_entered", "car");
     append("line_crossed", "bike");
@@ -83,7 +86,7 @@ class EventTailTest {
   @Test
   void aSlowWatcherLosesWhatFindsItsBufferFullAndIsToldHowMany() {
     EventTail tail = new EventTail(store, 2, metrics);
-    TestSubscriber.Probe<EventTail.Item> slow = watch(tail, types());
+    TestSubscriber.Probe<EventTail.Item> slow = watch(tail, types(), 0);
     for (int i = 0; i < 5; i++) {
       append("line_crossed", "person");
     }
