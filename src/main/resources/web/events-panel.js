@@ -18,8 +18,12 @@ const COUNTS_PERIOD_MS = 60_000;
 const COUNTS_MIN_GAP_MS = 5_000;
 /** A failed load or gap fill is tried again after this. */
 const RETRY_MS = 2_000;
-/** A snapshot is written moments after its event is stored: its thumbnail is asked for again this often. */
+/**
+ * A snapshot is written moments after its event is stored: its thumbnail is asked for again, up to
+ * this many times in all, half a second later each time (0.5 s, 1 s, 1.5 s, 2 s).
+ */
 const SNAPSHOT_TRIES = 5;
+const SNAPSHOT_RETRY_MS = 500;
 const CHART = { width: 288, height: 48 };
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -262,7 +266,7 @@ class EventsPanel {
 
   /**
    * A lazy thumbnail linking to the full picture. The file may not be written yet when the event
-   * comes (404 no_snapshot): asked again a few times, each a second later than the last.
+   * comes (404 no_snapshot): asked again a few times, each later than the last.
    * @param {number} eventId
    * @param {string} url
    */
@@ -278,7 +282,7 @@ class EventsPanel {
         return;
       }
       const again = `${url}?try=${tries}`; // a new URL, so the browser asks again
-      setTimeout(() => { img.src = again; }, 1000 * tries);
+      setTimeout(() => { img.src = again; }, SNAPSHOT_RETRY_MS * tries);
       tries += 1;
     });
     return el('a', { class: 'stored-event-thumb', href: url, target: '_blank', rel: 'noopener', title: 'open the snapshot' }, [img]);

@@ -39,7 +39,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class EventsPanelE2ETest {
 
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(20);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path data;
