@@ -124,6 +124,8 @@ class EventsPanelE2ETest {
       WebElement chart = driver.findElement(By.id("stored-events-chart"));
       wait.until(d -> chart.getAttribute("data-total") != null && Integer.parseInt(chart.getAttribute("data-total")) >= 2);
       assertTrue(!chart.findElements(By.cssSelector("rect[data-type='tick']")).isEmpty());
+      driver.executeScript("arguments[0].scrollIntoView()", panel);
+      screenshot(driver, "events-panel");
 
       // A stream filter: only the earlier session's two events, and the tail adds none of the page's.
       driver.findElement(By.id("stored-events-stream")).sendKeys(earlierStream + "\n");
@@ -139,6 +141,12 @@ class EventsPanelE2ETest {
         assertTrue(driver.findElement(By.id("stored-events-status")).getText().contains("EVENTS_ENABLED=true"));
       }
     }
+  }
+
+  private static void screenshot(ChromeDriver driver, String name) throws java.io.IOException {
+    java.nio.file.Files.createDirectories(Path.of("target", "screenshots"));
+    java.nio.file.Files.copy(driver.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath(),
+        Path.of("target", "screenshots", name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** The event ids the list shows, top to bottom. */
