@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.framewire.api.Tool;
-import io.framewire.api.ToolPlugin;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.testing.TestJpegs;
 import io.framewire.testing.TestServer;
@@ -20,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,25 +30,6 @@ class EventStoreServerTest {
 
   @TempDir Path data;
   private final ObjectMapper json = new ObjectMapper();
-
-  /** {@code evt/tick}: one {@code tick} event per frame, naming the frame. */
-  static final class TickPlugin implements ToolPlugin {
-    @Override
-    public String id() {
-      return "evt";
-    }
-
-    @Override
-    public Set<String> toolIds() {
-      return Set.of("tick");
-    }
-
-    @Override
-    public Tool create(String toolId, com.fasterxml.jackson.databind.JsonNode params) {
-      return input -> Map.of("events", List.of(Map.of(
-          "type", "tick", "label", "thing", "frame_index", input.get("frame_index"))));
-    }
-  }
 
   @Test
   void aSessionsEventsAreStoredAndQueried() throws Exception {

@@ -37,6 +37,15 @@ class ToolRegistryTest {
     Tool fail = registry.create("debug", "fail", params);
     assertEquals("boom", assertThrows(IllegalStateException.class, () -> fail.apply(Map.of())).getMessage());
 
+    Tool event = registry.create("debug", "event", JsonNodeFactory.instance.objectNode().put("every", 3));
+    assertEquals(Map.of("events", java.util.List.of(Map.of("type", "debug", "label", "debug", "frame_index", 6L))),
+        event.apply(Map.of("frame_index", 6L)));
+    assertEquals(Map.of("events", java.util.List.of()), event.apply(Map.of("frame_index", 7L)));
+    Tool everyFrame = registry.create("debug", "event", null);
+    assertEquals(1, ((java.util.List<?>) everyFrame.apply(Map.of("frame_index", 7L)).get("events")).size());
+    var badEvery = JsonNodeFactory.instance.objectNode().put("every", 0);
+    assertThrows(IllegalArgumentException.class, () -> registry.create("debug", "event", badEvery));
+
     var badSleep = JsonNodeFactory.instance.objectNode().put("ms", -1);
     assertThrows(IllegalArgumentException.class, () -> registry.create("debug", "sleep", badSleep));
   }

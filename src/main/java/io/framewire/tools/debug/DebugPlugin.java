@@ -17,7 +17,9 @@ import java.util.Set;
  * Tools for tests, benchmarks and graph experiments: {@code echo} (frame index and byte size, no
  * decode; for a decoded video frame its width and height), {@code sleep} ({@code params.ms}),
  * {@code spin} (burns {@code params.ms} of this thread's CPU time: a stand-in for a CPU-bound model in
- * scaling benchmarks) and {@code fail} ({@code params.message}).
+ * scaling benchmarks), {@code fail} ({@code params.message}) and {@code event} (one {@code debug} event on
+ * each frame whose index is a multiple of {@code params.every}: a known event rate for the event
+ * store's tests and benchmarks).
  */
 public final class DebugPlugin implements ToolPlugin {
 
@@ -28,7 +30,7 @@ public final class DebugPlugin implements ToolPlugin {
 
   @Override
   public Set<String> toolIds() {
-    return Set.of("echo", "sleep", "spin", "fail");
+    return Set.of("echo", "sleep", "spin", "fail", "event");
   }
 
   static final List<ParamSpec> SLEEP_PARAMS = List.of(
@@ -37,6 +39,9 @@ public final class DebugPlugin implements ToolPlugin {
       ParamSpec.integer("ms", "CPU time each frame burns on its thread, in milliseconds").min(0).asRequired());
   static final List<ParamSpec> FAIL_PARAMS = List.of(
       ParamSpec.string("message", "the failure message each frame reports").withDefault("failed on purpose"));
+  static final List<ParamSpec> EVENT_PARAMS = List.of(
+      ParamSpec.integer("every", "raise one event on each frame whose index is a multiple of this").min(1)
+          .withDefault(1));
 
   @Override
   public String description() {
@@ -50,6 +55,7 @@ public final class DebugPlugin implements ToolPlugin {
       case "sleep" -> "Sleeps params.ms per frame, then reports slept_ms: a stand-in for a slow model.";
       case "spin" -> "Burns params.ms of CPU time per frame, then reports spun_ms: a stand-in for a CPU-bound model.";
       case "fail" -> "Fails every frame with params.message: to see how failures look.";
+      case "event" -> "Raises one 'debug' event on each frame whose index is a multiple of params.every. Non-blocking.";
       default -> "";
     };
   }
@@ -61,14 +67,15 @@ public final class DebugPlugin implements ToolPlugin {
       case "sleep" -> Optional.of(SLEEP_PARAMS);
       case "spin" -> Optional.of(SPIN_PARAMS);
       case "fail" -> Optional.of(FAIL_PARAMS);
+      case "event" -> Optional.of(EVENT_PARAMS);
       default -> Optional.empty();
     };
   }
 
-  /** {@code echo} only reads two fields: it never blocks. */
+  /** {@code echo} and {@code event} only read a field or two: they never block. */
   @Override
   public boolean isBlocking(String toolId) {
-    return !toolId.equals("echo");
+    return !toolId.equals("echo") && !toolId.equals("event");
   }
 
   @Override
@@ -81,6 +88,7 @@ public final class DebugPlugin implements ToolPlugin {
       case "sleep" -> sleep(ParamValues.read(SLEEP_PARAMS, params).integer("ms"));
       case "spin" -> spin(ParamValues.read(SPIN_PARAMS, params).integer("ms"));
       case "fail" -> fail(ParamValues.read(FAIL_PARAMS, params).string("message"));
+      case "event" -> event(ParamValues.read(EVENT_PARAMS, params).integer("every"));
       default -> throw new IllegalArgumentException("unknown tool '" + toolId + "' in plugin 'debug'");
     };
   }
@@ -129,6 +137,17 @@ public final class DebugPlugin implements ToolPlugin {
         spins++;
       }
       return Map.of("spun_ms", ms, "spins", spins, "checksum", sink > 0 ? 1 : 0);
+    };
+  }
+
+  /** Stateless: the frame index alone decides, so a session's events are exactly predictable. */
+  private static Tool event(long every) {
+    return input -> {
+      long index = input.get("frame_index") instanceof Number n ? n.longValue() : -1;
+      if (index < 0 || index % every != 0) {
+        return Map.of("events", List.of());
+      }
+      return Map.of("events", List.of(Map.of("type", "debug", "label", "debug", "frame_index", index)));
     };
   }
 
