@@ -11,21 +11,16 @@ import io.framewire.testing.TestServer;
 import io.framewire.testing.WsTestClient;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +48,7 @@ class EventCrashIT {
   void aKilledServerKeepsEveryEventOlderThanOneBatchWindow() throws Exception {
     Path serverJar = Path.of("target", "framewire.jar").toAbsolutePath();
     assertTrue(Files.isRegularFile(serverJar), "run after mvn package");
-    Path pluginJar = tickPluginJar(temp.resolve("tick-plugin.jar"));
+    Path pluginJar = TickPlugin.jar(temp.resolve("tick-plugin.jar"));
     Path data = temp.resolve("data");
     String classpath = serverJar + File.pathSeparator + pluginJar;
 
@@ -178,34 +173,5 @@ class EventCrashIT {
     } catch (IOException | InterruptedException e) {
       throw new AssertionError(e);
     }
-  }
-
-  /**
-   * A plugin jar as an author ships one: {@link TickPlugin}'s classes from the test build, its {@code
-   * META-INF/services} entry, and {@code pipelines/ticking.json} (loaded with the built-ins).
-   */
-  private static Path tickPluginJar(Path jar) throws IOException {
-    Path classes = Path.of("target", "test-classes");
-    String pkg = TickPlugin.class.getPackageName().replace('.', '/');
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-        Stream<Path> files = Files.list(classes.resolve(pkg))) {
-      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("TickPlugin")).toList()) {
-        put(out, pkg + "/" + file.getFileName(), Files.readAllBytes(file));
-      }
-      put(out, "META-INF/services/io.framewire.api.ToolPlugin",
-          (TickPlugin.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
-      // A directory entry, as jar tools write: the pipeline loader finds pipelines/ by getResources.
-      out.putNextEntry(new JarEntry("pipelines/"));
-      out.closeEntry();
-      put(out, "pipelines/ticking.json", TickPlugin.pipeline("ticking", "thing").getBytes(StandardCharsets.UTF_8));
-    }
-    return jar;
-  }
-
-  private static void put(JarOutputStream out, String name, byte[] bytes) throws IOException {
-    out.putNextEntry(new JarEntry(name));
-    OutputStream entry = out;
-    entry.write(bytes);
-    out.closeEntry();
   }
 }
