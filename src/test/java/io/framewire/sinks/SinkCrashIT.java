@@ -52,7 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SinkCrashIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** The request the receiver holds: past the first batch of {@code SINKS_BATCH_SIZE} (100). */
+  /** The sinks' default {@code SINKS_BATCH_SIZE}: the position is committed after each batch. */
+  private static final int BATCH_SIZE = 100;
+  /** The request the receiver holds: past the first batch. */
   private static final int HOLD_AT = 150;
   /** Frames streamed past the held event, so the store holds events the sink has not reached at the kill. */
   private static final int FRAMES_BEYOND = 100;
@@ -105,6 +107,7 @@ class SinkCrashIT {
       assertEquals(HOLD_AT, beforeKill.size(), "one request at a time: the held one was the last");
       long heldId = beforeKill.get(HOLD_AT - 1);
       assertTrue(committed < heldId, "the held event is not committed: " + committed + " < " + heldId);
+      assertTrue(heldId - committed <= BATCH_SIZE, "at most one batch is sent again: " + committed + ", " + heldId);
 
       try (ServerProcess server = ServerProcess.start(server(classpath, data))) {
         int port = server.port(Duration.ofSeconds(60));
