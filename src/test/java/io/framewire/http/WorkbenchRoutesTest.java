@@ -101,7 +101,7 @@ class WorkbenchRoutesTest extends JupiterRouteTest {
         "edge to unknown node 'x'", // (reachability is not judged on a graph with broken edges)
         "node 'm': unknown param 'treshold' (did you mean 'threshold'?)",
         "node 'm': param 'alpha' must be in (0, 1], got 2",
-        "node 's': unknown tool 'slep' in plugin 'debug' (did you mean 'sleep'?); its tools: echo, fail, sleep, spin"),
+        "node 's': unknown tool 'slep' in plugin 'debug' (did you mean 'sleep'?); its tools: echo, event, fail, sleep, spin"),
         errors(refused.body()));
     assertEquals(404, http.get("/pipelines/bad").status(), "nothing registered");
   }

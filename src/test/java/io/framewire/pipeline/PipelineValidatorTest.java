@@ -166,7 +166,7 @@ class PipelineValidatorTest {
   @Test
   void unknownTool() {
     var p = pipeline("x", List.of(node("a", "debug", "ehco")), List.of(), List.of("a"), List.of("a"));
-    assertEquals("node 'a': unknown tool 'ehco' in plugin 'debug' (did you mean 'echo'?); its tools: echo, fail, sleep, spin",
+    assertEquals("node 'a': unknown tool 'ehco' in plugin 'debug' (did you mean 'echo'?); its tools: echo, event, fail, sleep, spin",
         problem(p));
   }
 

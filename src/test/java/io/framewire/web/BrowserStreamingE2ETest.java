@@ -253,7 +253,7 @@ class BrowserStreamingE2ETest {
            "edges": [], "entry_nodes": ["e"], "output_nodes": ["e"]}""");
       waiter().until(d -> driver.findElements(By.cssSelector("#file-errors li")).stream().map(WebElement::getText)
           .anyMatch(t -> t.equals("e2e_broken.json: node 'e': unknown tool 'ehco' in plugin 'debug' "
-              + "(did you mean 'echo'?); its tools: echo, fail, sleep, spin")));
+              + "(did you mean 'echo'?); its tools: echo, event, fail, sleep, spin")));
       Files.writeString(added, """
           {"id": "e2e_added", "name": "Added", "nodes": [{"id": "e", "plugin_id": "debug", "tool_id": "echo"}],
            "edges": [], "entry_nodes": ["e"], "output_nodes": ["e"]}""");

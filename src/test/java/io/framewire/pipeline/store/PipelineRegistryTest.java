@@ -129,7 +129,7 @@ class PipelineRegistryTest {
     assertEquals(List.of(echo), PipelineRegistry.of(debug, List.of(echo)).all());
     assertEquals("duplicate pipeline id 'echo'",
         assertThrows(PipelineValidationException.class, () -> PipelineRegistry.of(debug, List.of(echo, echo))).getMessage());
-    assertEquals("node 'e': unknown tool 'nope' in plugin 'debug'; its tools: echo, fail, sleep, spin",
+    assertEquals("node 'e': unknown tool 'nope' in plugin 'debug'; its tools: echo, event, fail, sleep, spin",
         assertThrows(PipelineValidationException.class, () -> PipelineRegistry.of(debug, List.of(bad))).getMessage());
   }
 
