@@ -6,6 +6,8 @@ import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.Line2D;
+import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,9 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Draws an event onto its frame: the event's box and a label {@code type #track_id label
- * line|zone direction} above it. Java2D, headless. The line's or zone's geometry is not drawn: it
- * lives in the pipeline version's node parameters, which the store does not read; the label names it.
+ * Draws an event onto its frame: the line or zone of the event's {@code geometry} when it has one (a
+ * line with an arrow into its {@code in} side, a zone's outline), the event's box, and a label
+ * {@code type #track_id label line|zone direction} above the box. Java2D, headless. The geometry
+ * comes with the event (the analytics tools put it there, in frame pixels): the store reads no
+ * pipeline parameters.
  */
 final class SnapshotPainter {
 
@@ -33,6 +37,7 @@ final class SnapshotPainter {
 
   private static final Logger log = LoggerFactory.getLogger(SnapshotPainter.class);
   private static final Color BOX = new Color(255, 64, 32);
+  private static final Color SHAPE = new Color(255, 220, 0);
   private static volatile boolean textWorks = true; // a JRE without fonts draws boxes only
 
   private SnapshotPainter() {}
@@ -56,9 +61,10 @@ final class SnapshotPainter {
     Graphics2D g = out.createGraphics();
     try {
       g.drawImage(frame, 0, 0, null);
-      g.setColor(BOX);
       int stroke = Math.max(2, Math.min(frame.getWidth(), frame.getHeight()) / 240);
       g.setStroke(new BasicStroke(stroke));
+      shape(g, event.get("geometry"), stroke);
+      g.setColor(BOX);
       int[] box = box(event.get("box"));
       if (box != null) {
         g.drawRect(box[0], box[1], box[2], box[3]);
@@ -101,6 +107,70 @@ final class SnapshotPainter {
     g.fillRect(x, top, m.stringWidth(text) + 2 * stroke, m.getHeight() + stroke);
     g.setColor(Color.WHITE);
     g.drawString(text, x + stroke, top + m.getAscent());
+  }
+
+  /**
+   * Draws {@code {from, to}} as a line with an arrow from its middle into the {@code in} side (the
+   * right of from → to as seen in the image, y down: docs/analytics.md), or {@code {points}} as a
+   * closed outline; draws nothing for anything else.
+   */
+  private static void shape(Graphics2D g, Object geometry, int stroke) {
+    if (!(geometry instanceof Map<?, ?> map)) {
+      return;
+    }
+    g.setColor(SHAPE);
+    double[] from = xy(map.get("from"));
+    double[] to = xy(map.get("to"));
+    if (from != null && to != null) {
+      g.draw(new Line2D.Double(from[0], from[1], to[0], to[1]));
+      double dx = to[0] - from[0];
+      double dy = to[1] - from[1];
+      double length = Math.hypot(dx, dy);
+      if (length > 0) {
+        // (-dy, dx) is the unit normal on the right of from → to when y grows downwards.
+        double nx = -dy / length;
+        double ny = dx / length;
+        double arrow = Math.min(length / 3, 12.0 * stroke);
+        double mx = (from[0] + to[0]) / 2;
+        double my = (from[1] + to[1]) / 2;
+        double tipX = mx + nx * arrow;
+        double tipY = my + ny * arrow;
+        double head = arrow / 3;
+        g.draw(new Line2D.Double(mx, my, tipX, tipY));
+        Path2D.Double tip = new Path2D.Double();
+        tip.moveTo(tipX, tipY);
+        tip.lineTo(tipX - nx * head + ny * head, tipY - ny * head - nx * head);
+        tip.lineTo(tipX - nx * head - ny * head, tipY - ny * head + nx * head);
+        tip.closePath();
+        g.fill(tip);
+      }
+      return;
+    }
+    if (map.get("points") instanceof List<?> points && points.size() >= 3) {
+      Path2D.Double outline = new Path2D.Double();
+      for (Object point : points) {
+        double[] p = xy(point);
+        if (p == null) {
+          return;
+        }
+        if (outline.getCurrentPoint() == null) {
+          outline.moveTo(p[0], p[1]);
+        } else {
+          outline.lineTo(p[0], p[1]);
+        }
+      }
+      outline.closePath();
+      g.draw(outline);
+    }
+  }
+
+  /** {@code [x, y]} of finite numbers, or null. */
+  private static double[] xy(Object value) {
+    if (value instanceof List<?> list && list.size() == 2 && list.get(0) instanceof Number x
+        && list.get(1) instanceof Number y && Double.isFinite(x.doubleValue()) && Double.isFinite(y.doubleValue())) {
+      return new double[] {x.doubleValue(), y.doubleValue()};
+    }
+    return null;
   }
 
   /** {@code {x, y, w, h}} as pixels, or null when the event has no box. */

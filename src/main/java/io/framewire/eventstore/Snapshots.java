@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * The events then go on to the writer with their file names (the {@code snapshot} column) and
  * without the picture: the writer's queue never holds frames. One thread of this class's own takes
  * frames from the snapshot queue, encodes the picture if it is not JPEG yet (a decoded camera frame),
- * draws each event's box and label and writes {@code <time_ms>-<random>.jpg} (via a temporary file,
- * so a reader never sees half a file).
+ * draws each event's line or zone (its {@code geometry}), box and label and writes {@code
+ * <time_ms>-<random>.jpg} (via a temporary file, so a reader never sees half a file).
  *
  * <p>So a stored event may name a file that is not written yet (for moments: the drawing thread is
  * behind) or never (the drawing failed, counted {@code reason="write_error"}); {@code GET

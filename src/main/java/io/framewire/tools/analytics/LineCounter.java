@@ -21,6 +21,7 @@ final class LineCounter {
   final Shapes.LineDef def;
   private Point from;
   private Point to;
+  private Map<String, Object> geometry;
   private long in;
   private long out;
   private final Map<String, Long> inByLabel = new TreeMap<>();
@@ -31,12 +32,14 @@ final class LineCounter {
     this.def = def;
     this.from = def.from();
     this.to = def.to();
+    this.geometry = Events.lineGeometry(from, to);
   }
 
   /** Places a line given in relative units on a frame of this size. */
   void scaleTo(FrameSize size) {
     from = def.from().scaled(size.width(), size.height());
     to = def.to().scaled(size.width(), size.height());
+    geometry = Events.lineGeometry(from, to);
   }
 
   /** Feeds one track's anchor on this frame; adds a {@code line_crossed} event when it counts. */
@@ -63,7 +66,7 @@ final class LineCounter {
         out++;
         outByLabel.merge(track.label(), 1L, Long::sum);
       }
-      events.add(Events.of("line_crossed", "line", def.name(), inward ? "in" : "out", track, stamp));
+      events.add(Events.of("line_crossed", "line", def.name(), inward ? "in" : "out", track, stamp, geometry));
     }
   }
 

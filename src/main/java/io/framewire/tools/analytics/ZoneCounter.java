@@ -20,6 +20,7 @@ final class ZoneCounter {
   final Shapes.ZoneDef def;
   private final Long dwellMillis;
   private List<Point> polygon;
+  private Map<String, Object> geometry;
   private long entered;
   private long exited;
   private final Map<String, Long> enteredByLabel = new TreeMap<>();
@@ -30,12 +31,14 @@ final class ZoneCounter {
   ZoneCounter(Shapes.ZoneDef def, Double dwellS) {
     this.def = def;
     this.polygon = def.points();
+    this.geometry = Events.zoneGeometry(polygon);
     this.dwellMillis = dwellS == null ? null : Math.round(dwellS * 1000);
   }
 
   /** Places a zone given in relative units on a frame of this size. */
   void scaleTo(FrameSize size) {
     polygon = def.points().stream().map(p -> p.scaled(size.width(), size.height())).toList();
+    geometry = Events.zoneGeometry(polygon);
   }
 
   /** Feeds one track's anchor on this frame; adds the events it raises. */
@@ -59,11 +62,12 @@ final class ZoneCounter {
         exited++;
         exitedByLabel.merge(track.label(), 1L, Long::sum);
       }
-      events.add(Events.of(inside ? "zone_entered" : "zone_exited", "zone", def.name(), null, track, stamp));
+      events.add(Events.of(inside ? "zone_entered" : "zone_exited", "zone", def.name(), null, track, stamp,
+          geometry));
     }
     if (inside && dwellMillis != null && !p.dwellRaised && stamp.millis() - p.visitStart > dwellMillis) {
       p.dwellRaised = true;
-      events.add(Events.of("zone_dwell", "zone", def.name(), null, track, stamp));
+      events.add(Events.of("zone_dwell", "zone", def.name(), null, track, stamp, geometry));
     }
   }
 

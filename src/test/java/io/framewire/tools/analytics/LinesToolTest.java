@@ -76,8 +76,9 @@ class LinesToolTest {
     List<Map<String, Object>> events = walk(tool, 7, "car", 150, 150, 210, 220);
     assertEquals(List.of(Map.of("type", "line_crossed", "line", "door", "direction", "in", "track_id", 7L,
         "label", "car", "frame_index", 2L, "time", FrameTime.iso(Frames.T0 + 200),
-        "box", Map.of("x", 140.0, "y", 180.0, "w", 20.0, "h", 40.0))), events);
-    assertEquals(List.of("type", "line", "direction", "track_id", "label", "frame_index", "time", "box"),
+        "box", Map.of("x", 140.0, "y", 180.0, "w", 20.0, "h", 40.0),
+        "geometry", Map.of("from", List.of(100.0, 200.0), "to", List.of(300.0, 200.0)))), events);
+    assertEquals(List.of("type", "line", "direction", "track_id", "label", "frame_index", "time", "box", "geometry"),
         List.copyOf(events.get(0).keySet()));
   }
 
@@ -175,15 +176,20 @@ class LinesToolTest {
         "{\"lines\": [{\"name\": \"door\", \"from\": [0.25, 0.5], \"to\": [0.75, 0.5]}], \"units\": \"relative\"}");
     int[][] sizes = {{400, 200}, {800, 400}}; // the door: x 100..300 at y 100, then x 200..600 at y 200
     double[][] ys = {{80, 120, 130}, {180, 220, 230}};
+    List<Object> geometries = new ArrayList<>();
     for (int s = 0; s < sizes.length; s++) {
       DecodedFrame image = DecodedFrame.ofRgb(new RgbImage(sizes[s][0], sizes[s][1], new byte[sizes[s][0] * sizes[s][1] * 3]));
       for (double y : ys[s]) {
         Map<String, Object> input = frame(index++, track(s + 1, "person", 250, y));
         input.put(DecodedFrame.KEY, image);
         last = tool.apply(input);
+        events(last).forEach(event -> geometries.add(event.get("geometry")));
       }
       assertEquals(s + 1L, door().get("in"), "frame " + sizes[s][0] + "x" + sizes[s][1]);
     }
+    // Each event carries the line where it was on its frame, in pixels.
+    assertEquals(List.of(Map.of("from", List.of(100.0, 100.0), "to", List.of(300.0, 100.0)),
+        Map.of("from", List.of(200.0, 200.0), "to", List.of(600.0, 200.0))), geometries);
     // Without a frame there is nothing to scale by.
     var e = assertThrows(IllegalArgumentException.class, () -> tool.apply(frame(index++, track(9, "person", 250, 50))));
     assertEquals("analytics/lines with units 'relative' needs the frame's size, but this input has no frame;"

@@ -48,7 +48,9 @@ class ZonesToolTest {
     List<Map<String, Object>> entered = walk(tool, 3, "person", 200, 160);
     assertEquals(List.of(Map.of("type", "zone_entered", "zone", "lot", "track_id", 3L, "label", "person",
         "frame_index", 3L, "time", FrameTime.iso(Frames.T0 + 300),
-        "box", Map.of("x", 190.0, "y", 120.0, "w", 20.0, "h", 40.0))), entered);
+        "box", Map.of("x", 190.0, "y", 120.0, "w", 20.0, "h", 40.0),
+        "geometry", Map.of("points", List.of(List.of(100.0, 100.0), List.of(300.0, 100.0), List.of(300.0, 300.0),
+            List.of(100.0, 300.0))))), entered);
     assertEquals(Map.of("inside", 1L, "inside_by_label", Map.of("person", 1L), "entered", 1L, "exited", 0L,
         "entered_by_label", Map.of("person", 1L), "exited_by_label", Map.of()), lot());
     assertEquals(List.of(), walk(tool, 3, "person", 200, 250, 350));
@@ -133,6 +135,8 @@ class ZonesToolTest {
     }
     assertEquals(List.of("zone_entered"), types(events));
     assertEquals(3L, events.get(0).get("frame_index"));
+    assertEquals(Map.of("points", List.of(List.of(320.0, 0.0), List.of(640.0, 0.0), List.of(640.0, 480.0),
+        List.of(320.0, 480.0))), events.get(0).get("geometry"), "the zone on this frame, in pixels");
   }
 
   @Test
