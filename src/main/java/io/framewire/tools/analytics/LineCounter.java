@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** One counting line of {@code analytics/lines}: its totals and each track's side of it. */
-final class LineCounter {
+final class LineCounter implements Counter<LineCounter> {
 
   /** One track's relation to this line. */
   private static final class Crossing {
@@ -36,14 +36,16 @@ final class LineCounter {
   }
 
   /** Places a line given in relative units on a frame of this size. */
-  void scaleTo(FrameSize size) {
+  @Override
+  public void scaleTo(FrameSize size) {
     from = def.from().scaled(size.width(), size.height());
     to = def.to().scaled(size.width(), size.height());
     geometry = Events.lineGeometry(from, to);
   }
 
   /** Feeds one track's anchor on this frame; adds a {@code line_crossed} event when it counts. */
-  void observe(TrackBox track, Point anchor, AnalyticsParams.Common params, Events.Stamp stamp,
+  @Override
+  public void observe(TrackBox track, Point anchor, AnalyticsParams.Common params, Events.Stamp stamp,
       List<Map<String, Object>> events) {
     double d = Geometry.signedDistance(from, to, anchor);
     Crossing c = tracks.computeIfAbsent(track.trackId(), id -> new Crossing());
@@ -70,12 +72,25 @@ final class LineCounter {
     }
   }
 
-  void forget(long trackId) {
+  @Override
+  public String name() {
+    return def.name();
+  }
+
+  /** Whether the line is where it was: then its tracks' states still hold. */
+  @Override
+  public boolean samePlaceAs(LineCounter previous) {
+    return def.equals(previous.def);
+  }
+
+  @Override
+  public void forget(long trackId) {
     tracks.remove(trackId);
   }
 
   /** Takes over a previous version's totals, and each track's side when the line is where it was. */
-  void continueFrom(LineCounter previous, boolean samePlace) {
+  @Override
+  public void continueFrom(LineCounter previous, boolean samePlace) {
     in = previous.in;
     out = previous.out;
     inByLabel.putAll(previous.inByLabel);
@@ -86,7 +101,8 @@ final class LineCounter {
   }
 
   /** {@code {in, out, in_by_label, out_by_label}}. */
-  Map<String, Object> counts() {
+  @Override
+  public Map<String, Object> counts() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("in", in);
     m.put("out", out);

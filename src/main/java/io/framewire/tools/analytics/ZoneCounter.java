@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** One zone of {@code analytics/zones}: its totals and whether each track is inside. */
-final class ZoneCounter {
+final class ZoneCounter implements Counter<ZoneCounter> {
 
   /** One track's relation to this zone: side +1 is inside, -1 outside. */
   private static final class Presence {
@@ -36,13 +36,15 @@ final class ZoneCounter {
   }
 
   /** Places a zone given in relative units on a frame of this size. */
-  void scaleTo(FrameSize size) {
+  @Override
+  public void scaleTo(FrameSize size) {
     polygon = def.points().stream().map(p -> p.scaled(size.width(), size.height())).toList();
     geometry = Events.zoneGeometry(polygon);
   }
 
   /** Feeds one track's anchor on this frame; adds the events it raises. */
-  void observe(TrackBox track, Point anchor, AnalyticsParams.Common params, Events.Stamp stamp,
+  @Override
+  public void observe(TrackBox track, Point anchor, AnalyticsParams.Common params, Events.Stamp stamp,
       List<Map<String, Object>> events) {
     double distance = Geometry.distanceToEdge(polygon, anchor);
     int observed = distance > 0 && distance >= params.minDistance() ? (Geometry.contains(polygon, anchor) ? 1 : -1) : 0;
@@ -71,12 +73,25 @@ final class ZoneCounter {
     }
   }
 
-  void forget(long trackId) {
+  @Override
+  public String name() {
+    return def.name();
+  }
+
+  /** Whether the zone's points is where it was: then its tracks' states still hold. */
+  @Override
+  public boolean samePlaceAs(ZoneCounter previous) {
+    return def.points().equals(previous.def.points());
+  }
+
+  @Override
+  public void forget(long trackId) {
     tracks.remove(trackId);
   }
 
   /** Takes over a previous version's totals, and who is inside when the zone is where it was. */
-  void continueFrom(ZoneCounter previous, boolean samePlace) {
+  @Override
+  public void continueFrom(ZoneCounter previous, boolean samePlace) {
     entered = previous.entered;
     exited = previous.exited;
     enteredByLabel.putAll(previous.enteredByLabel);
@@ -87,7 +102,8 @@ final class ZoneCounter {
   }
 
   /** {@code {inside, inside_by_label, entered, exited, entered_by_label, exited_by_label}}. */
-  Map<String, Object> counts() {
+  @Override
+  public Map<String, Object> counts() {
     long inside = 0;
     Map<String, Long> insideByLabel = new TreeMap<>();
     for (Presence p : tracks.values()) {
