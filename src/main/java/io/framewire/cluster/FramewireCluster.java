@@ -3,6 +3,7 @@ package io.framewire.cluster;
 import io.framewire.metrics.ClusterMetrics;
 import io.framewire.engine.RemoteNodes;
 import io.framewire.pipeline.ToolRegistry;
+import io.framewire.pipeline.store.PipelineRegistry;
 import io.prometheus.client.CollectorRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * This process's part in a Pekko Cluster (docs/scaling.md): a worker registers a {@link NodeWorker};
  * a front that is not itself a worker starts a {@link WorkerRouter} and runs the nodes placed on
- * workers through it ({@link #remoteNodes()}). Created only when the cluster is configured.
+ * workers through it ({@link #remoteNodes()}); every node shares its pipelines with the others
+ * ({@link PipelineReplicator}). Created only when the cluster is configured.
  */
 public final class FramewireCluster {
 
@@ -41,14 +43,16 @@ public final class FramewireCluster {
   private final ClusterMetrics metrics;
 
   private FramewireCluster(
-      ActorContext<?> ctx, ClusterSettings settings, ToolRegistry tools, Executor blocking,
+      ActorContext<?> ctx, ClusterSettings settings, PipelineRegistry pipelines, Executor blocking,
       CollectorRegistry registry, Duration callTimeout, Duration shutdownDeadline) {
+    ToolRegistry tools = pipelines.tools();
     this.system = ctx.getSystem();
     this.settings = settings;
     this.metrics = new ClusterMetrics(registry, this::workersReachable);
     Cluster cluster = Cluster.get(system); // joins the seed nodes of pekko.cluster.seed-nodes
     log.info("cluster node {} with roles {}, seed nodes {}", cluster.selfMember().address(),
         settings.roles(), settings.seedNodes());
+    PipelineReplicator.start(ctx, pipelines);
     if (settings.isWorker()) {
       WorkerNodeRunner runner = new WorkerNodeRunner(tools, blocking);
       ActorRef<NodeWorker.Command> worker = ctx.spawn(NodeWorker.create(runner, metrics), NodeWorker.NAME);
@@ -77,12 +81,12 @@ public final class FramewireCluster {
    * @param callTimeout a remote node call's deadline: the frame timeout
    */
   public static FramewireCluster start(
-      ActorContext<?> ctx, ClusterSettings settings, ToolRegistry tools, Executor blocking,
+      ActorContext<?> ctx, ClusterSettings settings, PipelineRegistry pipelines, Executor blocking,
       CollectorRegistry registry, Duration callTimeout, Duration shutdownDeadline) {
     if (!settings.enabled()) {
       throw new IllegalArgumentException("the cluster is not configured (no CLUSTER_SEED_NODES)");
     }
-    return new FramewireCluster(ctx, settings, tools, blocking, registry, callTimeout, shutdownDeadline);
+    return new FramewireCluster(ctx, settings, pipelines, blocking, registry, callTimeout, shutdownDeadline);
   }
 
   /** How the pipeline engine runs nodes placed on workers here. */

@@ -154,7 +154,7 @@ public final class FramewireServer implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
       Executor blocking = Engine.blockingExecutor(ctx.getSystem());
       FramewireCluster cluster = clusterSettings.enabled()
-          ? FramewireCluster.start(ctx, clusterSettings, engine.tools(), blocking, metrics.registry(),
+          ? FramewireCluster.start(ctx, clusterSettings, engine.pipelines(), blocking, metrics.registry(),
               stream.frameTimeout(), deadline)
           : null;
       RemoteNodes remoteNodes = cluster == null ? RemoteNodes.NONE : cluster.remoteNodes();

@@ -39,7 +39,7 @@ final class Layers {
       "sources", "streaming video engine pipeline metrics events",
       "eventstore", "events metrics",
       "sinks", "events eventstore metrics",
-      "cluster", "engine pipeline metrics",
+      "cluster", "engine pipeline pipeline.store metrics",
       "settings", "streaming sources inference cluster net engine video memory eventstore sinks",
       "http", "streaming sources engine pipeline pipeline.store video websocket net metrics events eventstore sinks",
       "server", "metrics websocket memory tools inference pipeline pipeline.store engine video net"

@@ -21,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.HashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The known pipelines, all valid, each with where it comes from and a version: built-ins from the
@@ -37,8 +40,14 @@ import java.util.Optional;
  * PipelineLoadException} naming the file, because serving with a silently missing pipeline is worse
  * than not starting. Later, {@link #rescanDirectory()} (the file watcher) is forgiving: an invalid
  * file is logged with its errors and the previous version stays in service.
+ *
+ * <p>On a cluster node the registry is {@linkplain #share shared}: each change made through the API
+ * here is handed to the cluster (which replicates it), and the other nodes' changes come back
+ * through {@link #applyShared}, stored as if made here. Files of the directory stay this node's.
  */
 public final class PipelineRegistry {
+
+  private static final Logger log = LoggerFactory.getLogger(PipelineRegistry.class);
 
   static final String CLASSPATH_DIR = "pipelines";
 
@@ -75,6 +84,8 @@ public final class PipelineRegistry {
   private volatile Map<String, Slot> pipelines; // immutable snapshot, replaced under lock
   private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong changes = new AtomicLong();
+  private final Map<String, Integer> removedVersions = new HashMap<>(); // guarded by lock
+  private volatile Consumer<SharedPipeline> sharing; // null: a single node
 
   private PipelineRegistry(
       ToolRegistry tools, Map<String, Slot> pipelines, Optional<Path> directory,
@@ -227,7 +238,7 @@ public final class PipelineRegistry {
             ? "pipeline '" + compiled.id() + "' is built in; choose another id"
             : "pipeline '" + compiled.id() + "' already exists; PUT /pipelines/" + compiled.id() + " replaces it");
       }
-      return store(compiled, null).entry();
+      return publish(store(compiled, null)).entry();
     }
   }
 
@@ -258,7 +269,7 @@ public final class PipelineRegistry {
       if (!errors.isEmpty()) {
         throw new PipelineValidationException(errors);
       }
-      return Map.entry(store(compiled, existing).entry(), existing == null);
+      return Map.entry(publish(store(compiled, existing)).entry(), existing == null);
     }
   }
 
@@ -281,12 +292,98 @@ public final class PipelineRegistry {
         directory.orElseThrow().delete(existing.file());
       }
       apply(id, null);
+      Consumer<SharedPipeline> to = sharing;
+      if (to != null) {
+        to.accept(new SharedPipeline(id, existing.version(), null));
+      }
     }
+  }
+
+  /**
+   * Shares this registry with a cluster from now on: {@code to} is told of every pipeline created,
+   * replaced or deleted through this registry's API (under its lock, in order: keep it quick), and
+   * after a deletion versions of that id continue instead of starting again at 1, so that every
+   * node can order them. Once.
+   */
+  public void share(Consumer<SharedPipeline> to) {
+    synchronized (lock) {
+      if (sharing != null) {
+        throw new IllegalStateException("the registry is already shared");
+      }
+      sharing = to;
+    }
+  }
+
+  /** Whether this registry is shared with a cluster (never without {@code CLUSTER_SEED_NODES}). */
+  public boolean isShared() {
+    return sharing != null;
+  }
+
+  /**
+   * Applies another node's change, stored as a change made here would be (written to the directory
+   * when there is one) but with that node's version, and told to the listeners, so sessions and
+   * cameras move to it as on a local edit. Forgiving: a change older than what this node has (a
+   * version below its own, a creation of a version it saw deleted), a built-in id, or a definition
+   * this node cannot validate (a plugin it lacks) changes nothing and is logged.
+   *
+   * @return whether the registry changed
+   */
+  public boolean applyShared(SharedPipeline shared) {
+    synchronized (lock) {
+      String id = shared.id();
+      Slot local = pipelines.get(id);
+      if (local != null && local.origin() == Origin.BUILTIN) {
+        log.warn("shared pipeline '{}' ignored: the id is built in here", id);
+        return false;
+      }
+      if (shared.deleted()) {
+        removedVersions.merge(id, shared.version(), Math::max);
+        if (local == null || local.version() > shared.version()) {
+          return false;
+        }
+        if (local.file() != null) {
+          directory.orElseThrow().delete(local.file());
+        }
+        apply(id, null);
+        log.info("pipeline '{}' version {} deleted by another node", id, shared.version());
+        return true;
+      }
+      boolean stale = local == null
+          ? shared.version() <= removedVersions.getOrDefault(id, 0)
+          : shared.version() < local.version()
+              || shared.version() == local.version() && local.compiled().definition.equals(shared.definition());
+      if (stale) {
+        return false;
+      }
+      CompiledPipeline compiled;
+      try {
+        compiled = PipelineValidator.compile(shared.definition(), tools);
+      } catch (PipelineValidationException e) {
+        log.warn("shared pipeline '{}' version {} is invalid here and not applied: {}", id, shared.version(),
+            String.join("; ", e.errors()));
+        return false;
+      }
+      Path file = directory.isEmpty() ? null : directory.get().write(compiled, local);
+      apply(id, new Slot(compiled, file == null ? Origin.MEMORY : Origin.FILE, shared.version(), file));
+      log.info("pipeline '{}' version {} from another node", id, shared.version());
+      return true;
+    }
+  }
+
+  /** Tells the cluster of a change made through the API. Hold the lock. */
+  private Slot publish(Slot slot) {
+    Consumer<SharedPipeline> to = sharing;
+    if (to != null) {
+      to.accept(new SharedPipeline(slot.compiled().id(), slot.version(), slot.compiled().definition));
+    }
+    return slot;
   }
 
   /** Writes (when there is a directory) and registers {@code compiled} as the next version after {@code previous}. */
   private Slot store(CompiledPipeline compiled, Slot previous) {
-    int version = previous == null ? 1 : previous.version() + 1;
+    // Shared: a version after a deletion continues after it, so the cluster can order the two.
+    int version = previous != null ? previous.version() + 1
+        : sharing != null ? removedVersions.getOrDefault(compiled.id(), 0) + 1 : 1;
     if (directory.isEmpty()) {
       return apply(compiled.id(), new Slot(compiled, Origin.MEMORY, version, null));
     }
@@ -298,6 +395,9 @@ public final class PipelineRegistry {
   private Slot apply(String id, Slot current) {
     Map<String, Slot> next = new LinkedHashMap<>(pipelines);
     Slot previous = current == null ? next.remove(id) : next.put(id, current);
+    if (current == null && previous != null) {
+      removedVersions.merge(id, previous.version(), Math::max);
+    }
     pipelines = Collections.unmodifiableMap(next);
     changes.incrementAndGet();
     Change change = new Change(id, previous, current);
