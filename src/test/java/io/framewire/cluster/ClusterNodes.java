@@ -90,6 +90,8 @@ final class ClusterNodes implements AutoCloseable {
     settings.put("pekko.cluster.leader-actions-interval", "200ms");
     settings.put("pekko.cluster.typed.receptionist.distributed-data.gossip-interval", "200ms");
     settings.put("pekko.cluster.typed.receptionist.distributed-data.notify-subscribers-interval", "100ms");
+    settings.put("pekko.cluster.distributed-data.gossip-interval", "200ms");
+    settings.put("pekko.cluster.distributed-data.notify-subscribers-interval", "100ms");
     // Production's failure detection (a shorter pause flaps on a loaded 2-core machine), and room
     // for it in the frame deadline: a crashed worker's frame is retried after about 4-6 s.
     settings.put("pekko.cluster.failure-detector.acceptable-heartbeat-pause", "3s");

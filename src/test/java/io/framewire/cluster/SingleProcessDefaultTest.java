@@ -36,6 +36,7 @@ class SingleProcessDefaultTest {
     var pipeline = PipelineJson.read(ClusterNodes.REMOTE_PIPELINE.formatted(0));
     try (FramewireServer server = FramewireServer.start(FramewireSettings.from(config), tools, PipelineRegistry.of(tools, List.of(pipeline)))) {
       assertTrue(server.cluster().isEmpty());
+      assertTrue(!server.dag().registry().isShared(), "pipelines are not shared with anything");
       assertEquals("local", server.system().settings().config().getString("pekko.actor.provider"));
       assertEquals("LocalActorRefProvider",
           Adapter.toClassic(server.system()).provider().getClass().getSimpleName(), "no remoting, no cluster");
