@@ -82,6 +82,17 @@ class ClusterSerializationTest {
   }
 
   @Test
+  void aSharedPipelineVersionAndItsDeletionRoundTrip() {
+    PipelineReplicator.Entry entry = new PipelineReplicator.Entry(3, "{\"id\":\"p\"}");
+    assertEquals(entry, roundTrip(entry));
+    assertEquals(new PipelineReplicator.Entry(4, null), roundTrip(new PipelineReplicator.Entry(4, null)));
+    assertTrue(new PipelineReplicator.Entry(4, null).order() > new PipelineReplicator.Entry(4, "{}").order(),
+        "a deletion wins over the version it removed");
+    assertTrue(new PipelineReplicator.Entry(5, "{}").order() > new PipelineReplicator.Entry(4, null).order(),
+        "the next version wins over the deletion");
+  }
+
+  @Test
   void messagesNotMeantToCrossNodesCannotBeSerialized() {
     // Java serialization is off: an unmarked message fails to send instead of slipping through.
     Object local = new WorkerRouter.NodeCall("n", "p", "t", "{}", 1, new byte[0], WireJson.toTree(Map.of()));
