@@ -5,22 +5,42 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewire.cluster.ClusterNodes.Node;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.pipeline.store.PipelineRegistry;
+import io.framewire.testing.StreamServers;
 import io.framewire.testing.TestJpegs;
 import io.framewire.testing.TestServer;
 import io.framewire.testing.WsTestClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two cluster nodes as separate actor systems in this JVM (Artery TCP on 127.0.0.1): a pipeline
- * created, replaced or deleted on one is the same on the other, versions included, and a deletion
- * does not come back.
+ * created, replaced or deleted on one is the same on the other, versions included, a camera on one
+ * moves to an edit made on the other on its next frames, and a deletion does not come back.
  */
 class PipelineReplicationTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /** The next answer with a result (skipping dropped frames). */
+  private static JsonNode nextResult(WsTestClient watcher) {
+    while (true) {
+      JsonNode answer = watcher.next();
+      if (answer.has("result")) {
+        return answer.get("result");
+      }
+      assertTrue(answer.has("dropped"), "a result or a dropped frame: " + answer);
+    }
+  }
 
   private static PipelineDefinition sleep(String id, int ms) {
     return PipelineJson.read("""
@@ -55,10 +75,32 @@ class PipelineReplicationTest {
         assertEquals(1, answer.at("/result/slept_ms").asInt(), "runs on b: " + answer);
       }
 
-      pipelines(b).put("shared", sleep("shared", 2));
-      awaitVersion(a, "shared", 2);
-      assertEquals(sleep("shared", 2), pipelines(a).get("shared").orElseThrow());
-      assertEquals(2, a.server().dag().currentVersion("shared"), "the engine runs the new version");
+      // A camera on b runs the pipeline; an edit made on a reaches it on its next frames.
+      try (StreamServers.Server camera = StreamServers.ffmpegHttp(StreamServers.freePort(), 10)) {
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + b.server().port() + "/sources"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(
+                "{\"id\":\"cam\",\"url\":\"" + camera.url + "\",\"pipeline_id\":\"shared\"}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+        try (WsTestClient watcher = WsTestClient.connect(b.server().port(), "/ws/sources/cam")) {
+          assertEquals(1, nextResult(watcher).get("slept_ms").asInt());
+          pipelines(a).put("shared", sleep("shared", 2));
+          JsonNode result = nextResult(watcher);
+          while (result.get("slept_ms").asInt() == 1) {
+            result = nextResult(watcher); // frames that started before the edit arrived
+          }
+          assertEquals(2, result.get("slept_ms").asInt(), "the camera on b runs a's edit: " + result);
+          JsonNode status = JSON.readTree(ClusterRemoteNodesTest.get(b.server().port(), "/sources/cam"));
+          assertEquals(2, status.get("pipeline_version").asInt(), status.toString());
+        }
+      }
+
+      pipelines(b).put("shared", sleep("shared", 3));
+      awaitVersion(a, "shared", 3);
+      assertEquals(sleep("shared", 3), pipelines(a).get("shared").orElseThrow());
+      assertEquals(3, a.server().dag().currentVersion("shared"), "the engine runs the new version");
 
       pipelines(a).delete("shared");
       TestServer.await("b drops the deleted pipeline", () -> pipelines(b).get("shared").isEmpty());
@@ -68,9 +110,9 @@ class PipelineReplicationTest {
       assertFalse(pipelines(a).get("shared").isPresent(), "not resurrected on a");
       assertFalse(pipelines(b).get("shared").isPresent(), "not resurrected on b");
 
-      pipelines(b).create(sleep("shared", 3));
-      awaitVersion(a, "shared", 3);
-      assertEquals(3, pipelines(b).entry("shared").orElseThrow().version(), "versions continue after the deletion");
+      pipelines(b).create(sleep("shared", 4));
+      awaitVersion(a, "shared", 4);
+      assertEquals(4, pipelines(b).entry("shared").orElseThrow().version(), "versions continue after the deletion");
     }
   }
 }
