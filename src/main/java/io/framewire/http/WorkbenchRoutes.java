@@ -153,7 +153,10 @@ public final class WorkbenchRoutes extends AllDirectives {
     body.put("persisted", entry.file().isPresent());
     entry.file().ifPresent(f -> body.put("file", f.getFileName().toString()));
     if (entry.file().isEmpty()) {
-      body.put("note", "PIPELINES_DIR is not set: this pipeline lives in memory and is lost when the server stops");
+      body.put("note", pipelines.isShared()
+          ? "PIPELINES_DIR is not set here: this pipeline lives in memory, on every node of the cluster, "
+              + "and is lost when they have all stopped"
+          : "PIPELINES_DIR is not set: this pipeline lives in memory and is lost when the server stops");
     }
     return body;
   }
