@@ -175,6 +175,7 @@ public final class FramewireServer implements AutoCloseable {
               new SinkMetrics(metrics.registry()))).orElse(null)
           : null;
       if (sinks != null) {
+        engine.onEventsCommitted(sinks::wake);
         // Before the engine closes the store's connections (when the actor system has terminated).
         CoordinatedShutdown.get(ctx.getSystem()).addTask(CoordinatedShutdown.PhaseServiceStop(), "framewire-stop-sinks",
             () -> {
