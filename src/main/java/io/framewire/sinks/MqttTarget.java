@@ -6,11 +6,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 
@@ -53,10 +55,27 @@ final class MqttTarget implements SinkTarget {
       ArrayDeque<IMqttToken> inFlight = new ArrayDeque<>(window);
       int sent = 0;
       for (int done = 0; done < events.size(); done++) {
+        long refusedSince = 0;
         while (sent < events.size() && sent - done < window) {
           MqttMessage message = new MqttMessage(json.get(sent), spec.qos(), false, null);
-          inFlight.add(client.publish(topic(spec.topic(), events.get(sent)), message));
-          sent++;
+          try {
+            inFlight.add(client.publish(topic(spec.topic(), events.get(sent)), message));
+            sent++;
+          } catch (MqttException e) {
+            if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+              throw e;
+            }
+            // Paho counts a message in flight a little after its token completed: wait for room.
+            if (sent > done) {
+              break; // an acknowledgement of ours frees it
+            }
+            long now = System.nanoTime();
+            refusedSince = refusedSince == 0 ? now : refusedSince;
+            if (now - refusedSince > timeoutMs * 1_000_000L) {
+              throw e;
+            }
+            LockSupport.parkNanos(1_000_000);
+          }
         }
         awaitAcknowledged(inFlight.poll());
         acknowledged.accept(done);
