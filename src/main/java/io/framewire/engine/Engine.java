@@ -4,6 +4,7 @@ import io.framewire.api.ToolPlugin;
 import io.framewire.events.EventPublisher;
 import io.framewire.eventstore.EventStore;
 import io.framewire.eventstore.EventTail;
+import io.framewire.eventstore.StoreHealth;
 import io.framewire.eventstore.EventWriter;
 import io.framewire.eventstore.Retention;
 import io.framewire.eventstore.SnapshotSettings;
@@ -176,6 +177,11 @@ public final class Engine implements AutoCloseable {
    */
   public void onEventsCommitted(Runnable listener) {
     committedListeners.add(listener);
+  }
+
+  /** The event writer's health, once started with a store. */
+  public synchronized Optional<StoreHealth.Status> storeHealth() {
+    return writer == null ? Optional.empty() : Optional.of(writer.health());
   }
 
   /** The live tail of the stored events, once started with a store. */

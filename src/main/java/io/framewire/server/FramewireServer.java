@@ -176,6 +176,7 @@ public final class FramewireServer implements AutoCloseable {
           : null;
       if (sinks != null) {
         engine.onEventsCommitted(sinks::wake);
+        engine.eventStore().ifPresent(store -> store.onRecreated(sinks::storeAgain));
         // Before the engine closes the store's connections (when the actor system has terminated).
         CoordinatedShutdown.get(ctx.getSystem()).addTask(CoordinatedShutdown.PhaseServiceStop(), "framewire-stop-sinks",
             () -> {
@@ -187,7 +188,7 @@ public final class FramewireServer implements AutoCloseable {
       AdminAccess admin = new AdminAccess(settings.admin().token().orElse(""));
       PipelineRegistry pipelines = engine.pipelines();
       ApiRoutes api = new ApiRoutes(pipelines, mapper, ctx.getSystem(), sessions, stream.managerAskTimeout(),
-          cluster == null ? null : cluster::health);
+          cluster == null ? null : cluster::health, engine::storeHealth);
       // A worker-only node serves health and metrics (for its supervisor and Prometheus), no sessions.
       Route routes = clusterSettings.isFront()
           ? Directives.concat(
