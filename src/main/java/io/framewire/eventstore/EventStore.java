@@ -193,7 +193,14 @@ public final class EventStore implements EventLog, AutoCloseable {
         c.commit();
         return written;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback); // SQLite ends the transaction itself on a full disk: keep the reason
+        }
+        // Never reuse it: after SQLite rolled a transaction back by itself (a full disk) its driver
+        // still believes one is open, and the next batch's rows would be committed one by one.
+        pool.evictConnection(c);
         throw e;
       }
     } catch (SQLException | RuntimeException e) {
