@@ -60,7 +60,7 @@ class SingleProcessDefaultTest {
     Config typo = ConfigFactory.parseMap(Map.of("framewire.cluster.roles", "front,gpu",
         "framewire.cluster.seed-nodes", "10.0.0.1:17355")).withFallback(ConfigFactory.load());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> FramewireSettings.from(typo).cluster()).getMessage()
-        .startsWith("FRAMEWIRE_ROLES must be a comma list of 'front' and 'worker'"));
+        .startsWith("FRAMEWIRE_ROLES must be a comma list of 'front', 'worker' and 'sources'"));
     Config badSeed = ConfigFactory.parseMap(Map.of("framewire.cluster.seed-nodes", "10.0.0.1")).withFallback(ConfigFactory.load());
     assertEquals("CLUSTER_SEED_NODES entries must be host:port, got '10.0.0.1'",
         assertThrows(IllegalArgumentException.class, () -> FramewireSettings.from(badSeed).cluster()).getMessage());
