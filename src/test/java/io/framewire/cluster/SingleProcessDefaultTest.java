@@ -40,6 +40,8 @@ class SingleProcessDefaultTest {
       assertEquals("LocalActorRefProvider",
           Adapter.toClassic(server.system()).provider().getClass().getSimpleName(), "no remoting, no cluster");
       assertEquals("{\"status\":\"ok\"}", ClusterRemoteNodesTest.get(server.port(), "/health"), "health unchanged");
+      // Live sources are this process's own (SourceManager): sharding needs the cluster provider.
+      assertEquals("[]", ClusterRemoteNodesTest.get(server.port(), "/sources"));
       String metrics = ClusterRemoteNodesTest.get(server.port(), "/metrics");
       assertTrue(!metrics.contains("remote_node_calls_total") && !metrics.contains("cluster_workers_reachable"));
       try (WsTestClient client = WsTestClient.stream(server.port(), "remote")) {

@@ -230,7 +230,8 @@ class SourcesClusterJarIT {
 
       long killedAt = System.nanoTime();
       victim.kill();
-      phase.accept("killed " + victim.address() + " running " + counts.get(victim.address()) + " cameras");
+      phase.accept("killed " + victim.address() + " running " + counts.get(victim.address()) + " cameras at "
+          + java.time.Instant.now().minusNanos(System.nanoTime() - killedAt));
       Map<String, JsonNode>[] after = new Map[1];
       TestServer.await(() -> "every camera running again on the survivors within 15 s: " + after[0],
           Duration.ofSeconds(15).minusNanos(System.nanoTime() - killedAt), () -> {
