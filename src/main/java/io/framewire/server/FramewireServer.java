@@ -172,7 +172,10 @@ public final class FramewireServer implements AutoCloseable {
           ctx.spawn(SessionManager.create(new PipelineSessions(dag, engine.events()), blocking, stream, metrics),
               "sessions");
       // One process: its own cameras. A cluster: cameras sharded over the sources nodes, seen from any front.
-      LiveSources liveSources = clusterSettings.enabled()
+      // A worker-only node has no cameras and serves no /sources: nothing of this starts there.
+      LiveSources liveSources = clusterSettings.enabled() && !clusterSettings.isFront() && !clusterSettings.runsSources()
+          ? null
+          : clusterSettings.enabled()
           ? ClusterSources.start(ctx.getSystem(), ClusterSettings.SOURCES, settings.sources(), video, metrics,
               engine.events(), blocking)
           : new LocalSources(ctx.getSystem(),
