@@ -19,14 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -217,12 +215,15 @@ class SourcesClusterJarIT {
       String watched = before.values().stream().filter(s -> s.get("node").asText().equals(victim.address()))
           .findFirst().orElseThrow().get("id").asText();
       List<Long> answerTimes = new CopyOnWriteArrayList<>();
-      AtomicBoolean watching = new AtomicBoolean(true);
+      java.util.concurrent.atomic.AtomicReference<JsonNode> lastError = new java.util.concurrent.atomic.AtomicReference<>();
       WsTestClient watcher = WsTestClient.connect(survivor.port, "/ws/sources/" + watched);
       CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-        while (watching.get()) {
+        while (true) {
           JsonNode answer = watcher.next();
-          assertFalse(answer.has("error"), answer.toString());
+          if (answer.has("error")) { // the last message of a watcher
+            lastError.set(answer);
+            return;
+          }
           answerTimes.add(System.nanoTime());
         }
       });
@@ -281,9 +282,32 @@ class SourcesClusterJarIT {
         assertEquals(before.keySet(), listed.keySet(), "every front lists all nine");
         listed.values().forEach(s -> assertTrue(s.hasNonNull("node"), s.toString()));
       }
-      watching.set(false);
+      // A preview from a front the camera does not run on: the JPEG crosses the cluster.
+      Node front = nodes.get(0);
+      String elsewhere = rebalanced[0].values().stream().filter(s -> !s.get("node").asText().equals(front.address()))
+          .findFirst().orElseThrow().get("id").asText();
+      HttpResponse<byte[]> preview = HTTP.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + front.port + "/sources/" + elsewhere + "/preview.jpg")).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, preview.statusCode());
+      assertEquals("image/jpeg", preview.headers().firstValue("Content-Type").orElse(""));
+      assertEquals((byte) 0xFF, preview.body()[0]);
+      assertEquals((byte) 0xD8, preview.body()[1]);
+
+      // Deleted through another front: the watcher gets source_stopped, every front forgets it.
+      Node deleter = nodes.stream().filter(n -> n != survivor).findFirst().orElseThrow();
+      HttpResponse<String> deleted = HTTP.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + deleter.port + "/sources/" + watched)).DELETE().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(204, deleted.statusCode(), deleted.body());
+      reader.get(20, TimeUnit.SECONDS);
+      assertEquals("source_stopped", lastError.get().get("error").asText(), lastError.get().toString());
+      TestServer.await("every front lists the eight others", () -> nodes.stream().allMatch(n -> {
+        Map<String, JsonNode> listed = n.sources();
+        return listed.size() == CAMERAS - 1 && !listed.containsKey(watched);
+      }));
+      assertEquals(404, ClusterRemoteNodesTest.status(survivor.port, "/sources/" + watched));
       watcher.close();
-      reader.handle((ok, failure) -> null).get(30, TimeUnit.SECONDS);
     } finally {
       for (int i = 0; i < nodes.size(); i++) {
         if (nodes.get(i).server != null) { // each node's log, for a failure's post-mortem
