@@ -15,8 +15,9 @@ import java.util.Set;
  * the process is today's single process with both roles and no cluster machinery at all (Pekko's
  * local actor provider, no remoting, no ports).
  *
- * @param roles {@code front} (HTTP, sessions, light nodes) and/or {@code worker} (runs nodes placed on
- *     workers for every front)
+ * @param roles {@code front} (HTTP, sessions, light nodes), {@code worker} (runs nodes placed on
+ *     workers for every front) and/or {@code sources} (runs live cameras as sharded entities); in a
+ *     cluster the default is all three, in a single process {@code front} and {@code worker}
  * @param seedNodes {@code host:port} of the seed nodes, in order
  * @param maxInFlightPerWorker most node calls one front has outstanding on one worker
  * @param maxPending most node calls a front holds while every worker is at its bound
@@ -32,17 +33,23 @@ public record ClusterSettings(
 
   public static final String FRONT = "front";
   public static final String WORKER = "worker";
+  /** Runs live cameras (sharded entities, docs/scaling.md); only in a cluster. */
+  public static final String SOURCES = "sources";
   /** The actor system's name: the same on every node, part of every cluster address. */
   public static final String SYSTEM_NAME = "framewire";
 
   public ClusterSettings {
-    roles = Set.copyOf(roles);
     seedNodes = List.copyOf(seedNodes);
-    if (roles.isEmpty() || !Set.of(FRONT, WORKER).containsAll(roles)) {
-      throw new IllegalArgumentException(
-          "FRAMEWIRE_ROLES must be a comma list of 'front' and 'worker', got " + roles);
+    if (roles.isEmpty()) {
+      // The default: every role; the sources role only where there is a cluster to shard over.
+      roles = enabled ? Set.of(FRONT, WORKER, SOURCES) : Set.of(FRONT, WORKER);
     }
-    if (!enabled && !roles.equals(Set.of(FRONT, WORKER))) {
+    roles = Set.copyOf(roles);
+    if (!Set.of(FRONT, WORKER, SOURCES).containsAll(roles)) {
+      throw new IllegalArgumentException(
+          "FRAMEWIRE_ROLES must be a comma list of 'front', 'worker' and 'sources', got " + roles);
+    }
+    if (!enabled && !roles.equals(Set.of(FRONT, WORKER)) && !roles.equals(Set.of(FRONT, WORKER, SOURCES))) {
       throw new IllegalArgumentException("FRAMEWIRE_ROLES=" + String.join(",", roles)
           + " needs a cluster: set CLUSTER_SEED_NODES (and CLUSTER_HOST, CLUSTER_PORT); see docs/scaling.md");
     }
@@ -66,6 +73,11 @@ public record ClusterSettings(
 
   public boolean isWorker() {
     return roles.contains(WORKER);
+  }
+
+  /** Whether this node runs live cameras as sharded entities: a cluster node with the sources role. */
+  public boolean runsSources() {
+    return enabled && roles.contains(SOURCES);
   }
 
   /** Whether this process sends nodes placed on workers to other processes: a front that is not a worker. */

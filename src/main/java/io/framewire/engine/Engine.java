@@ -4,6 +4,7 @@ import io.framewire.api.ToolPlugin;
 import io.framewire.events.EventPublisher;
 import io.framewire.eventstore.EventStore;
 import io.framewire.eventstore.EventTail;
+import io.framewire.eventstore.StoreHealth;
 import io.framewire.eventstore.EventWriter;
 import io.framewire.eventstore.Retention;
 import io.framewire.eventstore.SnapshotSettings;
@@ -23,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
@@ -63,6 +65,8 @@ public final class Engine implements AutoCloseable {
   private Snapshots snapshots; // guarded by this; null until started, without a store or snapshots off
   private EventTail tail; // guarded by this; null until started, or without a store
   private Retention retention; // guarded by this; null until started, or without a store
+  /** Told after each batch of events the writer committed (e.g. the sinks, to read at once). */
+  private final List<Runnable> committedListeners = new CopyOnWriteArrayList<>();
   private DagPipelineService dag; // guarded by this; null until started
   private PipelineDirectoryWatcher watcher; // guarded by this; null: not watching
   private boolean closed; // guarded by this
@@ -167,6 +171,19 @@ public final class Engine implements AutoCloseable {
     return Optional.ofNullable(snapshots);
   }
 
+  /**
+   * Runs {@code listener} on the event writer's thread after each batch it commits; it must be quick
+   * and never block (e.g. tell an actor).
+   */
+  public void onEventsCommitted(Runnable listener) {
+    committedListeners.add(listener);
+  }
+
+  /** The event writer's health, once started with a store. */
+  public synchronized Optional<StoreHealth.Status> storeHealth() {
+    return writer == null ? Optional.empty() : Optional.of(writer.health());
+  }
+
   /** The live tail of the stored events, once started with a store. */
   public synchronized Optional<EventTail> eventTail() {
     return Optional.ofNullable(tail);
@@ -219,6 +236,13 @@ public final class Engine implements AutoCloseable {
     writer = EventWriter.start((batch, receivedAt) -> {
       s.append(batch, receivedAt);
       fed.committed(); // never throws: the batch is not written twice
+      for (Runnable listener : committedListeners) {
+        try {
+          listener.run();
+        } catch (RuntimeException e) {
+          log.warn("a listener of the event store's commits failed: {}", e.toString()); // the batch stays written once
+        }
+      }
     }, settings.events(), eventMetrics, materializer);
     if (snapshotSettings.enabled()) {
       snapshots = Snapshots.start(writer, settings.events().snapshotsDir(), snapshotSettings, eventMetrics.snapshots);

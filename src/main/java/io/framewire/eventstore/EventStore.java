@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -70,11 +71,21 @@ public final class EventStore implements EventLog, AutoCloseable {
   private final HikariDataSource pool;
   private final Vendor vendor;
   private final String where;
+  /** SQLite's database file; null on PostgreSQL. */
+  private final Path sqliteFile;
+  /** Told after {@link #append} made a new database because the file was deleted (e.g. the sinks). */
+  private final List<Runnable> recreatedListeners = new CopyOnWriteArrayList<>();
 
-  private EventStore(HikariDataSource pool, Vendor vendor, String where) {
+  private EventStore(HikariDataSource pool, Vendor vendor, String where, Path sqliteFile) {
     this.pool = pool;
     this.vendor = vendor;
     this.where = where;
+    this.sqliteFile = sqliteFile;
+  }
+
+  /** Runs {@code listener} after the store made a new SQLite database in place of a deleted one. */
+  public void onRecreated(Runnable listener) {
+    recreatedListeners.add(listener);
   }
 
   /**
@@ -127,7 +138,7 @@ public final class EventStore implements EventLog, AutoCloseable {
       throw new EventStoreException("cannot migrate the event store at " + where + ": " + rootMessage(e), e);
     }
     log.info("event store: {} at {}", vendor.folder, where);
-    return new EventStore(pool, vendor, where);
+    return new EventStore(pool, vendor, where, vendor == Vendor.SQLITE ? Path.of(where) : null);
   }
 
   private static void migrate(DataSource source, Vendor vendor) {
@@ -156,6 +167,9 @@ public final class EventStore implements EventLog, AutoCloseable {
    * @throws EventStoreException if the transaction failed (it was rolled back)
    */
   public int append(List<FrameEvents> frames, long receivedAtMillis) {
+    if (sqliteFile != null && !Files.exists(sqliteFile)) {
+      recreate();
+    }
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -179,11 +193,59 @@ public final class EventStore implements EventLog, AutoCloseable {
         c.commit();
         return written;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback); // SQLite ends the transaction itself on a full disk: keep the reason
+        }
+        // Never reuse it: after SQLite rolled a transaction back by itself (a full disk) its driver
+        // still believes one is open, and the next batch's rows would be committed one by one.
+        pool.evictConnection(c);
         throw e;
       }
     } catch (SQLException | RuntimeException e) {
       throw new EventStoreException("writing " + frames.size() + " frames' events failed: " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * The SQLite file (or {@code DATA_DIR}) was deleted while the server ran: the open connections
+   * would go on writing into the deleted file, lost at the next restart. So a new database is made
+   * where it was, its ids going on after the deleted one's (readers holding a position, sinks and
+   * tails, skip nothing), and the listeners are told (the sinks store their definitions again).
+   * What the deleted database held is gone.
+   */
+  private synchronized void recreate() {
+    if (Files.exists(sqliteFile)) {
+      return; // made meanwhile
+    }
+    long last;
+    try {
+      last = latestId(); // idle connections still read the deleted file
+    } catch (RuntimeException e) {
+      last = 0;
+    }
+    try {
+      Files.createDirectories(sqliteFile.getParent());
+      pool.getHikariPoolMXBean().softEvictConnections(); // new connections open the new file
+      migrate(pool, vendor);
+      if (last > 0) {
+        try (Connection c = pool.getConnection(); Statement next = c.createStatement()) {
+          next.executeUpdate("INSERT INTO sqlite_sequence (name, seq) VALUES ('events', " + last + ")");
+        }
+      }
+    } catch (IOException | SQLException | RuntimeException e) {
+      throw new EventStoreException("the event store's file " + sqliteFile + " was deleted and cannot be made again: "
+          + rootMessage(e), e);
+    }
+    log.warn("event store: {} was deleted while running; a new, empty database was made there (ids go on after {})",
+        sqliteFile, last);
+    for (Runnable listener : recreatedListeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        log.warn("event store: a listener of the new database failed: {}", e.toString());
+      }
     }
   }
 

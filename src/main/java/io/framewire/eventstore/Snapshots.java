@@ -236,12 +236,16 @@ public final class Snapshots implements EventPublisher, AutoCloseable {
       Path file = dir.resolve(shot.name());
       Path partial = dir.resolve(shot.name() + ".part");
       try {
-        Files.write(partial, SnapshotPainter.paint(frame, shot.event()));
+        byte[] jpeg = SnapshotPainter.paint(frame, shot.event());
+        if (!Files.isDirectory(dir)) {
+          Files.createDirectories(dir); // deleted while running (with DATA_DIR): made again
+        }
+        Files.write(partial, jpeg);
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
         metrics.written.inc();
       } catch (IOException | RuntimeException e) {
         metrics.dropped.labels(SnapshotMetrics.WRITE_ERROR).inc();
-        log.warn("snapshots: {} could not be written: {}", file, e.toString());
+        warnAtMostEveryMinute(file, e);
         try {
           Files.deleteIfExists(partial);
         } catch (IOException ignored) {
@@ -249,6 +253,21 @@ public final class Snapshots implements EventPublisher, AutoCloseable {
         }
       }
     }
+  }
+
+  private long lastWarned; // the drawing thread's own
+  private long unwarned; // the drawing thread's own
+
+  /** A full or read-only disk fails every snapshot: one line a minute says so, with how many. */
+  private void warnAtMostEveryMinute(Path file, Exception e) {
+    long now = System.currentTimeMillis();
+    if (lastWarned != 0 && now - lastWarned < 60_000) {
+      unwarned++;
+      return;
+    }
+    log.warn("snapshots: {} could not be written ({} more failed since the last line): {}", file, unwarned, e.toString());
+    lastWarned = now;
+    unwarned = 0;
   }
 
   /** Waits until every frame queued so far is drawn or failed (tests, shutdown); false on timeout. */

@@ -1,6 +1,7 @@
 package io.framewire.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewire.eventstore.StoreHealth;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.streaming.SessionManager;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -30,6 +32,7 @@ public final class ApiRoutes extends AllDirectives {
   private final ActorRef<SessionManager.Command> sessions;
   private final Duration askTimeout;
   private final Supplier<Map<String, Object>> clusterView;
+  private final Supplier<Optional<StoreHealth.Status>> storeHealth;
 
   /**
    * @param sessions asked by {@code /health}: a server whose session manager does not answer admits
@@ -45,6 +48,22 @@ public final class ApiRoutes extends AllDirectives {
       ActorRef<SessionManager.Command> sessions,
       Duration askTimeout,
       Supplier<Map<String, Object>> clusterView) {
+    this(pipelines, mapper, system, sessions, askTimeout, clusterView, Optional::empty);
+  }
+
+  /**
+   * @param storeHealth the event writer's health for {@code /health} (empty without a store): a
+   *     failing store makes the server {@code degraded}, still 200 (it serves frames)
+   */
+  public ApiRoutes(
+      PipelineRegistry pipelines,
+      ObjectMapper mapper,
+      ActorSystem<?> system,
+      ActorRef<SessionManager.Command> sessions,
+      Duration askTimeout,
+      Supplier<Map<String, Object>> clusterView,
+      Supplier<Optional<StoreHealth.Status>> storeHealth) {
+    this.storeHealth = storeHealth;
     this.pipelines = pipelines;
     this.mapper = mapper;
     this.system = system;
@@ -55,7 +74,8 @@ public final class ApiRoutes extends AllDirectives {
 
   /**
    * {@code GET /health} alone (also served on the management port): 200 {@code {"status":"ok"}}
-   * (plus the cluster view on a cluster node) when the SessionManager answers within the ask timeout;
+   * (plus the event store's state where there is one, and the cluster view on a cluster node; {@code
+   * "degraded"} while event store writes fail) when the SessionManager answers within the ask timeout;
    * 503 when it does not (then no connection can be admitted either, so a load balancer should look
    * elsewhere).
    */
@@ -72,12 +92,17 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Map<String, Object> healthy() {
-    if (clusterView == null) {
-      return Map.of("status", "ok");
-    }
     Map<String, Object> health = new LinkedHashMap<>();
     health.put("status", "ok");
-    health.put("cluster", clusterView.get());
+    storeHealth.get().ifPresent(store -> {
+      if (!store.ok()) {
+        health.put("status", "degraded"); // frames flow; events wait in the writer's queue or are dropped
+      }
+      health.put("events", store.toJson());
+    });
+    if (clusterView != null) {
+      health.put("cluster", clusterView.get());
+    }
     return health;
   }
 

@@ -2,21 +2,15 @@ package io.framewire.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewire.sources.LiveSources;
 import io.framewire.sources.SourceManager;
 import io.framewire.sources.SourceSettings;
-import io.framewire.sources.SourceStats;
 import io.framewire.streaming.AnswerEncoder;
 import io.framewire.streaming.StreamError;
 import io.framewire.streaming.StreamSettings;
-import io.framewire.api.image.DecodedFrame;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -44,54 +38,45 @@ import org.apache.pekko.stream.javadsl.Source;
  * {@code GET /sources/{id}}, {@code DELETE /sources/{id}} (204), {@code GET /sources/{id}/preview.jpg}
  * (the newest decoded frame, encoded on request), and {@code GET /ws/sources/{id}}: a WebSocket that
  * streams the source's answers to any number of watchers. Mutations follow {@link AdminAccess};
- * watchers follow the stream's access rule (allowed origins, stream token). Each request asks the
- * {@link SourceManager} once; nothing here runs per frame.
+ * watchers follow the stream's access rule (allowed origins, stream token). Each request is one call
+ * of {@link LiveSources}: this process's cameras, or on a cluster node the whole cluster's; nothing
+ * here runs per frame.
  */
 public final class SourcesRoute extends AllDirectives {
 
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
-
-  private final ActorSystem<?> system;
-  private final ActorRef<SourceManager.Command> manager;
+  private final LiveSources sources;
   private final SourceSettings settings;
   private final AdminAccess admin;
   private final StreamAccess streamAccess;
   private final ObjectMapper mapper;
-  private final java.util.concurrent.Executor encoder; // JPEG encoding blocks: never on the default dispatcher
 
   public SourcesRoute(
-      ActorSystem<?> system,
-      ActorRef<SourceManager.Command> manager,
+      LiveSources sources,
       SourceSettings settings,
       StreamSettings streamSettings,
       AdminAccess admin,
-      ObjectMapper mapper,
-      java.util.concurrent.Executor encoder) {
-    this.system = system;
-    this.manager = manager;
+      ObjectMapper mapper) {
+    this.sources = sources;
     this.settings = settings;
     this.admin = admin;
     this.streamAccess = new StreamAccess(streamSettings);
     this.mapper = mapper;
-    this.encoder = encoder;
   }
 
   public Route route() {
     return concat(
         pathPrefix("sources", () -> concat(
             pathEndOrSingleSlash(() -> concat(
-                get(() -> onSuccess(this.<java.util.List<SourceStats.Snapshot>>ask(SourceManager.ListSources::new),
-                    list -> json(StatusCodes.OK, list))),
+                get(() -> onSuccess(sources.list(), list -> json(StatusCodes.OK, list))),
                 post(() -> admin.guard(() -> entity(Unmarshaller.entityToString(), this::create))))),
             path(PathMatchers.segment(), id -> concat(
-                get(() -> onSuccess(this.<Optional<SourceStats>>ask(replyTo -> new SourceManager.Get(id, replyTo)),
-                    stats -> stats.<Route>map(s -> json(StatusCodes.OK, s.snapshot())).orElseGet(() -> notFound(id)))),
-                delete(() -> admin.guard(() -> onSuccess(this.<Boolean>ask(replyTo -> new SourceManager.Delete(id, replyTo)),
+                get(() -> onSuccess(sources.get(id),
+                    snapshot -> snapshot.<Route>map(s -> json(StatusCodes.OK, s)).orElseGet(() -> notFound(id)))),
+                delete(() -> admin.guard(() -> onSuccess(sources.delete(id),
                     deleted -> deleted ? complete(StatusCodes.NO_CONTENT) : notFound(id)))))),
             // Camera pictures: the same access rule as the answers (allowed origins, stream token).
             path(PathMatchers.segment().slash("preview.jpg"), id -> get(() -> streamGuard(() ->
-                onSuccess(this.<Optional<SourceStats>>ask(replyTo -> new SourceManager.Get(id, replyTo)),
-                    stats -> preview(id, stats))))))),
+                onSuccess(sources.preview(id), preview -> preview(id, preview))))))),
         path(PathMatchers.segment("ws").slash("sources").slash(PathMatchers.segment()), this::watch));
   }
 
@@ -109,7 +94,7 @@ public final class SourcesRoute extends AllDirectives {
     String url = text(request, "url");
     String pipelineId = text(request, "pipeline_id");
     String id = text(request, "id");
-    return onSuccess(this.<SourceManager.CreateReply>ask(replyTo -> new SourceManager.Create(id, url, pipelineId, replyTo)), reply -> {
+    return onSuccess(sources.create(id, url, pipelineId), reply -> {
       if (reply instanceof SourceManager.Created created) {
         return respondWithHeader(Location.create("/sources/" + created.source().id()),
             () -> json(StatusCodes.CREATED, created.source()));
@@ -124,24 +109,24 @@ public final class SourcesRoute extends AllDirectives {
     return value != null && value.isTextual() ? value.asText() : null;
   }
 
-  private Route preview(String id, Optional<SourceStats> stats) {
-    if (stats.isEmpty()) {
-      return notFound(id);
+  private Route preview(String id, LiveSources.Preview preview) {
+    switch (preview.outcome()) {
+      case NOT_FOUND:
+        return notFound(id);
+      case NO_FRAME:
+        return error(StatusCodes.NOT_FOUND, "no_frame", "source '" + id + "' has not decoded a frame yet");
+      case TOO_LARGE:
+        return error(StatusCodes.BAD_GATEWAY, "preview_too_large",
+            "source '" + id + "' runs on another node and its preview exceeds what one cluster message carries");
+      default:
+        return respondWithHeader(CacheControl.create(CacheDirectives.NO_STORE), () -> complete(
+            HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.create(MediaTypes.IMAGE_JPEG), preview.jpeg()))));
     }
-    DecodedFrame frame = stats.get().latestFrame();
-    if (frame == null) {
-      return error(StatusCodes.NOT_FOUND, "no_frame", "source '" + id + "' has not decoded a frame yet");
-    }
-    // Encoded here, on request, from the newest frame: the source never encodes JPEG for nobody.
-    return respondWithHeader(CacheControl.create(CacheDirectives.NO_STORE), () -> completeWithFuture(
-        java.util.concurrent.CompletableFuture.supplyAsync(frame::jpeg, encoder)
-            .thenApply(jpeg -> HttpResponse.create().withEntity(HttpEntities.create(
-                org.apache.pekko.http.javadsl.model.ContentTypes.create(MediaTypes.IMAGE_JPEG), jpeg)))));
   }
 
   private Route watch(String id) {
     return streamGuard(() -> get(() -> extractWebSocketUpgrade(upgrade -> onSuccess(
-        this.<Optional<SourceManager.Watched>>ask(replyTo -> new SourceManager.Watch(id, replyTo)),
+        sources.watch(id),
         watched -> complete(upgrade.handleMessagesWith(watcherFlow(id, watched)))))));
   }
 
@@ -163,20 +148,20 @@ public final class SourcesRoute extends AllDirectives {
    * (so it never holds the source back), then its socket. A watcher that reads nothing for the stall
    * timeout is disconnected. When the source goes, a last {@code source_stopped}, then the close.
    */
-  private Flow<Message, Message, NotUsed> watcherFlow(String id, Optional<SourceManager.Watched> watched) {
+  private Flow<Message, Message, NotUsed> watcherFlow(String id, Optional<LiveSources.Watch> watched) {
     if (watched.isEmpty()) {
       String error = AnswerEncoder.encode(new StreamError(StreamError.Code.SOURCE_NOT_FOUND, "no live source with id '" + id + "'"));
       return Flow.fromSinkAndSource(Sink.ignore(), Source.single(TextMessage.create(error)));
     }
-    SourceStats stats = watched.get().stats();
-    Source<Message, NotUsed> answers = watched.get().answers()
+    LiveSources.Watch watch = watched.get();
+    Source<Message, NotUsed> answers = watch.answers()
         .buffer(settings.watcherBuffer(), OverflowStrategy.dropHead())
         .concat(Source.single(SOURCE_STOPPED))
         .<Message>map(TextMessage::create)
         .backpressureTimeout(settings.watcherStallTimeout())
         .watchTermination((notUsed, done) -> {
-          stats.watcherJoined();
-          done.whenComplete((ok, failure) -> stats.watcherLeft());
+          watch.joined().run();
+          done.whenComplete((ok, failure) -> watch.left().run());
           return notUsed;
         });
     return Flow.fromSinkAndSourceCoupled(Sink.ignore(), answers);
@@ -187,10 +172,6 @@ public final class SourcesRoute extends AllDirectives {
 
   private static Optional<String> header(HttpRequest request, String name) {
     return request.getHeader(name).map(HttpHeader::value);
-  }
-
-  private <T> CompletionStage<T> ask(org.apache.pekko.japi.function.Function<ActorRef<T>, SourceManager.Command> message) {
-    return AskPattern.ask(manager, message::apply, ASK_TIMEOUT, system.scheduler());
   }
 
   private Route json(org.apache.pekko.http.javadsl.model.StatusCode status, Object body) {

@@ -2,6 +2,7 @@ package io.framewire.metrics;
 
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
 
 /**
  * The event store's metrics, registered in a server's registry next to {@link StreamMetrics}: what
@@ -19,6 +20,10 @@ public final class EventMetrics {
   public final Counter stored;
   public final Counter batches;
   public final Counter dropped;
+  /** 1 while the last write succeeded, 0 while writes fail. */
+  public final Gauge storeUp;
+  /** Writes (batches) that failed, each retry counted. */
+  public final Counter writeFailures;
   /** Snapshots, retention and the live tail, in the same registry. */
   public final SnapshotMetrics snapshots;
 
@@ -33,6 +38,12 @@ public final class EventMetrics {
     dropped = Counter.build()
         .name("events_dropped_total").help("Events not stored, by reason: queue_full, store_error, closed.")
         .labelNames("reason")
+        .register(registry);
+    storeUp = Gauge.build()
+        .name("events_store_up").help("1 while the event store takes writes, 0 while they fail.")
+        .register(registry);
+    writeFailures = Counter.build()
+        .name("events_write_failures_total").help("Event store writes (batches) that failed, each retry counted.")
         .register(registry);
     for (String reason : new String[] {QUEUE_FULL, STORE_ERROR, CLOSED}) {
       dropped.labels(reason); // every reason shows from the start, at 0

@@ -28,6 +28,9 @@ import io.framewire.engine.NodeTimers;
 import io.framewire.settings.FramewireSettings;
 import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.video.VideoFilePipelineService;
+import io.framewire.sources.ClusterSources;
+import io.framewire.sources.LiveSources;
+import io.framewire.sources.LocalSources;
 import io.framewire.sources.SourceManager;
 import io.framewire.streaming.PipelineSessions;
 import io.framewire.streaming.SessionManager;
@@ -148,6 +151,7 @@ public final class FramewireServer implements AutoCloseable {
     Config systemConfig = ConfigFactory.parseString(
             "pekko.coordinated-shutdown.phases.service-requests-done.timeout = " + (deadline.toMillis() + 1000) + " ms")
         .withFallback(clusterSettings.pekkoConfig(stream.maxFrameBytes()))
+        .withFallback(clusterSettings.enabled() ? ClusterSources.pekkoConfig(settings.sources()) : ConfigFactory.empty())
         .withFallback(withPekkoLogLevel(settings.pekko()));
 
     // The guardian wires everything, as in the pekko-http quickstart: one actor for sessions, routes, bind.
@@ -167,14 +171,23 @@ public final class FramewireServer implements AutoCloseable {
       ActorRef<SessionManager.Command> sessions =
           ctx.spawn(SessionManager.create(new PipelineSessions(dag, engine.events()), blocking, stream, metrics),
               "sessions");
-      ActorRef<SourceManager.Command> liveSources =
-          ctx.spawn(SourceManager.create(settings.sources(), video, metrics, engine.events()), "sources");
+      // One process: its own cameras. A cluster: cameras sharded over the sources nodes, seen from any front.
+      // A worker-only node has no cameras and serves no /sources: nothing of this starts there.
+      LiveSources liveSources = clusterSettings.enabled() && !clusterSettings.isFront() && !clusterSettings.runsSources()
+          ? null
+          : clusterSettings.enabled()
+          ? ClusterSources.start(ctx.getSystem(), ClusterSettings.SOURCES, settings.sources(), video, metrics,
+              engine.events(), blocking)
+          : new LocalSources(ctx.getSystem(),
+              ctx.spawn(SourceManager.create(settings.sources(), video, metrics, engine.events()), "sources"), blocking);
       // Sinks read the store from their own positions; a worker-only node delivers nothing.
       Sinks sinks = clusterSettings.isFront()
           ? engine.eventStore().map(store -> Sinks.start(ctx.getSystem(), store, store.dataSource(), settings.sinks(),
               new SinkMetrics(metrics.registry()))).orElse(null)
           : null;
       if (sinks != null) {
+        engine.onEventsCommitted(sinks::wake);
+        engine.eventStore().ifPresent(store -> store.onRecreated(sinks::storeAgain));
         // Before the engine closes the store's connections (when the actor system has terminated).
         CoordinatedShutdown.get(ctx.getSystem()).addTask(CoordinatedShutdown.PhaseServiceStop(), "framewire-stop-sinks",
             () -> {
@@ -186,13 +199,13 @@ public final class FramewireServer implements AutoCloseable {
       AdminAccess admin = new AdminAccess(settings.admin().token().orElse(""));
       PipelineRegistry pipelines = engine.pipelines();
       ApiRoutes api = new ApiRoutes(pipelines, mapper, ctx.getSystem(), sessions, stream.managerAskTimeout(),
-          cluster == null ? null : cluster::health);
+          cluster == null ? null : cluster::health, engine::storeHealth);
       // A worker-only node serves health and metrics (for its supervisor and Prometheus), no sessions.
       Route routes = clusterSettings.isFront()
           ? Directives.concat(
               api.route(),
               new WorkbenchRoutes(pipelines, engine.tools(), admin, engine.watchesPipelines(), mapper).route(),
-              new SourcesRoute(ctx.getSystem(), liveSources, settings.sources(), stream, admin, mapper, blocking).route(),
+              new SourcesRoute(liveSources, settings.sources(), stream, admin, mapper).route(),
               new MetricsRoute(metrics).route(),
               new EventsRoute(engine.eventStore(), engine.snapshots(), engine.eventTail(), stream, mapper, blocking)
                   .route(),

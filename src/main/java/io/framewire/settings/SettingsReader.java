@@ -123,7 +123,8 @@ final class SettingsReader {
         c.getInt("batch-size"),
         Duration.ofMillis(c.getLong("min-backoff-ms")),
         Duration.ofMillis(c.getLong("max-backoff-ms")),
-        Duration.ofMillis(c.getLong("publish-timeout-ms")));
+        Duration.ofMillis(c.getLong("publish-timeout-ms")),
+        c.getInt("max-in-flight"));
   }
 
   private static ClusterSettings cluster(Section c) {

@@ -3,25 +3,31 @@ package io.framewire.sinks;
 import io.framewire.events.StoredEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 
 /**
  * An MQTT v5 broker through Eclipse Paho: one connection per sink, clean start, in-memory
- * persistence (the event store is the outbox; Paho keeps nothing across restarts), waiting for each
- * message's PUBACK (QoS 1) or PUBCOMP (QoS 2) before the next. On any failure the connection is
- * dropped, so the next send reconnects.
+ * persistence (the event store is the outbox; Paho keeps nothing across restarts), a batch's
+ * messages published with a bounded window awaiting their PUBACK (QoS 1) or PUBCOMP (QoS 2), in
+ * order. On any failure the connection is dropped, so the next send reconnects.
  */
 final class MqttTarget implements SinkTarget {
 
   private final TargetSpec.Mqtt spec;
   private final long timeoutMs;
   private MqttAsyncClient client; // guarded by this
+  private int receiveMaximum = 1; // guarded by this; the connected broker's
 
   MqttTarget(TargetSpec.Mqtt spec, Duration timeout) {
     this.spec = spec;
@@ -30,30 +36,71 @@ final class MqttTarget implements SinkTarget {
 
   @Override
   public synchronized void send(StoredEvent event, byte[] json) throws Exception {
+    sendAll(List.of(event), List.of(json), 1, index -> { });
+  }
+
+  /**
+   * Publishes the batch on one connection with up to {@code maxInFlight} (and at most the broker's
+   * Receive Maximum) unacknowledged: the broker forwards one connection's QoS 1/2 messages in the
+   * order they were sent, and the acknowledgements come back in that order.
+   */
+  @Override
+  public synchronized void sendAll(List<StoredEvent> events, List<byte[]> json, int maxInFlight, IntConsumer acknowledged)
+      throws Exception {
     try {
       if (client == null || !client.isConnected()) {
         connect();
       }
-      MqttMessage message = new MqttMessage(json, spec.qos(), false, null);
-      IMqttToken token = client.publish(topic(spec.topic(), event), message);
-      token.waitForCompletion(timeoutMs);
-      if (token.getException() != null) {
-        throw token.getException();
-      }
-      if (!token.isComplete()) {
-        throw new java.util.concurrent.TimeoutException("no acknowledgement from the broker within " + timeoutMs + " ms");
-      }
-      int[] reasons = token.getReasonCodes();
-      if (reasons != null) {
-        for (int reason : reasons) {
-          if (reason >= 0x80) { // an MQTT v5 PUBACK/PUBREC refusal (not authorized, quota, …)
-            throw new MqttException(reason);
+      int window = Math.max(1, Math.min(maxInFlight, receiveMaximum));
+      ArrayDeque<IMqttToken> inFlight = new ArrayDeque<>(window);
+      int sent = 0;
+      for (int done = 0; done < events.size(); done++) {
+        long refusedSince = 0;
+        while (sent < events.size() && sent - done < window) {
+          MqttMessage message = new MqttMessage(json.get(sent), spec.qos(), false, null);
+          try {
+            inFlight.add(client.publish(topic(spec.topic(), events.get(sent)), message));
+            sent++;
+          } catch (MqttException e) {
+            if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+              throw e;
+            }
+            // Paho counts a message in flight a little after its token completed: wait for room.
+            if (sent > done) {
+              break; // an acknowledgement of ours frees it
+            }
+            long now = System.nanoTime();
+            refusedSince = refusedSince == 0 ? now : refusedSince;
+            if (now - refusedSince > timeoutMs * 1_000_000L) {
+              throw e;
+            }
+            LockSupport.parkNanos(1_000_000);
           }
         }
+        awaitAcknowledged(inFlight.poll());
+        acknowledged.accept(done);
       }
     } catch (Exception e) {
       drop();
       throw e;
+    }
+  }
+
+  private void awaitAcknowledged(IMqttToken token) throws Exception {
+    token.waitForCompletion(timeoutMs);
+    if (token.getException() != null) {
+      throw token.getException();
+    }
+    if (!token.isComplete()) {
+      throw new java.util.concurrent.TimeoutException("no acknowledgement from the broker within " + timeoutMs + " ms");
+    }
+    int[] reasons = token.getReasonCodes();
+    if (reasons != null) {
+      for (int reason : reasons) {
+        if (reason >= 0x80) { // an MQTT v5 PUBACK/PUBREC refusal (not authorized, quota, …)
+          throw new MqttException(reason);
+        }
+      }
     }
   }
 
@@ -70,7 +117,12 @@ final class MqttTarget implements SinkTarget {
     spec.username().ifPresent(options::setUserName);
     spec.password().ifPresent(p -> options.setPassword(p.getBytes(StandardCharsets.UTF_8)));
     client = fresh;
-    fresh.connect(options).waitForCompletion(timeoutMs);
+    IMqttToken connected = fresh.connect(options);
+    connected.waitForCompletion(timeoutMs);
+    // Paho refuses a publish beyond the broker's Receive Maximum instead of waiting for room.
+    Integer brokerMaximum = connected.getResponseProperties() == null
+        ? null : connected.getResponseProperties().getReceiveMaximum();
+    receiveMaximum = brokerMaximum == null ? 65_535 : brokerMaximum;
   }
 
   /** Forgets the connection, whatever state it is in. */

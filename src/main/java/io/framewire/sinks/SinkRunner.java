@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewire.events.EventLog;
 import io.framewire.events.StoredEvent;
 import io.framewire.metrics.SinkMetrics;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -17,20 +17,17 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * One sink: a typed actor that holds its position and state, and moves its events with a Pekko
- * Streams graph per batch. The loop: read up to a batch of events after the position from the
- * {@link EventLog}; send them one at a time, in id order, each only after the previous one was
- * acknowledged (events the filter leaves out are skipped, not sent); commit the position of the
- * last acknowledged (or skipped) event; go on at once while there are more, else poll again after
- * the poll interval. A failure stops the batch at the failed event, commits what was acknowledged
- * before it and retries from there after a capped exponential backoff. So every event is delivered
- * at least once and in order; an event is sent again only when its acknowledgement was lost or the
- * server stopped before the commit.
+ * One sink: a typed actor that holds its position and state. The loop: read up to a batch of events
+ * after the position from the {@link EventLog}; send them in id order with {@link
+ * SinkTarget#sendAll} (events the filter leaves out are skipped, not sent); commit the position of
+ * the last event acknowledged (or skipped) with every one before it; go on at once while there are
+ * more, else wait for a {@link Wake} (this node stored events) or the poll interval (another node
+ * did, into a shared store). A failure stops the batch at the first event not acknowledged, commits
+ * what was before it and retries from there after a capped exponential backoff. So every event is
+ * delivered at least once and in order; an event is sent again only when its acknowledgement was
+ * lost, a later one of its window was refused, or the server stopped before the commit.
  *
  * <p>Blocking work (the store, the target's client) runs on the sinks' own executor, one task of
  * this sink at a time, so a sink whose target is down holds one thread of its own and slows
@@ -74,12 +71,13 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
   private final SinkTarget target;
   private final Context c;
   private final AtomicReference<SinkStatus> status;
-  private final Materializer materializer;
   private final String id;
 
   private long position;
   /** Caught up and waiting for the poll timer: the one state a {@link Wake} may cut short. */
   private boolean waiting;
+  /** A {@link Wake} came while reading: a read that finds nothing reads once more (it may have raced the commit). */
+  private boolean wakePending;
   private long latestId;
   private long delivered;
   private int failures;
@@ -95,7 +93,6 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
     this.target = target;
     this.c = context;
     this.status = status;
-    this.materializer = Materializer.createMaterializer(ctx);
     this.id = definition.id();
     loadPosition();
   }
@@ -127,7 +124,8 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
 
   private Behavior<Command> onWake() {
     if (!waiting) {
-      return this; // reading or sending already, or backing off from a failing target
+      wakePending = failures == 0; // reading or sending: look again after it; backing off: wait
+      return this;
     }
     timers.cancel(Poll.INSTANCE);
     return onPoll();
@@ -135,9 +133,14 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
 
   private Behavior<Command> onPoll() {
     waiting = false;
+    wakePending = false;
     long from = position;
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(
-            () -> new Read(c.log().readAfter(from, c.settings().batchSize()), c.log().latestId()), c.executor()),
+    int limit = c.settings().batchSize();
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
+          List<StoredEvent> events = c.log().readAfter(from, limit);
+          // A short read reached the end of the log: its last id is the latest, no second query.
+          return new Read(events, events.size() < limit ? from : c.log().latestId());
+        }, c.executor()),
         (read, error) -> error == null ? read : new Failed("reading the event log", error));
     return this;
   }
@@ -146,6 +149,9 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
     latestId = Math.max(read.latestId(), read.events().isEmpty() ? 0 : read.events().get(read.events().size() - 1).id());
     c.metrics().lag.labels(id).set(Math.max(0, latestId - position));
     if (read.events().isEmpty()) {
+      if (wakePending) {
+        return onPoll();
+      }
       publish("idle");
       waiting = true;
       timers.startSingleTimer(Poll.INSTANCE, c.settings().pollInterval());
@@ -159,53 +165,46 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
     return this;
   }
 
-  /** Marks the events after a failure in a batch: not attempted (only the failure itself reaches the fold). */
-  private static final Throwable STOPPED = new IllegalStateException("not attempted after a failure");
-
-  /** One step of a batch: the event's id, whether it was sent (else skipped), and its failure or null. */
-  private record Step(long id, boolean sent, Throwable error) {}
-
   /**
-   * Sends a batch in order, one event in flight; stops at the first failure (the {@code takeWhile}
-   * keeps it, inclusive, so the fold sees where it stopped) and folds the steps into where the
-   * position may go.
+   * Sends a batch in order on the sinks' executor, as one task: the events the filter leaves out are
+   * skipped, the others go to {@link SinkTarget#sendAll}; the position may move up to the event
+   * before the first one not acknowledged (every event before it was acknowledged or skipped).
    */
   private CompletionStage<BatchDone> deliver(List<StoredEvent> events, long from) {
-    // mapAsync(1) calls the function for the next event as soon as the previous one's future
-    // completes, before takeWhile can cancel upstream: without this flag, the event after a
-    // failed one would be sent too, ahead of the failed one's retry.
-    AtomicBoolean failed = new AtomicBoolean();
-    return Source.from(events)
-        .mapAsync(1, event -> failed.get()
-            ? CompletableFuture.completedFuture(new Step(event.id(), false, STOPPED))
-            : (definition.filter().matches(event) ? send(event) : skip(event)).thenApply(step -> {
-              if (step.error() != null) {
-                failed.set(true);
-              }
-              return step;
-            }))
-        .takeWhile(step -> step.error() == null, true)
-        .runWith(Sink.fold(new BatchDone(from, 0, null), (done, step) -> step.error() != null
-            ? new BatchDone(done.position(), done.delivered(), step.error())
-            : new BatchDone(step.id(), done.delivered() + (step.sent() ? 1 : 0), null)), materializer);
-  }
-
-  private CompletionStage<Step> send(StoredEvent event) {
     return CompletableFuture.supplyAsync(() -> {
+      List<StoredEvent> chosen = new ArrayList<>(events.size());
+      List<Integer> chosenAt = new ArrayList<>(events.size()); // each chosen event's index in events
+      List<byte[]> json = new ArrayList<>(events.size());
+      for (int i = 0; i < events.size(); i++) {
+        StoredEvent event = events.get(i);
+        if (definition.filter().matches(event)) {
+          chosen.add(event);
+          chosenAt.add(i);
+          json.add(EventJson.toBytes(event, c.mapper()));
+        }
+      }
+      int[] acknowledged = {0};
+      Throwable error = null;
       try {
-        target.send(event, EventJson.toBytes(event, c.mapper()));
-        c.metrics().deliveries.labels(id, "delivered").inc();
-        return new Step(event.id(), true, null);
+        target.sendAll(chosen, json, c.settings().maxInFlight(), index -> {
+          acknowledged[0] = index + 1;
+          c.metrics().deliveries.labels(id, "delivered").inc();
+        });
       } catch (Exception e) {
         c.metrics().deliveries.labels(id, "failed").inc();
-        return new Step(event.id(), true, e);
+        error = e;
       }
+      // Where the batch stopped: the first chosen event not acknowledged, or past the end.
+      int stop = acknowledged[0] < chosen.size() ? chosenAt.get(acknowledged[0]) : events.size();
+      if (error == null && stop < events.size()) {
+        error = new IllegalStateException("the target acknowledged " + acknowledged[0] + " of " + chosen.size() + " events");
+      }
+      int skipped = stop - acknowledged[0];
+      if (skipped > 0) {
+        c.metrics().deliveries.labels(id, "filtered").inc(skipped);
+      }
+      return new BatchDone(stop == 0 ? from : events.get(stop - 1).id(), acknowledged[0], error);
     }, c.executor());
-  }
-
-  private CompletionStage<Step> skip(StoredEvent event) {
-    c.metrics().deliveries.labels(id, "filtered").inc();
-    return CompletableFuture.completedFuture(new Step(event.id(), false, null));
   }
 
   private Behavior<Command> onBatchDone(BatchDone done) {

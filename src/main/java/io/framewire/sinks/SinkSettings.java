@@ -10,9 +10,18 @@ import java.time.Duration;
  * @param minBackoff wait before the first retry of a target that failed; doubles per failure in a row
  * @param maxBackoff the longest wait between retries
  * @param publishTimeout a publish (connect included) not acknowledged within this fails and is retried
+ * @param maxInFlight events an MQTT or Kafka sink sends before the first one's acknowledgement
  */
 public record SinkSettings(
-    Duration pollInterval, int batchSize, Duration minBackoff, Duration maxBackoff, Duration publishTimeout) {
+    Duration pollInterval, int batchSize, Duration minBackoff, Duration maxBackoff, Duration publishTimeout,
+    int maxInFlight) {
+
+  /** With the default {@link #maxInFlight}. */
+  public SinkSettings(Duration pollInterval, int batchSize, Duration minBackoff, Duration maxBackoff, Duration publishTimeout) {
+    this(pollInterval, batchSize, minBackoff, maxBackoff, publishTimeout, DEFAULT_MAX_IN_FLIGHT);
+  }
+
+  private static final int DEFAULT_MAX_IN_FLIGHT = 10;
 
   public SinkSettings {
     positive("framewire.sinks.poll-interval-ms", pollInterval);
@@ -22,6 +31,9 @@ public record SinkSettings(
       throw new IllegalArgumentException("framewire.sinks.max-backoff-ms must be >= framewire.sinks.min-backoff-ms, got "
           + maxBackoff.toMillis());
     }
+    if (maxInFlight < 1 || maxInFlight > 1_000) {
+      throw new IllegalArgumentException("framewire.sinks.max-in-flight must be in [1, 1000], got " + maxInFlight);
+    }
     if (batchSize < 1 || batchSize > 10_000) {
       throw new IllegalArgumentException("framewire.sinks.batch-size must be in [1, 10000], got " + batchSize);
     }
@@ -29,7 +41,7 @@ public record SinkSettings(
 
   /** The defaults of reference.conf. */
   public static SinkSettings defaults() {
-    return new SinkSettings(Duration.ofMillis(200), 100, Duration.ofMillis(500), Duration.ofSeconds(30),
+    return new SinkSettings(Duration.ofMillis(1000), 100, Duration.ofMillis(500), Duration.ofSeconds(30),
         Duration.ofSeconds(10));
   }
 

@@ -96,6 +96,16 @@ public final class Sinks implements AutoCloseable {
     running.values().forEach(sink -> sink.runner().tell(SinkRunner.Wake.INSTANCE));
   }
 
+  /**
+   * The store made a new database in place of a deleted one: each running sink's definition is
+   * stored again at its position (so it outlasts the next restart). Blocks on JDBC.
+   */
+  public void storeAgain() {
+    for (Running sink : running.values()) {
+      repository.insert(sink.definition(), sink.status().get().position());
+    }
+  }
+
   /** Every sink, by id. */
   public List<Map<String, Object>> list() {
     List<Map<String, Object>> all = new ArrayList<>();

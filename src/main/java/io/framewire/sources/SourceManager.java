@@ -5,7 +5,6 @@ import io.framewire.metrics.StreamMetrics;
 import io.framewire.video.VideoFilePipelineService;
 import io.framewire.video.VideoInputs;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,20 +15,11 @@ import java.util.regex.Pattern;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.KillSwitches;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.BroadcastHub;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.MergeHub;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,10 +29,9 @@ import org.slf4j.LoggerFactory;
  * per source, keeps {@code sources.json} (if a state directory is set) and restores the sources from
  * it at start.
  *
- * <p>Each source has a hub made here and living as long as the source (across its reconnects and a
- * restart of its actor): its connections' answers go into a {@code MergeHub}, a {@code BroadcastHub}
- * hands them to every watcher. One consumer always drains the hub, so with no watcher (or only slow
- * ones, who read through a dropping buffer) the source never waits.
+ * <p>Each source runs as a {@link SourceRuntime}: its actor, its stats and its hub of answers. This
+ * is the single process's way; a cluster node with the {@code sources} role runs cameras as sharded
+ * {@link SourceEntity}s instead ({@link ClusterSources}).
  *
  * <p>Status and watch requests are answered from the source's published {@link SourceStats} and hub,
  * without asking the source's actor.
@@ -51,7 +40,6 @@ public final class SourceManager extends AbstractBehavior<SourceManager.Command>
 
   private static final Logger log = LoggerFactory.getLogger(SourceManager.class);
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-  private static final int HUB_BUFFER = 64; // answers between the slowest (draining) consumer and the source
 
   public sealed interface Command {}
 
@@ -68,28 +56,21 @@ public final class SourceManager extends AbstractBehavior<SourceManager.Command>
 
   public record Watched(SourceStats stats, Source<String, NotUsed> answers) {}
 
-  public sealed interface CreateReply {}
+  /** The answer to a create, here or (serialized) from a cluster node. */
+  public sealed interface CreateReply extends SourceMessage {}
 
   public record Created(SourceStats.Snapshot source) implements CreateReply {}
 
-  /** @param status the HTTP status that fits: 400 bad request, 409 id taken, 429 too many */
+  /** @param status the HTTP status that fits: 400 bad request, 409 id taken, 429 too many, 503 not now */
   public record Refused(int status, String error, String detail) implements CreateReply {}
-
-  private record Entry(
-      SourceSpec spec,
-      SourceStats stats,
-      ActorRef<SourceActor.Command> actor,
-      Source<String, NotUsed> answers,
-      UniqueKillSwitch hubSwitch) {}
 
   private final SourceSettings settings;
   private final VideoFilePipelineService videos;
   private final StreamMetrics metrics;
   private final EventPublisher events;
   private final Optional<SourcesStore> store;
-  private final Materializer materializer;
-  private final Map<String, Entry> sources = new LinkedHashMap<>();
-  private final Map<ActorRef<?>, Entry> byActor = new java.util.HashMap<>();
+  private final Map<String, SourceRuntime> sources = new LinkedHashMap<>();
+  private final Map<ActorRef<?>, SourceRuntime> byActor = new java.util.HashMap<>();
 
   public static Behavior<Command> create(SourceSettings settings, VideoFilePipelineService videos, StreamMetrics metrics) {
     return create(settings, videos, metrics, EventPublisher.NONE);
@@ -110,7 +91,6 @@ public final class SourceManager extends AbstractBehavior<SourceManager.Command>
     this.videos = videos;
     this.metrics = metrics;
     this.store = settings.stateDir().map(SourcesStore::new);
-    this.materializer = Materializer.matFromSystem(ctx.getSystem());
     store.ifPresent(this::restore);
   }
 
@@ -126,7 +106,7 @@ public final class SourceManager extends AbstractBehavior<SourceManager.Command>
           return this;
         })
         .onMessage(Get.class, get -> {
-          get.replyTo().tell(Optional.ofNullable(sources.get(get.id())).map(Entry::stats));
+          get.replyTo().tell(Optional.ofNullable(sources.get(get.id())).map(SourceRuntime::stats));
           return this;
         })
         .onMessage(Watch.class, watch -> {
@@ -159,6 +139,37 @@ public final class SourceManager extends AbstractBehavior<SourceManager.Command>
   }
 
   private CreateReply onCreate(String requestedId, String url, String pipelineId, boolean persist) {
+    String id = requestedId == null ? newId() : requestedId;
+    Refused refused = refusal(id, url, pipelineId, videos);
+    if (refused != null) {
+      return refused;
+    }
+    if (sources.containsKey(id)) {
+      return exists(id);
+    }
+    if (sources.size() >= settings.max()) {
+      return new Refused(429, "too_many_sources",
+          "the server already runs " + settings.max() + " live sources (SOURCES_MAX); delete one first");
+    }
+    SourceRuntime runtime = SourceRuntime.start(getContext(), new SourceSpec(id, url, pipelineId), settings, videos,
+        metrics, events);
+    sources.put(id, runtime);
+    byActor.put(runtime.actor(), runtime);
+    metrics.sourcesActive.inc();
+    log.info("live source '{}' added: {} through pipeline '{}'", id, VideoInputs.masked(url), pipelineId);
+    if (persist) {
+      save();
+    }
+    return new Created(runtime.stats().snapshot());
+  }
+
+  /** A new source's id when the request names none. */
+  static String newId() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Why a source with this id, URL and pipeline cannot exist anywhere (400), or null if it can. */
+  static Refused refusal(String id, String url, String pipelineId, VideoFilePipelineService videos) {
     String problem = VideoInputs.problemWithLiveUrl(url);
     if (problem != null) {
       return new Refused(400, "invalid_url", problem);
@@ -167,45 +178,18 @@ public final class SourceManager extends AbstractBehavior<SourceManager.Command>
       return new Refused(400, "invalid_pipeline",
           pipelineId == null ? "pipeline_id is required" : "unknown pipeline '" + pipelineId + "'");
     }
-    String id = requestedId == null ? UUID.randomUUID().toString().substring(0, 8) : requestedId;
     if (!ID.matcher(id).matches()) {
       return new Refused(400, "invalid_id", "id must be 1-64 letters, digits, '_', '-' or '.', starting with a letter or digit");
     }
-    if (sources.containsKey(id)) {
-      return new Refused(409, "source_exists", "a source with id '" + id + "' already exists");
-    }
-    if (sources.size() >= settings.max()) {
-      return new Refused(429, "too_many_sources",
-          "the server already runs " + settings.max() + " live sources (SOURCES_MAX); delete one first");
-    }
-    SourceSpec spec = new SourceSpec(id, url, pipelineId);
-    SourceStats stats = new SourceStats(spec);
-    // MergeHub (each connection's answers) → kill switch → BroadcastHub (the watchers), plus one drain.
-    Pair<Pair<Sink<String, NotUsed>, UniqueKillSwitch>, Source<String, NotUsed>> hub =
-        MergeHub.of(String.class, 16)
-            .viaMat(KillSwitches.single(), Keep.both())
-            .toMat(BroadcastHub.of(String.class, HUB_BUFFER), Keep.both())
-            .run(materializer);
-    Source<String, NotUsed> answers = hub.second();
-    answers.runWith(Sink.ignore(), materializer);
-    ActorRef<SourceActor.Command> actor = getContext().spawn(
-        Behaviors.supervise(SourceActor.create(spec, settings, videos, stats, metrics, hub.first().first(), events))
-            .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofMinutes(1))),
-        "source-" + id);
-    getContext().watch(actor);
-    Entry entry = new Entry(spec, stats, actor, answers, hub.first().second());
-    sources.put(id, entry);
-    byActor.put(actor, entry);
-    metrics.sourcesActive.inc();
-    log.info("live source '{}' added: {} through pipeline '{}'", id, VideoInputs.masked(url), pipelineId);
-    if (persist) {
-      save();
-    }
-    return new Created(stats.snapshot());
+    return null;
+  }
+
+  static Refused exists(String id) {
+    return new Refused(409, "source_exists", "a source with id '" + id + "' already exists");
   }
 
   private Behavior<Command> onDelete(Delete delete) {
-    Entry entry = sources.remove(delete.id());
+    SourceRuntime entry = sources.remove(delete.id());
     if (entry == null) {
       delete.replyTo().tell(false);
       return this;
@@ -218,7 +202,7 @@ public final class SourceManager extends AbstractBehavior<SourceManager.Command>
 
   /** However a source's actor stopped (deleted, or its supervisor gave up): its hub ends, its slot frees. */
   private Behavior<Command> onSourceStopped(Terminated terminated) {
-    Entry entry = byActor.remove(terminated.getRef());
+    SourceRuntime entry = byActor.remove(terminated.getRef());
     if (entry != null) {
       entry.hubSwitch().shutdown(); // every watcher's stream completes (they get source_stopped)
       metrics.sourcesActive.dec();
@@ -234,7 +218,7 @@ public final class SourceManager extends AbstractBehavior<SourceManager.Command>
   private void save() {
     store.ifPresent(s -> {
       try {
-        s.save(new ArrayList<>(sources.values().stream().map(Entry::spec).toList()));
+        s.save(new ArrayList<>(sources.values().stream().map(SourceRuntime::spec).toList()));
       } catch (UncheckedIOException e) {
         log.error("live sources not saved: {}", e.getMessage());
       }

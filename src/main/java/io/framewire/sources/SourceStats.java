@@ -80,6 +80,10 @@ public final class SourceStats {
     watchers.incrementAndGet();
   }
 
+  void watchers(int delta) {
+    watchers.addAndGet(delta);
+  }
+
   public void watcherLeft() {
     watchers.decrementAndGet();
   }
@@ -89,7 +93,11 @@ public final class SourceStats {
     return latestFrame.get();
   }
 
-  /** What {@code GET /sources/{id}} shows: the URL's credentials masked. */
+  /**
+   * What {@code GET /sources/{id}} shows: the URL's credentials masked. On a cluster node {@code node}
+   * is the cluster address ({@code host:port}) of the node running the camera and {@code node_since}
+   * when it started there (ISO-8601); a single process leaves both out.
+   */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Snapshot(
       @JsonProperty("id") String id,
@@ -106,7 +114,22 @@ public final class SourceStats {
       @JsonProperty("width") Integer width,
       @JsonProperty("height") Integer height,
       @JsonProperty("watchers") int watchers,
-      @JsonProperty("last_error") String lastError) {}
+      @JsonProperty("last_error") String lastError,
+      @JsonProperty("node") @JsonInclude(JsonInclude.Include.NON_NULL) String node,
+      @JsonProperty("node_since") @JsonInclude(JsonInclude.Include.NON_NULL) String nodeSince) {
+
+    /** This snapshot as seen from a cluster: where the camera runs and since when. */
+    public Snapshot onNode(String node, String nodeSince) {
+      return new Snapshot(id, url, pipelineId, pipelineVersion, pipelineProblem, state, framesDecoded, framesProcessed,
+          framesDropped, reconnects, fps, width, height, watchers, lastError, node, nodeSince);
+    }
+
+    /** A camera of the cluster whose node did not answer (it is moving, or its node is unreachable). */
+    static Snapshot unknown(SourceSpec spec) {
+      return new Snapshot(spec.id(), VideoInputs.masked(spec.url()), spec.pipelineId(), null, null, "unknown",
+          0, 0, 0, 0, 0, null, null, 0, null, null, null);
+    }
+  }
 
   public Snapshot snapshot() {
     VideoInfo info = video;
@@ -114,6 +137,6 @@ public final class SourceStats {
     return new Snapshot(spec.id(), VideoInputs.masked(spec.url()), spec.pipelineId(),
         run.version() == 0 ? null : run.version(), run.problem(), state.label(),
         decoded.get(), processed.get(), dropped.get(), reconnects.get(), Math.round(fps * 10) / 10.0,
-        info == null ? null : info.width(), info == null ? null : info.height(), watchers.get(), lastError);
+        info == null ? null : info.width(), info == null ? null : info.height(), watchers.get(), lastError, null, null);
   }
 }

@@ -67,7 +67,10 @@ final class FfmpegDecoder implements AutoCloseable {
       }
     }
     try {
-      grabber.start();
+      // Not start(): JavaCV holds one JVM-wide lock over the whole open (connect and probe included),
+      // so cameras opened one at a time, ~2.3 s each for a live MPEG-TS stream, and one unreachable
+      // camera held every other open for its whole timeout. FFmpeg's own opening is thread-safe since 4.0.
+      grabber.startUnsafe();
     } catch (FrameGrabber.Exception | RuntimeException e) {
       releaseQuietly(grabber);
       throw new VideoInputException("cannot open " + shown + ": " + reason(e), e);

@@ -19,6 +19,10 @@ import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.framewire.sources.SourceEntity;
+import io.framewire.sources.SourceManager;
+import io.framewire.sources.SourceSpec;
+import io.framewire.sources.SourceStats;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,6 +94,29 @@ class ClusterSerializationTest {
         "a deletion wins over the version it removed");
     assertTrue(new PipelineReplicator.Entry(5, "{}").order() > new PipelineReplicator.Entry(4, null).order(),
         "the next version wins over the deletion");
+  }
+
+  @Test
+  void aCamerasCommandsAndRepliesRoundTrip() {
+    ActorRef<io.framewire.sources.SourceManager.CreateReply> createReply =
+        Adapter.toTyped(Adapter.toClassic(system).deadLetters());
+    SourceSpec spec = new SourceSpec("cam1", "rtsp://user:secret@10.0.0.9/stream", "motion");
+    SourceEntity.Create create = (SourceEntity.Create) roundTrip(new SourceEntity.Create(spec, createReply));
+    assertEquals(spec, create.spec());
+    assertEquals(createReply.path(), create.replyTo().path());
+    SourceStats.Snapshot snapshot = new SourceStats.Snapshot("cam1", "rtsp://***@10.0.0.9/stream", "motion", 3, null,
+        "running", 10, 9, 1, 0, 5.0, 640, 480, 2, null, "10.0.0.2:17355", "2026-12-06T10:00:00Z");
+    assertEquals(new SourceEntity.StatusReply(snapshot), roundTrip(new SourceEntity.StatusReply(snapshot)));
+    assertEquals(new SourceEntity.StatusReply(null), roundTrip(new SourceEntity.StatusReply(null)));
+    assertEquals(new SourceManager.Created(snapshot), roundTrip(new SourceManager.Created(snapshot)));
+    assertEquals(new SourceManager.Refused(409, "source_exists", "taken"),
+        roundTrip(new SourceManager.Refused(409, "source_exists", "taken")));
+    SourceEntity.PreviewReply preview = (SourceEntity.PreviewReply) roundTrip(
+        new SourceEntity.PreviewReply("OK", new byte[] {(byte) 0xFF, (byte) 0xD8, 7}));
+    assertEquals("OK", preview.outcome());
+    assertArrayEquals(new byte[] {(byte) 0xFF, (byte) 0xD8, 7}, preview.jpeg());
+    assertEquals(new SourceEntity.Watchers(-1), roundTrip(new SourceEntity.Watchers(-1)));
+    assertEquals(new SourceEntity.DeleteReply(true), roundTrip(new SourceEntity.DeleteReply(true)));
   }
 
   @Test

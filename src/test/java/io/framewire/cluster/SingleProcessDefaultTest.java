@@ -41,6 +41,8 @@ class SingleProcessDefaultTest {
       assertEquals("LocalActorRefProvider",
           Adapter.toClassic(server.system()).provider().getClass().getSimpleName(), "no remoting, no cluster");
       assertEquals("{\"status\":\"ok\"}", ClusterRemoteNodesTest.get(server.port(), "/health"), "health unchanged");
+      // Live sources are this process's own (SourceManager): sharding needs the cluster provider.
+      assertEquals("[]", ClusterRemoteNodesTest.get(server.port(), "/sources"));
       String metrics = ClusterRemoteNodesTest.get(server.port(), "/metrics");
       assertTrue(!metrics.contains("remote_node_calls_total") && !metrics.contains("cluster_workers_reachable"));
       try (WsTestClient client = WsTestClient.stream(server.port(), "remote")) {
@@ -61,7 +63,7 @@ class SingleProcessDefaultTest {
     Config typo = ConfigFactory.parseMap(Map.of("framewire.cluster.roles", "front,gpu",
         "framewire.cluster.seed-nodes", "10.0.0.1:17355")).withFallback(ConfigFactory.load());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> FramewireSettings.from(typo).cluster()).getMessage()
-        .startsWith("FRAMEWIRE_ROLES must be a comma list of 'front' and 'worker'"));
+        .startsWith("FRAMEWIRE_ROLES must be a comma list of 'front', 'worker' and 'sources'"));
     Config badSeed = ConfigFactory.parseMap(Map.of("framewire.cluster.seed-nodes", "10.0.0.1")).withFallback(ConfigFactory.load());
     assertEquals("CLUSTER_SEED_NODES entries must be host:port, got '10.0.0.1'",
         assertThrows(IllegalArgumentException.class, () -> FramewireSettings.from(badSeed).cluster()).getMessage());

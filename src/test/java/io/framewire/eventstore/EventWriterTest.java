@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.Materializer;
@@ -103,6 +105,73 @@ class EventWriterTest {
     broken.publish(new FrameEvents("session:w", "p", 1, 0, 0, List.of(Map.of("type", "a"), Map.of("type", "b")), null));
     broken.stop().toCompletableFuture().join();
     assertEquals(2.0, metrics.droppedCount(EventMetrics.STORE_ERROR)); // both events of the batch, counted once
+  }
+
+  @Test
+  void anOutageTheQueueAbsorbsLosesNothingAndShowsInHealthUntilTheStoreIsBack() throws Exception {
+    AtomicBoolean down = new AtomicBoolean(true);
+    AtomicInteger failures = new AtomicInteger();
+    EventWriter writer = writer((batch, at) -> {
+      if (down.get()) {
+        failures.incrementAndGet();
+        throw new io.framewire.events.EventStoreException("connection refused", null);
+      }
+      store.append(batch, at);
+    }, 100, 5, 1);
+    assertTrue(writer.health().ok());
+    for (int i = 0; i < 40; i++) {
+      writer.publish(frame(i));
+    }
+    // Far more failed tries than write-retries (1): the batch is held while the queue has room.
+    TestServer.await("the store failing for a while", () -> failures.get() >= 5);
+    StoreHealth.Status failing = writer.health();
+    assertEquals(false, failing.ok());
+    assertEquals("connection refused", failing.lastError());
+    assertTrue(failing.failedAttempts() >= 5, failing.toString());
+    assertEquals(0.0, metrics.storeUp.get());
+    assertTrue(metrics.writeFailures.get() >= 5);
+    assertEquals(0.0, metrics.droppedCount(EventMetrics.STORE_ERROR));
+    assertEquals(0.0, metrics.droppedCount(EventMetrics.QUEUE_FULL));
+
+    down.set(false);
+    TestServer.await("every event stored once the store is back", () -> metrics.stored.get() == 40);
+    assertEquals(IntStream.range(0, 40).boxed().toList(), trackIds(store.readAfter(0, 100)));
+    assertTrue(writer.health().ok());
+    assertEquals(1.0, metrics.storeUp.get());
+    assertEquals(0.0, metrics.droppedCount(EventMetrics.STORE_ERROR) + metrics.droppedCount(EventMetrics.QUEUE_FULL));
+    writer.stop().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anOutageLongerThanTheQueueCountsWhatItDropsAndTheWriterRecovers() throws Exception {
+    AtomicBoolean down = new AtomicBoolean(true);
+    EventWriter writer = writer((batch, at) -> {
+      if (down.get()) {
+        throw new io.framewire.events.EventStoreException("disk full", null);
+      }
+      store.append(batch, at);
+    }, 4, 2, 1);
+    // Frames keep coming during the outage: the queue (4) fills, so the held batch gets its one
+    // retry and is dropped, counted; then the next batch is held, and so on.
+    int published = 0;
+    while (metrics.droppedCount(EventMetrics.STORE_ERROR) < 2) {
+      assertTrue(published < 100_000, "no batch was dropped");
+      writer.publish(frame(published++));
+      Thread.sleep(1);
+    }
+    assertTrue(metrics.droppedCount(EventMetrics.QUEUE_FULL) > 0);
+    assertEquals(0.0, metrics.stored.get());
+    down.set(false);
+    int all = published;
+    TestServer.await("every event stored or counted", () -> metrics.stored.get()
+        + metrics.droppedCount(EventMetrics.QUEUE_FULL) + metrics.droppedCount(EventMetrics.STORE_ERROR) == all);
+    assertTrue(writer.health().ok());
+    List<Integer> stored = trackIds(store.readAfter(0, 100_000));
+    assertEquals((int) metrics.stored.get(), stored.size());
+    assertEquals(stored.stream().sorted().toList(), stored); // what is kept, in publishing order
+    writer.publish(frame(all));
+    TestServer.await("writing again", () -> trackIds(store.readAfter(0, 100_000)).contains(all));
+    writer.stop().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   @Test

@@ -48,9 +48,7 @@ public final class TestPostgres implements AutoCloseable {
       Path data = dir.resolve("data");
       pg.run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "framewire",
           "--auth=trust", "-E", "UTF8", "--no-sync"), true);
-      pg.run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60",
-          "-l", dir.resolve("log").toString(), "-o",
-          "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start"), true);
+      pg.startServer();
       pg.run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port),
           "-U", "framewire", "framewire"), true);
       return pg;
@@ -58,6 +56,23 @@ public final class TestPostgres implements AutoCloseable {
       pg.close();
       throw e;
     }
+  }
+
+  private void startServer() throws IOException, InterruptedException {
+    run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-t", "60",
+        "-l", dir.resolve("log").toString(), "-o",
+        "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start"), true);
+  }
+
+  /** Stops the server at once (connections cut, as a crash or a network loss would); {@link #restart} brings it back. */
+  public void stop() throws IOException, InterruptedException {
+    run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate",
+        "-w", "stop"), true);
+  }
+
+  /** Starts the stopped server again on the same port with the same data. */
+  public void restart() throws IOException, InterruptedException {
+    startServer();
   }
 
   private static Path binaries() {

@@ -7,6 +7,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +25,11 @@ final class Mosquitto implements AutoCloseable {
   private Process process;
 
   Mosquitto(Path dir) throws IOException {
+    this(dir, List.of());
+  }
+
+  /** With {@code extraConfig} lines appended to its config (e.g. {@code max_inflight_messages 2}). */
+  Mosquitto(Path dir, List<String> extraConfig) throws IOException {
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException(BINARY + " is missing: apt-get install mosquitto (scripts/test.sh does)");
     }
@@ -30,7 +37,7 @@ final class Mosquitto implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       this.port = socket.getLocalPort();
     }
-    Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
+    List<String> config = new ArrayList<>(List.of(
         "listener " + port + " 127.0.0.1",
         "allow_anonymous true",
         // As root, mosquitto would drop to user 'mosquitto', who may not write in the temp directory.
@@ -39,8 +46,10 @@ final class Mosquitto implements AutoCloseable {
         "persistence_location " + dir + "/",
         "autosave_interval 1",
         "max_queued_messages 10000",
-        "log_dest file " + dir.resolve("mosquitto.log"),
-        ""));
+        "log_dest file " + dir.resolve("mosquitto.log")));
+    config.addAll(extraConfig);
+    config.add("");
+    Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n", config));
   }
 
   String url() {

@@ -93,6 +93,32 @@ class MqttSinkTest {
   }
 
   @Test
+  void aBatchSentWithMoreInFlightThanTheBrokerReceivesArrivesOnceInOrder() throws Exception {
+    // mosquitto announces Receive Maximum 2 in its CONNACK; the sink's window (10) must shrink to it,
+    // or Paho refuses the third publish and the sink would retry forever.
+    try (Mosquitto narrow = new Mosquitto(Files.createDirectories(dir.resolve("narrow")),
+            List.of("max_inflight_messages 2")).start();
+        MqttCollector ha = new MqttCollector(narrow.url(), "framewire/#", 1)) {
+      SinkSettings batches = new SinkSettings(
+          Duration.ofMillis(20), 25, Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(2), 10);
+      List<StoredEvent> stored = log.appendCrossings(60);
+      SinkMetrics metrics = SinkMetrics.unregistered();
+      try (Sinks sinks = Sinks.start(testKit.system(), log, db, batches, metrics)) {
+        sinks.create(SinkJson.parse(mapper.valueToTree(Map.of("id", "narrow", "type", "mqtt", "url", narrow.url(),
+            "topic", "framewire/{stream}/{type}", "qos", 1, "start", "earliest")))).toCompletableFuture().get();
+        List<MqttCollector.Received> got = ha.awaitDistinct(stored.size(), WAIT);
+        assertEquals(stored.stream().map(StoredEvent::id).toList(), got.stream().map(MqttCollector.Received::id).toList(),
+            () -> "sink: " + sinks.get("narrow"));
+        Awaits.until("the position committed", WAIT,
+            () -> new SinkRepository(db, mapper).position("narrow").orElse(-1) == stored.get(59).id(),
+            () -> sinks.get("narrow"));
+        assertEquals(60.0, metrics.deliveries.labels("narrow", "delivered").get());
+        assertEquals(0.0, metrics.deliveries.labels("narrow", "failed").get());
+      }
+    }
+  }
+
+  @Test
   void aBrokerDownMidStreamLosesNothingAndKeepsTheOrder() throws Exception {
     try (MqttCollector ha = new MqttCollector(broker.url(), "framewire/#", 1);
         Sinks sinks = sinks(SinkMetrics.unregistered())) {
