@@ -61,7 +61,8 @@ class PipelineReplicationTest {
   void createdReplacedAndDeletedOnOneNodeIsTheSameOnTheOther() throws Exception {
     try (ClusterNodes cluster = new ClusterNodes(0)) {
       Node a = cluster.front();
-      Node b = cluster.start("b", "front", ClusterNodes.freePort(), Map.of());
+      // Cameras run on b, the only node with the sources role.
+      Node b = cluster.start("b", "front,sources", ClusterNodes.freePort(), Map.of());
       assertTrue(pipelines(a).isShared() && pipelines(b).isShared());
       TestServer.await("both nodes are up", () -> ((java.util.List<?>) a.cluster().health().get("members")).stream()
           .filter(m -> "Up".equals(((Map<?, ?>) m).get("status"))).count() == 2);
