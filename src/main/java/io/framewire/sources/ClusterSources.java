@@ -114,8 +114,10 @@ public final class ClusterSources implements LiveSources {
     }
     Path dir = settings.stateDir().get();
     return ConfigFactory.empty()
+        // The pipelines' map too (cluster.PipelineReplicator's key): a remembered camera comes back
+        // after a restart of every node with the pipeline it ran, also one made through the API.
         .withValue("pekko.cluster.distributed-data.durable.keys",
-            ConfigValueFactory.fromIterable(List.of(SourceEntity.SPECS.id())))
+            ConfigValueFactory.fromIterable(List.of(SourceEntity.SPECS.id(), "framewire-pipelines")))
         .withValue("pekko.cluster.distributed-data.durable.lmdb.dir",
             ConfigValueFactory.fromAnyRef(dir.resolve("cluster-sources").toString()))
         .withValue("pekko.cluster.sharding.distributed-data.durable.lmdb.dir",
