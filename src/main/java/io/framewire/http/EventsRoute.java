@@ -74,7 +74,7 @@ public final class EventsRoute extends AllDirectives {
   private final Optional<EventStore> store;
   private final Optional<Snapshots> snapshots;
   private final Optional<EventTail> tail;
-  private final StreamAccess streamAccess;
+  private final StreamGuard streamGuard;
   private final ObjectMapper mapper;
   private final Executor blocking;
 
@@ -95,7 +95,7 @@ public final class EventsRoute extends AllDirectives {
     this.store = store;
     this.snapshots = snapshots;
     this.tail = tail;
-    this.streamAccess = new StreamAccess(streamSettings);
+    this.streamGuard = new StreamGuard(streamSettings);
     this.mapper = mapper;
     this.blocking = blocking;
   }
@@ -387,17 +387,9 @@ public final class EventsRoute extends AllDirectives {
     }
   }
 
-  /** The stream's access rule ({@link StreamAccess}: allowed origins, {@code STREAM_AUTH_TOKEN}). */
-  private Route streamGuard(Supplier<Route> inner) {
-    return extractRequest(request -> parameterOptional("token", token -> {
-      Optional<StreamAccess.Refusal> refusal = streamAccess.check(header(request, "Origin"), header(request, "Host"),
-          token, header(request, "Authorization"));
-      if (refusal.isPresent()) {
-        return complete(HttpResponse.create().withStatus(refusal.get().status()).withEntity(
-            HttpEntities.create(ContentTypes.APPLICATION_JSON, AnswerEncoder.encode(refusal.get().error()))));
-      }
-      return inner.get();
-    }));
+  /** The stream's access rule ({@link StreamGuard}). */
+  private Route streamGuard(java.util.function.Supplier<Route> inner) {
+    return streamGuard.guard(inner);
   }
 
   private static Optional<String> header(HttpRequest request, String name) {

@@ -21,27 +21,30 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * Event sinks (docs/events.md): {@code POST /sinks} (a definition → 201 with the sink, 400 naming
  * the bad field, 409 when the id is taken), {@code GET /sinks}, {@code GET /sinks/{id}} (the
  * definition with credentials masked, and its state, position, lag and last error), {@code DELETE
- * /sinks/{id}} (204). Changes follow {@link AdminAccess}.
+ * /sinks/{id}} (204). Reads follow the stream's rule ({@link StreamGuard}), changes {@link AdminAccess}.
  */
 public final class SinksRoute extends AllDirectives {
 
   private final Sinks sinks;
   private final AdminAccess admin;
   private final ObjectMapper mapper;
+  private final StreamGuard reads;
 
-  public SinksRoute(Sinks sinks, AdminAccess admin, ObjectMapper mapper) {
+  /** @param reads who may read the sinks: the stream's rule, as for the events they deliver */
+  public SinksRoute(Sinks sinks, AdminAccess admin, StreamGuard reads, ObjectMapper mapper) {
     this.sinks = sinks;
     this.admin = admin;
+    this.reads = reads;
     this.mapper = mapper;
   }
 
   public Route route() {
     return pathPrefix("sinks", () -> concat(
         pathEndOrSingleSlash(() -> concat(
-            get(() -> json(StatusCodes.OK, Map.of("sinks", sinks.list()))),
+            get(() -> reads.guard(() -> json(StatusCodes.OK, Map.of("sinks", sinks.list())))),
             post(() -> admin.guard(() -> entity(Unmarshaller.entityToString(), this::create))))),
         path(PathMatchers.segment(), id -> concat(
-            get(() -> sinks.get(id).map(sink -> json(StatusCodes.OK, sink)).orElseGet(() -> notFound(id))),
+            get(() -> reads.guard(() -> sinks.get(id).map(sink -> json(StatusCodes.OK, sink)).orElseGet(() -> notFound(id)))),
             delete(() -> admin.guard(() -> onSuccess(sinks.delete(id),
                 deleted -> deleted ? complete(StatusCodes.NO_CONTENT) : notFound(id))))))));
   }

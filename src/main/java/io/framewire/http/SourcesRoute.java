@@ -47,7 +47,7 @@ public final class SourcesRoute extends AllDirectives {
   private final LiveSources sources;
   private final SourceSettings settings;
   private final AdminAccess admin;
-  private final StreamAccess streamAccess;
+  private final StreamGuard streamGuard;
   private final ObjectMapper mapper;
 
   public SourcesRoute(
@@ -59,7 +59,7 @@ public final class SourcesRoute extends AllDirectives {
     this.sources = sources;
     this.settings = settings;
     this.admin = admin;
-    this.streamAccess = new StreamAccess(streamSettings);
+    this.streamGuard = new StreamGuard(streamSettings);
     this.mapper = mapper;
   }
 
@@ -130,17 +130,9 @@ public final class SourcesRoute extends AllDirectives {
         watched -> complete(upgrade.handleMessagesWith(watcherFlow(id, watched)))))));
   }
 
-  /** The stream's access rule ({@link StreamAccess}: allowed origins, {@code STREAM_AUTH_TOKEN}). */
+  /** The stream's access rule ({@link StreamGuard}). */
   private Route streamGuard(java.util.function.Supplier<Route> inner) {
-    return extractRequest(request -> parameterOptional("token", token -> {
-      Optional<StreamAccess.Refusal> refusal = streamAccess.check(header(request, "Origin"), header(request, "Host"),
-          token, header(request, "Authorization"));
-      if (refusal.isPresent()) {
-        return complete(HttpResponse.create().withStatus(refusal.get().status()).withEntity(
-            HttpEntities.create(ContentTypes.APPLICATION_JSON, AnswerEncoder.encode(refusal.get().error()))));
-      }
-      return inner.get();
-    }));
+    return streamGuard.guard(inner);
   }
 
   /**

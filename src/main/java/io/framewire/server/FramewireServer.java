@@ -8,6 +8,7 @@ import io.framewire.net.ConnectionLimits;
 import io.framewire.net.PublicListener;
 import io.framewire.http.MetricsRoute;
 import io.framewire.http.SinksRoute;
+import io.framewire.http.StreamGuard;
 import io.framewire.http.SourcesRoute;
 import io.framewire.net.TlsFiles;
 import io.framewire.http.VideoStreamRoute;
@@ -209,7 +210,7 @@ public final class FramewireServer implements AutoCloseable {
               new MetricsRoute(metrics).route(),
               new EventsRoute(engine.eventStore(), engine.snapshots(), engine.eventTail(), stream, mapper, blocking)
                   .route(),
-              sinks != null ? new SinksRoute(sinks, admin, mapper).route() : SinksRoute.disabled(mapper),
+              sinks != null ? new SinksRoute(sinks, admin, new StreamGuard(stream), mapper).route() : SinksRoute.disabled(mapper),
               new VideoStreamRoute(ctx.getSystem(), sessions, stream, metrics).route(),
               new WebClientRoute().route())
           : Directives.concat(api.route(), new MetricsRoute(metrics).route());

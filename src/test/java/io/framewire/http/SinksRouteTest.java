@@ -10,9 +10,12 @@ import io.framewire.events.EventLog;
 import io.framewire.events.StoredEvent;
 import io.framewire.metrics.SinkMetrics;
 import io.framewire.sinks.SinkSettings;
+import io.framewire.settings.FramewireSettings;
 import io.framewire.sinks.Sinks;
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.flywaydb.core.Flyway;
@@ -59,7 +62,23 @@ class SinksRouteTest extends JupiterRouteTest {
   }
 
   private Http http(String token) {
-    return new Http(testRoute(new SinksRoute(sinks, new AdminAccess(token), new ObjectMapper()).route()));
+    return http(token, Map.of());
+  }
+
+  private Http http(String adminToken, Map<String, Object> streamSettings) {
+    StreamGuard reads = new StreamGuard(FramewireSettings.from(
+        ConfigFactory.parseMap(streamSettings).withFallback(ConfigFactory.load())).stream());
+    return new Http(testRoute(new SinksRoute(sinks, new AdminAccess(adminToken), reads, new ObjectMapper()).route()));
+  }
+
+  @Test
+  void readingTheSinksFollowsTheStreamRule() {
+    Http http = http("", Map.of("framewire.stream.auth-token", "viewer"));
+    Http.Reply refused = http.get("/sinks");
+    assertEquals(401, refused.status(), refused.raw());
+    assertEquals("unauthorized", refused.body().get("error").asText());
+    assertEquals(401, http.get("/sinks/ha").status());
+    assertEquals(200, http.get("/sinks?token=viewer").status());
   }
 
   @Test
