@@ -20,6 +20,10 @@ Models (NCHW float32 input named "images", values 0..1, like Ultralytics exports
   blob_det.onnx       [N,3,256,256] -> [N, 4+2, 512]  a real detector of solid colour blobs (YOLOv8
                       layout, names {0: 'person', 1: 'car'}): red things are persons, green things
                       cars; boxes exact to about a pixel. See blob_detector() for how it works.
+  yolo11_int8_batch1.onnx  [1,3,640,640] -> [1, 84, 400]  dynamically quantized (DynamicQuantizeLinear,
+                      ConvInteger) with a YOLO11n export's interface and COCO names: a red 32x32 cell
+                      is a person, a green one a car. See int8_yolo11_detector().
+  yolo11_int8_dynamic.onnx [batch,3,height,width] -> [batch, 84, anchors]  the same, exported dynamic
 """
 import os
 
@@ -250,6 +254,90 @@ def blob_detector(name, size=256, stride=16, inner=5, outer=9, min_area=16):
     save(graph, name, {"names": "{0: 'person', 1: 'car'}", "imgsz": f"[{size}, {size}]", "task": "detect"})
 
 
+COCO_NAMES = [
+    "person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat", "traffic light",
+    "fire hydrant", "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep", "cow",
+    "elephant", "bear", "zebra", "giraffe", "backpack", "umbrella", "handbag", "tie", "suitcase", "frisbee",
+    "skis", "snowboard", "sports ball", "kite", "baseball bat", "baseball glove", "skateboard", "surfboard",
+    "tennis racket", "bottle", "wine glass", "cup", "fork", "knife", "spoon", "bowl", "banana", "apple",
+    "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut", "cake", "chair", "couch",
+    "potted plant", "bed", "dining table", "toilet", "tv", "laptop", "mouse", "remote", "keyboard",
+    "cell phone", "microwave", "oven", "toaster", "sink", "refrigerator", "book", "clock", "vase",
+    "scissors", "teddy bear", "hair drier", "toothbrush"]
+
+
+def int8_yolo11_detector(name, batch):
+    """A dynamically quantized (int8) detector with a YOLO11 export's interface, with known outputs.
+
+    As onnxruntime.quantization.quantize_dynamic rewrites a Conv: DynamicQuantizeLinear turns the
+    float input into uint8 with one scale and zero point for the whole tensor (so for the whole batch),
+    ConvInteger convolves it with uint8 weights and their zero point, and the int32 result is cast to
+    float and scaled by input scale x weight scale. Input and output are a YOLO11n export's: images
+    [1 or batch, 3, 640, 640] (dynamic: [batch, 3, height, width], imgsz 640), output0 [.., 84, ..]
+    (4 box rows + 80 COCO class scores, the YOLOv8 layout), and its metadata (names, imgsz, stride,
+    task, batch, Ultralytics' description and version).
+
+    What it detects: the input is cut into 20 x 20 cells of 32 x 32 px, one anchor each (400 anchors,
+    row-major). Each anchor's box is its cell; its 'person' score is mean(R) - mean(G) - mean(B) over
+    the cell and its 'car' score mean(G) - mean(R) - mean(B), at least 0 (the 32 x 32 kernel weights
+    are 128 +-1 with zero point 128, weight scale 1/1024); all other classes score 0. A pure red cell
+    scores 1 for person, a pure green one 1 for car, a cell half red 0.5; gray, white and the
+    letterbox's padding score 0. Quantization is exact for inputs whose values are k/255 with a 0 and a
+    255 somewhere in the tensor (scale 1/255, zero point 0).
+    """
+    size, cell = 640, 32
+    cells = size // cell
+    anchors = cells * cells
+    w = np.full((2, 3, cell, cell), 127, dtype=np.uint8)  # -1 after the zero point
+    w[0, 0] = 129  # person: +R -G -B
+    w[1, 1] = 129  # car: +G -R -B
+    centres = (np.arange(cells, dtype=np.float32) + 0.5) * cell
+    cy, cx = np.meshgrid(centres, centres, indexing="ij")
+    boxes = np.stack([cx.ravel(), cy.ravel(), np.full(anchors, cell, np.float32), np.full(anchors, cell, np.float32)])
+    inits = [
+        numpy_helper.from_array(w, "w_q"),
+        numpy_helper.from_array(np.array(128, dtype=np.uint8), "w_zp"),
+        numpy_helper.from_array(np.array(1.0 / (cell * cell), dtype=np.float32), "w_scale"),
+        numpy_helper.from_array(np.zeros((1, 2, 1, 1), dtype=np.float32), "bias"),
+        numpy_helper.from_array(np.array([0, 2, -1], dtype=np.int64), "flat"),
+        numpy_helper.from_array(np.array([1, 1], dtype=np.int64), "one_each"),
+        numpy_helper.from_array(boxes[None, ...].astype(np.float32), "boxes"),
+        numpy_helper.from_array(np.zeros((1, 4, 1), dtype=np.float32), "zeros4"),
+        numpy_helper.from_array(np.zeros((1, 1, 1), dtype=np.float32), "zeros1"),
+        numpy_helper.from_array(np.zeros((1, 77, 1), dtype=np.float32), "zeros77"),
+    ]
+    n = helper.make_node
+    nodes = [
+        n("DynamicQuantizeLinear", ["images"], ["x_q", "x_scale", "x_zp"]),
+        n("ConvInteger", ["x_q", "w_q", "x_zp", "w_zp"], ["conv_i"], kernel_shape=[cell, cell], strides=[cell, cell]),
+        n("Cast", ["conv_i"], ["conv_f"], to=TensorProto.FLOAT),
+        n("Mul", ["x_scale", "w_scale"], ["scale"]),
+        n("Mul", ["conv_f", "scale"], ["conv"]),
+        n("Add", ["conv", "bias"], ["biased"]),
+        n("Relu", ["biased"], ["cell_scores"]),                         # [N,2,20,20]
+        n("Reshape", ["cell_scores", "flat"], ["scores"]),              # [N,2,400]
+        n("Split", ["scores", "one_each"], ["person", "car"], axis=1),  # [N,1,400] each
+        # Zeros shaped by the batch: a score row times a zero constant broadcasts to [N,k,400].
+        n("Mul", ["person", "zeros4"], ["z4"]), n("Add", ["z4", "boxes"], ["box_rows"]),
+        n("Mul", ["person", "zeros1"], ["z1"]),
+        n("Mul", ["person", "zeros77"], ["z77"]),
+        n("Concat", ["box_rows", "person", "z1", "car", "z77"], ["output0"], axis=1),  # [N,84,400]
+    ]
+    dynamic = batch != 1
+    inputs = [helper.make_tensor_value_info(
+        "images", TensorProto.FLOAT, ["batch", 3, "height", "width"] if dynamic else [1, 3, size, size])]
+    outputs = [helper.make_tensor_value_info(
+        "output0", TensorProto.FLOAT, ["batch", 84, "anchors"] if dynamic else [1, 84, anchors])]
+    graph = helper.make_graph(nodes, name, inputs, outputs, initializer=inits)
+    names = "{" + ", ".join(f"{i}: '{label}'" for i, label in enumerate(COCO_NAMES)) + "}"
+    save(graph, name, {
+        "description": "Ultralytics YOLO11n model (framewire test stand-in, int8 dynamic quantization)",
+        "author": "framewire make_models.py", "version": "8.3.0", "task": "detect", "stride": "32",
+        "batch": "1" if not dynamic else "8", "imgsz": f"[{size}, {size}]", "names": names,
+        "args": "{'batch': %s, 'half': False, 'dynamic': %s, 'int8': True, 'nms': False}"
+                % ("1" if not dynamic else "8", dynamic)})
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     constant_detector("yolov8_const.onnx", yolov8_table(), [7, 16])
@@ -260,6 +348,8 @@ def main():
     conv_detector("conv_det.onnx")
     classifier("tiny.onnx", 8, softmax=True)
     blob_detector("blob_det.onnx")
+    int8_yolo11_detector("yolo11_int8_batch1.onnx", batch=1)
+    int8_yolo11_detector("yolo11_int8_dynamic.onnx", batch="N")
 
 
 if __name__ == "__main__":

@@ -2,22 +2,34 @@ package io.framewire.video;
 
 import io.framewire.api.image.DecodedFrame;
 import io.framewire.api.image.RgbImage;
-import java.nio.ByteBuffer;
+import io.framewire.api.image.Yuv420Image;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.ffmpeg.global.swscale;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 
 /**
  * One open input: an FFmpeg demuxer and video decoder (JavaCV's {@link FFmpegFrameGrabber}) that
- * turns the input's video into {@link VideoFrame}s of RGB pixels.
+ * turns the input's video into {@link VideoFrame}s.
+ *
+ * <p>Frames leave the decoder in its own pixel format where the tools can read it: 8-bit YUV 4:2:0
+ * (H.264, HEVC, VP9, MPEG-4, MJPEG…, nearly every video) is copied plane by plane, once, into a
+ * {@link Yuv420Image}, and nothing is converted: gray tools read the luma, and RGB is converted only
+ * when a tool asks for it. Any other format (4:2:2, 4:4:4, 10-bit, …) is converted to RGB24 by
+ * swscale into one reused native buffer, then copied.
  *
  * <p>Not thread-safe, and it need not be: exactly one owner ({@link FfmpegFrames}'s stage) opens
  * it, reads from it and closes it, always on one stage and never concurrently, so it is never closed
@@ -35,6 +47,10 @@ final class FfmpegDecoder implements AutoCloseable {
   /** The frames' wall-clock times count from here: when the input was opened. */
   private final long openedMillis = System.currentTimeMillis();
   private long firstTimestampMicros = Long.MIN_VALUE;
+  /** swscale's state for frames that are not YUV 4:2:0, made on the first such frame. */
+  private SwsContext sws;
+  private BytePointer rgbBuffer;
+  private long rgbBufferSize;
 
   private FfmpegDecoder(String input, DecodeOptions options, FFmpegFrameGrabber grabber, VideoInfo info) {
     this.input = input;
@@ -57,7 +73,8 @@ final class FfmpegDecoder implements AutoCloseable {
       checkFile(scheme == null ? input : input.substring("file://".length()));
     }
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(input);
-    grabber.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
+    // RAW: JavaCV hands over the decoder's own AVFrame (no conversion, no copy); we pick the format.
+    grabber.setImageMode(FrameGrabber.ImageMode.RAW);
     if (VideoInputs.isNetwork(input)) {
       String micros = Long.toString(options.ioTimeout().toNanos() / 1000);
       grabber.setOption("rw_timeout", micros); // any avio protocol (http, tcp, …): read and connect
@@ -113,7 +130,7 @@ final class FfmpegDecoder implements AutoCloseable {
             firstTimestampMicros = frame.timestamp;
           }
           long timeMillis = openedMillis + Math.max(0, frame.timestamp - firstTimestampMicros) / 1000;
-          return Optional.of(new VideoFrame(index, DecodedFrame.ofRgb(toRgb(frame)), frame.timestamp, timeMillis));
+          return Optional.of(new VideoFrame(index, pixels((AVFrame) frame.opaque), frame.timestamp, timeMillis));
         }
       }
     } catch (FrameGrabber.Exception | RuntimeException e) {
@@ -121,27 +138,78 @@ final class FfmpegDecoder implements AutoCloseable {
     }
   }
 
-  /** Copies the converted RGB24 picture (rows may be padded) into a tight array. */
-  private static RgbImage toRgb(Frame frame) {
-    int width = frame.imageWidth;
-    int height = frame.imageHeight;
-    int row = width * 3;
-    ByteBuffer buffer = (ByteBuffer) frame.image[0];
-    int stride = frame.imageStride;
-    byte[] rgb = new byte[row * height];
-    if (stride == row) {
-      buffer.get(0, rgb, 0, rgb.length);
+  /** The decoded picture as the tools' frame: YUV 4:2:0 planes copied as they are, else RGB. */
+  private DecodedFrame pixels(AVFrame picture) {
+    int width = picture.width();
+    int height = picture.height();
+    int format = picture.format();
+    boolean yuvj = format == avutil.AV_PIX_FMT_YUVJ420P;
+    int chromaWidth = (width + 1) / 2;
+    if ((format == avutil.AV_PIX_FMT_YUV420P || yuvj)
+        && picture.linesize(0) >= width && picture.linesize(1) >= chromaWidth && picture.linesize(2) >= chromaWidth) {
+      int chromaHeight = (height + 1) / 2;
+      return DecodedFrame.ofYuv420(new Yuv420Image(width, height,
+          plane(picture, 0, width, height), plane(picture, 1, chromaWidth, chromaHeight),
+          plane(picture, 2, chromaWidth, chromaHeight), yuvj || picture.color_range() == avutil.AVCOL_RANGE_JPEG));
+    }
+    return DecodedFrame.ofRgb(toRgb(picture, width, height));
+  }
+
+  /** One plane into a tight array: one copy, row by row only where rows are padded. */
+  private static byte[] plane(AVFrame picture, int index, int width, int height) {
+    BytePointer data = picture.data(index);
+    int stride = picture.linesize(index);
+    byte[] out = new byte[width * height];
+    if (stride == width) {
+      data.get(out, 0, out.length);
     } else {
       for (int y = 0; y < height; y++) {
-        buffer.get(y * stride, rgb, y * row, row);
+        data.position((long) y * stride).get(out, y * width, width);
       }
     }
+    return out;
+  }
+
+  /** Any other pixel format: swscale to RGB24 (BT.601, as for YUV) in a reused buffer, then one copy out. */
+  private RgbImage toRgb(AVFrame picture, int width, int height) {
+    sws = swscale.sws_getCachedContext(sws, width, height, picture.format(), width, height,
+        avutil.AV_PIX_FMT_RGB24, swscale.SWS_BILINEAR, null, null, (DoublePointer) null);
+    if (sws == null) {
+      throw new VideoInputException("cannot convert pixel format " + picture.format() + " to RGB");
+    }
+    long size = 3L * width * height;
+    if (rgbBufferSize != size) {
+      freeRgbBuffer();
+      rgbBuffer = new BytePointer(avutil.av_malloc(size)).capacity(size); // aligned, as swscale wants
+      rgbBufferSize = size;
+    }
+    // dst: an array of one plane pointer (the cast constructor PointerPointer(Pointer) is the source's form:
+    // AVFrame starts with its data[] array).
+    try (PointerPointer<BytePointer> dst = new PointerPointer<BytePointer>(1L).put(0, rgbBuffer);
+        IntPointer dstStride = new IntPointer(new int[] {3 * width})) {
+      swscale.sws_scale(sws, new PointerPointer<>(picture), picture.linesize(), 0, height, dst, dstStride);
+    }
+    byte[] rgb = new byte[(int) size];
+    rgbBuffer.position(0).get(rgb, 0, rgb.length);
     return new RgbImage(width, height, rgb);
+  }
+
+  private void freeRgbBuffer() {
+    if (rgbBuffer != null) {
+      avutil.av_free(rgbBuffer.position(0));
+      rgbBuffer = null;
+      rgbBufferSize = 0;
+    }
   }
 
   @Override
   public void close() {
     releaseQuietly(grabber);
+    if (sws != null) {
+      swscale.sws_freeContext(sws);
+      sws = null;
+    }
+    freeRgbBuffer();
   }
 
   private static void checkFile(String path) {

@@ -77,11 +77,20 @@ public final class TestVideos {
   }
 
   public static Path h264(Path file, int frames, int width, int height, Painter painter) {
+    return encode(file, "mp4", avcodec.AV_CODEC_ID_H264, avutil.AV_PIX_FMT_YUV420P, frames, width, height, painter);
+  }
+
+  /**
+   * A video in any container, codec and pixel format FFmpeg's encoders here support, e.g. FFV1 in
+   * Matroska with 4:4:4 ({@code "matroska", AV_CODEC_ID_FFV1, AV_PIX_FMT_YUV444P}).
+   */
+  public static Path encode(Path file, String container, int codec, int pixelFormat, int frames, int width, int height,
+      Painter painter) {
     avutil.av_log_set_level(avutil.AV_LOG_ERROR); // the encoder's chatter is not the test's output
     try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0)) {
-      recorder.setFormat("mp4");
-      recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-      recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+      recorder.setFormat(container);
+      recorder.setVideoCodec(codec);
+      recorder.setPixelFormat(pixelFormat);
       recorder.setFrameRate(FPS);
       recorder.setGopSize(FPS);
       recorder.setVideoBitrate(4_000_000); // plenty for small frames: their content survives

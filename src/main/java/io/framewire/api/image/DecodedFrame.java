@@ -7,8 +7,9 @@ import java.util.Map;
  * use, and shared by every node of the run (whichever branch asks first decodes; the others wait for
  * that result instead of decoding again).
  *
- * <p>A frame comes either as JPEG bytes (a WebSocket client) or as decoded RGB pixels (a video
- * decoder). The pipeline engine puts it in each run's payload under {@link #KEY}; tools get it with
+ * <p>A frame comes as JPEG bytes (a WebSocket client), or as decoded pixels: planar YUV 4:2:0 as a
+ * video decoder gives them (gray is then the luma plane, RGB is converted on first use, so a
+ * pipeline that reads no pixels converts nothing), or RGB. The pipeline engine puts it in each run's payload under {@link #KEY}; tools get it with
  * {@link #of(Map)}. For a JPEG frame, {@code preferColour} says whether some node of the pipeline
  * uses colour: then the first decode is in colour and gray is derived from it, so the frame is still
  * decoded once; otherwise only luma is decoded (libjpeg skips the chroma work). An RGB frame is
@@ -25,11 +26,13 @@ public final class DecodedFrame {
   private byte[] jpeg; // guarded by this
   private GrayImage gray; // guarded by this
   private RgbImage rgb; // guarded by this
+  private final Yuv420Image yuv; // null unless the frame came as YUV
   private int decodes; // guarded by this
 
-  private DecodedFrame(byte[] jpeg, RgbImage rgb, boolean preferColour) {
+  private DecodedFrame(byte[] jpeg, RgbImage rgb, Yuv420Image yuv, boolean preferColour) {
     this.jpeg = jpeg;
     this.rgb = rgb;
+    this.yuv = yuv;
     this.preferColour = preferColour;
   }
 
@@ -38,7 +41,7 @@ public final class DecodedFrame {
     if (jpeg == null) {
       throw new IllegalArgumentException("jpeg must not be null");
     }
-    return new DecodedFrame(jpeg, null, preferColour);
+    return new DecodedFrame(jpeg, null, null, preferColour);
   }
 
   /** A frame already decoded (e.g. by a video decoder); JPEG bytes are encoded only on demand. */
@@ -46,7 +49,18 @@ public final class DecodedFrame {
     if (rgb == null) {
       throw new IllegalArgumentException("rgb must not be null");
     }
-    return new DecodedFrame(null, rgb, true);
+    return new DecodedFrame(null, rgb, null, true);
+  }
+
+  /**
+   * A frame as a video decoder gives it: gray is its luma (no colour conversion), RGB is converted
+   * on first use, JPEG encoded on demand.
+   */
+  public static DecodedFrame ofYuv420(Yuv420Image yuv) {
+    if (yuv == null) {
+      throw new IllegalArgumentException("yuv must not be null");
+    }
+    return new DecodedFrame(null, null, yuv, false);
   }
 
   /**
@@ -72,6 +86,10 @@ public final class DecodedFrame {
    */
   public synchronized GrayImage gray() {
     if (gray == null) {
+      if (yuv != null) {
+        gray = yuv.toGray();
+        return gray;
+      }
       if (rgb == null && preferColour) {
         rgb(); // decode once, in colour; gray follows from it
       }
@@ -92,6 +110,10 @@ public final class DecodedFrame {
    */
   public synchronized RgbImage rgb() {
     if (rgb == null) {
+      if (yuv != null) {
+        rgb = yuv.toRgb();
+        return rgb;
+      }
       decodes++;
       rgb = JpegDecoder.decodeRgb(jpeg);
     }
@@ -100,18 +122,18 @@ public final class DecodedFrame {
 
   /** The frame's width in pixels, from whichever view is decoded (luma is decoded if none is yet). */
   public synchronized int width() {
-    return rgb != null ? rgb.width() : gray().width();
+    return yuv != null ? yuv.width() : rgb != null ? rgb.width() : gray().width();
   }
 
   /** The frame's height in pixels, from whichever view is decoded (luma is decoded if none is yet). */
   public synchronized int height() {
-    return rgb != null ? rgb.height() : gray().height();
+    return yuv != null ? yuv.height() : rgb != null ? rgb.height() : gray().height();
   }
 
   /** The frame as JPEG: the received bytes, or an encoding of the decoded pixels made on first use. */
   public synchronized byte[] jpeg() {
     if (jpeg == null) {
-      jpeg = JpegEncoder.encode(rgb);
+      jpeg = JpegEncoder.encode(rgb());
     }
     return jpeg;
   }

@@ -6,7 +6,6 @@ import io.framewire.api.ParamValues;
 import io.framewire.api.Tool;
 import io.framewire.api.ToolPlugin;
 import io.framewire.api.image.DecodedFrame;
-import io.framewire.api.image.RgbImage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,11 +103,10 @@ public final class DebugPlugin implements ToolPlugin {
       return Map.of("frame_index", index, "bytes", bytes.length);
     }
     if (input.get(DecodedFrame.KEY) instanceof DecodedFrame frame) {
-      RgbImage rgb = frame.rgb();
       Map<String, Object> out = new LinkedHashMap<>(4); // stable field order in the JSON lines
       out.put("frame_index", index);
-      out.put("width", rgb.width());
-      out.put("height", rgb.height());
+      out.put("width", frame.width()); // the size, without converting the pixels to anything
+      out.put("height", frame.height());
       return out;
     }
     return Map.of("frame_index", index, "bytes", 0);
