@@ -174,7 +174,8 @@ public final class LoadedModel {
   }
 
   /**
-   * Queues one image for the next run. Never blocks: a full queue fails the returned stage at once.
+   * Queues one image for the next run. Never blocks: a full queue fails the returned stage at once
+   * with a {@link ModelBusyException}.
    *
    * @param input {@code C*H*W} floats, CHW order, as {@link #info()} describes
    */
@@ -198,10 +199,12 @@ public final class LoadedModel {
       return request.result();
     }
     waiting.remove(request);
-    String why = offered.equals(QueueOfferResult.dropped())
-        ? "model '" + name + "' is busy: its queue is full (INFERENCE_QUEUE_SIZE=" + queueSize + ")"
-        : "model '" + name + "' is shutting down";
-    return CompletableFuture.failedFuture(new IllegalStateException(why));
+    if (offered.equals(QueueOfferResult.dropped())) {
+      metrics.busy.labels(name).inc();
+      return CompletableFuture.failedFuture(new ModelBusyException(
+          "model '" + name + "' is busy: its queue is full (INFERENCE_QUEUE_SIZE=" + queueSize + ")"));
+    }
+    return CompletableFuture.failedFuture(new IllegalStateException("model '" + name + "' is shutting down"));
   }
 
   /** Called by the stream with each batch; completes with the batch size, never exceptionally. */
