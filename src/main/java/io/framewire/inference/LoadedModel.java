@@ -321,6 +321,10 @@ public final class LoadedModel {
       }
       int slice = values.length / n;
       long[] itemShape = Arrays.copyOfRange(outShape, 1, outShape.length);
+      if (n == 1) {
+        batch.get(0).result().complete(new ModelOutput(values, itemShape)); // no second copy of a whole output
+        return;
+      }
       for (int i = 0; i < n; i++) {
         batch.get(i).result().complete(
             new ModelOutput(Arrays.copyOfRange(values, i * slice, (i + 1) * slice), itemShape));
