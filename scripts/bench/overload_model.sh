@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Overload without casualties on a model (docs/benchmarks.md, "Overload on a model"): the YOLOv8n-sized
 # batch-1 model (make_models.py) behind a queue of INFERENCE_QUEUE_SIZE=4, first one closed-loop
-# session to measure what the model serves (C results/s), then 3 x (queue + concurrent runs)
+# session per concurrent run to measure what the model serves (C results/s), then 3 x (queue + concurrent runs)
 # sessions, three times what the model holds, each at C / (that / 3) fps: three times what it
 # serves, for SECONDS. Expected: zero sessions closed (no errors), every frame answered (result or
 # dropped, none unanswered), slow_down sent, p99 of the first fifth ~ p99 of the last.
@@ -24,11 +24,11 @@ MODELS_DIR="$WORK/models" PIPELINES_DIR="$WORK/pipelines" STREAM_MAX_SESSIONS=25
   start_framewire "$PORT" "$WORK/server.log"
 URL="ws://127.0.0.1:$PORT/ws/video/stream?pipeline_id=detect"
 runs=$(curl -s "http://127.0.0.1:$PORT/models" | grep -o '"concurrent_runs":[0-9]*' | cut -d: -f2)
-load --url "$URL" --sessions 1 --jpeg "$FRAME" --duration 10s --warmup 3s --progress 0 --json >"$WORK/capacity.json"
+load --url "$URL" --sessions "$runs" --jpeg "$FRAME" --duration 10s --warmup 3s --progress 0 --json >"$WORK/capacity.json"
 capacity=$(json_field "$WORK/capacity.json" results_per_s)
 sessions=$((3 * (QUEUE + runs)))
 fps=$(awk -v c="$capacity" -v s="$sessions" 'BEGIN {printf "%.2f", c / (s / 3)}')
-echo "model serves $capacity results/s with 1 session ($runs concurrent run(s)); queue $QUEUE"
+echo "model serves $capacity results/s with $runs closed-loop session(s) ($runs concurrent run(s)); queue $QUEUE"
 echo "offering $sessions sessions x $fps fps = $(awk -v s="$sessions" -v f="$fps" 'BEGIN {print s * f}') fps for ${DURATION} s"
 load --url "$URL" --sessions "$sessions" --fps "$fps" --jpeg "$FRAME" --duration "${DURATION}s" --warmup 5s \
   --drain-timeout 30s --progress 0 --json >"$WORK/overload.json" || true
