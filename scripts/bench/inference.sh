@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
 # Model inference with cross-session batching on and off (docs/benchmarks.md, "Model inference").
-# Two servers run side by side on the same models: INFERENCE_MAX_BATCH=$MAX_BATCH (batching on) and
-# INFERENCE_MAX_BATCH=1 (off). For each session count the two are measured one after the other, so
+# Two servers run side by side on the same models: INFERENCE_MAX_BATCH=$MAX_BATCH (batching on;
+# default auto, as measured at load) and INFERENCE_MAX_BATCH=1 (off). For each session count the two are measured one after the other, so
 # their ratio comes from the same minutes of a shared machine. Per step: results/s, p50/p99, mean
 # batch size (from /metrics: inference_batch_size sum/count deltas) and server CPU per result.
 #   scripts/bench/inference.sh [SECONDS_PER_STEP=15] [SESSION_COUNTS="1 4 8 16"]
-# Env: MODEL (conv_det.onnx | tiny.onnx, default conv_det.onnx), MAX_BATCH (default 16),
-#      JPEG_KB (generated frame size, default 21: 320x240), INFERENCE_INTRA_OP_THREADS (default 0).
+# Env: MODEL (conv_det.onnx | tiny.onnx, default conv_det.onnx), MAX_BATCH (default auto),
+#      JPEG_KB (generated frame size, default 21: 320x240), INFERENCE_INTRA_OP_THREADS (default auto).
 source "$(dirname "$0")/common.sh"
 require_jar
 DURATION="${1:-15}"
 COUNTS="${2:-1 4 8 16}"
 MODEL="${MODEL:-conv_det.onnx}"
-MAX_BATCH="${MAX_BATCH:-16}"
+MAX_BATCH="${MAX_BATCH:-auto}"
 JPEG_KB="${JPEG_KB:-21}"
 machine
-echo "model $MODEL, max batch on=$MAX_BATCH off=1, intra-op threads ${INFERENCE_INTRA_OP_THREADS:-0} (0 = ORT default), jpeg ${JPEG_KB} KB"
+echo "model $MODEL, max batch on=$MAX_BATCH off=1, intra-op threads ${INFERENCE_INTRA_OP_THREADS:-auto}, jpeg ${JPEG_KB} KB"
 case "$MODEL" in
   conv_det.onnx) NODE='{"id":"m","plugin_id":"onnx","tool_id":"detect","params":{"model":"conv_det.onnx"}}' ;;
   *) NODE='{"id":"m","plugin_id":"onnx","tool_id":"classify","params":{"model":"'"$MODEL"'","top_k":1}}' ;;
@@ -29,6 +29,10 @@ for mode in on off; do
   batch=$MAX_BATCH; [[ $mode == off ]] && batch=1
   INFERENCE_MAX_BATCH=$batch start_framewire "${PORTS[$mode]}" "$WORK/$mode.log" ${JAVA_OPTS:-}
   PIDS[$mode]=$SERVER_PID
+done
+
+for mode in on off; do
+  echo "$mode: $(curl -s "http://127.0.0.1:${PORTS[$mode]}/models" | grep -o '"max_batch":[0-9]*\|"concurrent_runs":[0-9]*\|"intra_op_threads":[0-9]*\|"chosen_by":"[a-z]*"' | head -4 | paste -sd' ')"
 done
 
 metric() { # PORT NAME: the model's sample value of NAME at /metrics (0 if absent)

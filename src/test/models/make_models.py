@@ -354,3 +354,142 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+# --- YOLOv8n-sized benchmark models (issue 24) ----------------------------------------------------
+# Not committed (12.6 MB each): scripts/bench/model_bound.sh writes them into its work folder with
+#   /usr/bin/python3 -c 'import sys; sys.path.insert(0, "src/test/models"); import make_models; \
+#       make_models.yolov8n_sized_models("OUT_DIR")'
+# The same layers as Ultralytics' YOLOv8n export (BN fused into the convs, SiLU as Sigmoid*Mul,
+# 640x640, 80 classes, DFL head, output [N, 84, 8400]), random seeded weights: the same cost per
+# frame as the real model. A constant added to the class logits makes ~24 anchors score above 0.25
+# (a few overlapping), so the decode and NMS see what a photo with objects gives them.
+
+class _Yolo:
+    """Builds the graph; each conv is Conv(+bias) -> SiLU, as an Ultralytics export after fusing."""
+
+    def __init__(self, seed):
+        self.rng = np.random.default_rng(seed)
+        self.nodes, self.inits, self.n = [], [], 0
+
+    def name(self, prefix):
+        self.n += 1
+        return f"{prefix}{self.n}"
+
+    def const(self, array, prefix="k"):
+        name = self.name(prefix)
+        self.inits.append(numpy_helper.from_array(array, name))
+        return name
+
+    def conv(self, x, cin, cout, k=1, s=1, act=True, scale=1.0, bias=0.0):
+        w = (self.rng.standard_normal((cout, cin, k, k)) * np.sqrt(1.0 / (cin * k * k)) * scale).astype(np.float32)
+        b = np.full(cout, bias, dtype=np.float32)
+        out = self.name("conv")
+        self.nodes.append(helper.make_node("Conv", [x, self.const(w, "w"), self.const(b, "b")], [out],
+                                           kernel_shape=[k, k], strides=[s, s], pads=[k // 2] * 4))
+        if not act:
+            return out
+        sig, y = self.name("sig"), self.name("silu")
+        self.nodes += [helper.make_node("Sigmoid", [out], [sig]), helper.make_node("Mul", [out, sig], [y])]
+        return y
+
+    def op(self, kind, inputs, **attrs):
+        out = self.name(kind.lower())
+        self.nodes.append(helper.make_node(kind, inputs, [out], **attrs))
+        return out
+
+    def split(self, x, sizes, axis=1):
+        outs = [self.name("part") for _ in sizes]
+        self.nodes.append(helper.make_node("Split", [x, self.const(np.array(sizes, dtype=np.int64))], outs, axis=axis))
+        return outs
+
+    def c2f(self, x, cin, cout, n, shortcut):
+        c = cout // 2
+        y = self.split(self.conv(x, cin, 2 * c), [c, c])
+        for _ in range(n):
+            z = self.conv(self.conv(y[-1], c, c, 3), c, c, 3)
+            y.append(self.op("Add", [y[-1], z]) if shortcut else z)
+        return self.conv(self.op("Concat", y, axis=1), (2 + n) * c, cout)
+
+    def sppf(self, x, cin, cout):
+        c = cin // 2
+        y = [self.conv(x, cin, c)]
+        for _ in range(3):
+            y.append(self.op("MaxPool", [y[-1]], kernel_shape=[5, 5], strides=[1, 1], pads=[2, 2, 2, 2]))
+        return self.conv(self.op("Concat", y, axis=1), 4 * c, cout)
+
+    def up(self, x):
+        return self.op("Resize", [x, "", self.const(np.array([1, 1, 2, 2], dtype=np.float32))], mode="nearest")
+
+
+def yolov8n_sized(path, batch, seed=20261206, size=640, nc=80):
+    m = _Yolo(seed)
+    x = m.conv("images", 3, 16, 3, 2)
+    x = m.conv(x, 16, 32, 3, 2)
+    x = m.c2f(x, 32, 32, 1, True)
+    x = m.conv(x, 32, 64, 3, 2)
+    p3 = m.c2f(x, 64, 64, 2, True)
+    x = m.conv(p3, 64, 128, 3, 2)
+    p4 = m.c2f(x, 128, 128, 2, True)
+    x = m.conv(p4, 128, 256, 3, 2)
+    x = m.c2f(x, 256, 256, 1, True)
+    p5 = m.sppf(x, 256, 256)
+    h4 = m.c2f(m.op("Concat", [m.up(p5), p4], axis=1), 384, 128, 1, False)
+    o3 = m.c2f(m.op("Concat", [m.up(h4), p3], axis=1), 192, 64, 1, False)
+    o4 = m.c2f(m.op("Concat", [m.conv(o3, 64, 64, 3, 2), h4], axis=1), 192, 128, 1, False)
+    o5 = m.c2f(m.op("Concat", [m.conv(o4, 128, 128, 3, 2), p5], axis=1), 384, 256, 1, False)
+    levels, c3 = [], max(64, min(nc, 100))
+    for feat, c in ((o3, 64), (o4, 128), (o5, 256)):
+        box = m.conv(m.conv(m.conv(feat, c, 64, 3), 64, 64, 3), 64, 64, 1, act=False)
+        cls = m.conv(m.conv(m.conv(feat, c, c3, 3), c3, c3, 3), c3, nc, 1, act=False, scale=0.05, bias=-6.0)
+        cat = m.op("Concat", [box, cls], axis=1)
+        levels.append(m.op("Reshape", [cat, m.const(np.array([0, 64 + nc, -1], dtype=np.int64))]))
+    box, cls = m.split(m.op("Concat", levels, axis=2), [64, nc])
+    # DFL: softmax over 16 bins per side, expectation by a 1x1 conv with weights 0..15.
+    a = sum((size // s) ** 2 for s in (8, 16, 32))
+    d = m.op("Reshape", [box, m.const(np.array([0, 4, 16, a], dtype=np.int64))])
+    d = m.op("Softmax", [m.op("Transpose", [d], perm=[0, 2, 1, 3])], axis=1)
+    d = m.op("Conv", [d, m.const(np.arange(16, dtype=np.float32).reshape(1, 16, 1, 1))], kernel_shape=[1, 1])
+    d = m.op("Reshape", [d, m.const(np.array([0, 4, a], dtype=np.int64))])
+    lt, rb = m.split(d, [2, 2])
+    anchors, strides = [], []
+    for s in (8, 16, 32):
+        g = size // s
+        ys, xs = np.meshgrid(np.arange(g) + 0.5, np.arange(g) + 0.5, indexing="ij")
+        anchors.append(np.stack([xs.ravel(), ys.ravel()]))
+        strides.append(np.full(g * g, s))
+    anchor = m.const(np.concatenate(anchors, 1)[None].astype(np.float32))
+    stride = m.const(np.concatenate(strides)[None, None].astype(np.float32))
+    x1y1, x2y2 = m.op("Sub", [anchor, lt]), m.op("Add", [anchor, rb])
+    cxy = m.op("Div", [m.op("Add", [x1y1, x2y2]), m.const(np.array(2, dtype=np.float32))])
+    xywh = m.op("Mul", [m.op("Concat", [cxy, m.op("Sub", [x2y2, x1y1])], axis=1), stride])
+    # ~24 anchors of the 80x80 level get a class logit high enough to pass the default 0.25.
+    lift = np.zeros((1, nc, a), dtype=np.float32)
+    rng = np.random.default_rng(seed + 1)
+    for anchor_index in rng.choice(6400, 16, replace=False):
+        for near in (0, 1, 80)[: 1 + anchor_index % 3]:
+            lift[0, int(rng.integers(0, 4)), min(6399, anchor_index + near)] = 8.0
+    scores = m.op("Sigmoid", [m.op("Add", [cls, m.const(lift)])])
+    m.nodes.append(helper.make_node("Concat", [xywh, scores], ["output0"], axis=1))
+    graph = helper.make_graph(m.nodes, "yolov8n_sized", [image_input(batch, size)],
+                              [helper.make_tensor_value_info("output0", TensorProto.FLOAT, [batch, 4 + nc, a])],
+                              initializer=m.inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
+                              producer_name="framewire make_models.py")
+    model.ir_version = 7
+    names = "{" + ", ".join(f"{i}: 'class{i}'" for i in range(nc)) + "}"
+    for key, value in {"names": names, "imgsz": f"[{size}, {size}]", "task": "detect",
+                       "batch": "1" if batch == 1 else "dynamic"}.items():
+        entry = model.metadata_props.add()
+        entry.key, entry.value = key, value
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+    params = sum(int(np.prod(t.dims)) for t in m.inits)
+    print(f"{path}: {os.path.getsize(path)} bytes, {params} constants")
+
+
+def yolov8n_sized_models(out_dir):
+    """yolov8n_b1.onnx (batch fixed at 1) and yolov8n_dyn.onnx (dynamic batch) into out_dir."""
+    os.makedirs(out_dir, exist_ok=True)
+    yolov8n_sized(os.path.join(out_dir, "yolov8n_b1.onnx"), 1)
+    yolov8n_sized(os.path.join(out_dir, "yolov8n_dyn.onnx"), "N")

@@ -20,6 +20,7 @@ import io.framewire.pipeline.store.PipelineRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -130,6 +131,17 @@ public final class Engine implements AutoCloseable {
       modelsOf(tools.plugin(ONNX)).ifPresent(ModelRegistry::close);
       throw e;
     }
+  }
+
+  /**
+   * What {@code GET /models} answers: each model loaded by the {@code onnx} plugin of {@code tools}
+   * ({@link io.framewire.inference.LoadedModel#describe}), by file name; empty without that plugin.
+   */
+  public static List<Map<String, Object>> modelsReport(ToolRegistry tools) {
+    return modelsOf(tools.plugin(ONNX)).map(models -> models.loaded().stream()
+            .sorted(java.util.Comparator.comparing(io.framewire.inference.LoadedModel::name))
+            .map(io.framewire.inference.LoadedModel::describe).toList())
+        .orElse(List.of());
   }
 
   private static Optional<ModelRegistry> modelsOf(Optional<ToolPlugin> onnx) {

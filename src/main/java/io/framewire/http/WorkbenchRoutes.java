@@ -1,6 +1,7 @@
 package io.framewire.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewire.engine.Engine;
 import io.framewire.pipeline.store.PipelineConflictException;
 import io.framewire.pipeline.PipelineDefinition;
 import io.framewire.pipeline.PipelineJson;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /pipelines/validate} → 200 {@code {"valid","errors",…}}, registers nothing.
  *   <li>{@code GET /tools}: every plugin and tool with description, flags and params schema (the
  *       schema the validator checks against).
+ *   <li>{@code GET /models}: each loaded ONNX model, how it runs (batch, concurrent runs, threads,
+ *       measured or set, the per-frame cost measured at each batch size) and its counters.
  *   <li>{@code GET /workbench}: where pipelines are stored, whether the directory is watched, which
  *       files of it are invalid now, and which access rule guards changes.
  * </ul>
@@ -64,6 +67,7 @@ public final class WorkbenchRoutes extends AllDirectives {
   public Route route() {
     return concat(
         path("tools", () -> get(() -> json(StatusCodes.OK, catalogue()))),
+        path("models", () -> get(() -> json(StatusCodes.OK, Map.of("models", Engine.modelsReport(tools))))),
         path("workbench", () -> get(() -> json(StatusCodes.OK, status()))),
         pathPrefix("pipelines", () -> concat(
             path("validate", () -> post(() -> withBody(this::validate))),

@@ -28,9 +28,24 @@ public record Letterbox(float[] chw, double scale, int padLeft, int padTop, int 
     int top = (int) Math.rint(dh - 0.1);
     int left = (int) Math.rint(dw - 0.1);
     float[] chw = new float[3 * inputWidth * inputHeight];
-    java.util.Arrays.fill(chw, PAD);
+    padAround(chw, inputWidth, inputHeight, left, top, newW, newH);
     Resize.bilinearInto(image, newW, newH, 0, 0, newW, newH, chw, inputWidth, inputHeight, left, top, null, null);
     return new Letterbox(chw, r, left, top, w, h);
+  }
+
+  /** Fills with {@link #PAD} only what the image does not cover: the image's area is written anyway. */
+  private static void padAround(float[] chw, int planeW, int planeH, int left, int top, int w, int h) {
+    int plane = planeW * planeH;
+    for (int c = 0; c < 3; c++) {
+      int base = c * plane;
+      java.util.Arrays.fill(chw, base, base + top * planeW, PAD);
+      java.util.Arrays.fill(chw, base + (top + h) * planeW, base + plane, PAD);
+      for (int y = top; y < top + h; y++) {
+        int row = base + y * planeW;
+        java.util.Arrays.fill(chw, row, row + left, PAD);
+        java.util.Arrays.fill(chw, row + left + w, row + planeW, PAD);
+      }
+    }
   }
 
   /** Input x (model pixels) to source x, clipped to the frame. */

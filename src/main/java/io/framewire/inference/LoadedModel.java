@@ -24,6 +24,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.Done;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
@@ -52,6 +53,8 @@ public final class LoadedModel {
   private final OrtEnvironment env;
   private final OrtSession session;
   private final ModelInfo info;
+  private final ModelPlan plan;
+  private final InferenceSettings.Provider provider;
   private final Executor runExecutor;
   private final ExecutorService ownedRunExecutor; // shut down with the model; null if given
 
@@ -62,6 +65,9 @@ public final class LoadedModel {
   /** Accepted requests not yet taken into a run (in the queue or the batch being gathered). */
   private final Set<InferenceBatcher.Request> waiting = ConcurrentHashMap.newKeySet();
   private final AtomicInteger running = new AtomicInteger();
+  private final LongAdder runs = new LongAdder();
+  private final LongAdder framesRun = new LongAdder();
+  private final LongAdder runNanos = new LongAdder();
   private volatile boolean closing;
   private volatile boolean streamFinished = true; // until started, no stream can hold a request
   private final AtomicBoolean nativeClosed = new AtomicBoolean();
@@ -69,13 +75,15 @@ public final class LoadedModel {
   /** One reusable direct input buffer per run thread: ONNX Runtime reads it without a copy. */
   private final ThreadLocal<FloatBuffer> inputBuffers = new ThreadLocal<>();
 
-  LoadedModel(String name, Path path, OrtEnvironment env, OrtSession session, ModelInfo info,
-      Executor runExecutor, ExecutorService ownedRunExecutor) {
+  LoadedModel(String name, Path path, OrtEnvironment env, OrtSession session, ModelInfo info, ModelPlan plan,
+      InferenceSettings.Provider provider, Executor runExecutor, ExecutorService ownedRunExecutor) {
     this.name = name;
     this.path = path;
     this.env = env;
     this.session = session;
     this.info = info;
+    this.plan = plan;
+    this.provider = provider;
     this.runExecutor = runExecutor;
     this.ownedRunExecutor = ownedRunExecutor;
   }
@@ -91,6 +99,48 @@ public final class LoadedModel {
 
   public ModelInfo info() {
     return info;
+  }
+
+  /** How this model runs: its knobs, as set or as measured at load. */
+  public ModelPlan plan() {
+    return plan;
+  }
+
+  /**
+   * What {@code GET /models} shows of this model: file, input shape, batch mode, provider, the plan
+   * (chosen batch, runs, threads, how, and the per-frame cost measured at each batch size), and
+   * since start the runs, frames, mean batch, mean run cost per frame and the queue depth now.
+   */
+  public Map<String, Object> describe() {
+    Map<String, Object> d = new java.util.LinkedHashMap<>();
+    d.put("model", name);
+    d.put("file", path.toString());
+    d.put("input", info.inputName());
+    d.put("input_shape", shapeList(info.inputShape()));
+    d.put("output_shape", shapeList(info.outputShape()));
+    d.put("batch_mode", info.batchFixedAtOne() ? "fixed" : "dynamic");
+    d.put("provider", provider.name().toLowerCase(java.util.Locale.ROOT));
+    d.put("max_batch", info.batchFixedAtOne() ? 1 : plan.maxBatch());
+    d.put("concurrent_runs", plan.concurrentRuns());
+    d.put("intra_op_threads", plan.intraOpThreads());
+    d.put("chosen_by", plan.chosenBy());
+    d.put("measured_layouts", plan.layouts().stream().map(l -> Map.of(
+        "runs", l.runs(), "intra_op_threads", l.threads(), "frames_per_s", l.framesPerSecond())).toList());
+    d.put("measured_batches", plan.batches().stream().map(b -> Map.of(
+        "batch", b.batch(), "ms_per_frame", b.msPerFrame(), "frames_per_s", b.framesPerSecond())).toList());
+    long runCount = runs.sum();
+    long frameCount = framesRun.sum();
+    d.put("runs", runCount);
+    d.put("frames", frameCount);
+    d.put("mean_batch", runCount == 0 ? 0.0 : Math.round(100.0 * frameCount / runCount) / 100.0);
+    d.put("ms_per_frame", frameCount == 0 ? 0.0 : Math.round(runNanos.sum() / 1e4 / frameCount) / 100.0);
+    d.put("queue_depth", waiting.size());
+    d.put("queue_size", queueSize);
+    return d;
+  }
+
+  private static List<Long> shapeList(long[] shape) {
+    return Arrays.stream(shape).boxed().toList();
   }
 
   /** The most requests one run takes: 1 for a model whose batch dimension is fixed at 1. */
@@ -143,12 +193,12 @@ public final class LoadedModel {
     }
     this.metrics = metrics;
     this.queueSize = settings.queueSize();
-    this.maxBatch = info.batchFixedAtOne() ? 1 : settings.maxBatch();
+    this.maxBatch = info.batchFixedAtOne() ? 1 : plan.maxBatch();
     streamFinished = false; // before it runs: its completion callback may come at any time after
     Pair<BoundedSourceQueue<InferenceBatcher.Request>, CompletionStage<Done>> materialized;
     try {
       materialized = Source.<InferenceBatcher.Request>queue(settings.queueSize())
-          .via(InferenceBatcher.flow(maxBatch, settings.concurrentRuns(), this::runBatch))
+          .via(InferenceBatcher.flow(maxBatch, plan.concurrentRuns(), this::runBatch))
           .toMat(Sink.ignore(), Keep.both())
           .run(materializer);
     } catch (RuntimeException e) {
@@ -174,7 +224,8 @@ public final class LoadedModel {
   }
 
   /**
-   * Queues one image for the next run. Never blocks: a full queue fails the returned stage at once.
+   * Queues one image for the next run. Never blocks: a full queue fails the returned stage at once
+   * with a {@link ModelBusyException}.
    *
    * @param input {@code C*H*W} floats, CHW order, as {@link #info()} describes
    */
@@ -198,10 +249,12 @@ public final class LoadedModel {
       return request.result();
     }
     waiting.remove(request);
-    String why = offered.equals(QueueOfferResult.dropped())
-        ? "model '" + name + "' is busy: its queue is full (INFERENCE_QUEUE_SIZE=" + queueSize + ")"
-        : "model '" + name + "' is shutting down";
-    return CompletableFuture.failedFuture(new IllegalStateException(why));
+    if (offered.equals(QueueOfferResult.dropped())) {
+      metrics.busy.labels(name).inc();
+      return CompletableFuture.failedFuture(new ModelBusyException(
+          "model '" + name + "' is busy: its queue is full (INFERENCE_QUEUE_SIZE=" + queueSize + ")"));
+    }
+    return CompletableFuture.failedFuture(new IllegalStateException("model '" + name + "' is shutting down"));
   }
 
   /** Called by the stream with each batch; completes with the batch size, never exceptionally. */
@@ -257,13 +310,21 @@ public final class LoadedModel {
         values = new float[floats.remaining()];
         floats.get(values);
       }
-      metrics.seconds.labels(name).observe((System.nanoTime() - start) / 1e9);
+      long took = System.nanoTime() - start;
+      metrics.seconds.labels(name).observe(took / 1e9);
+      runs.increment();
+      framesRun.add(n);
+      runNanos.add(took);
       metrics.batchSize.labels(name).observe(n);
       if (outShape.length == 0 || outShape[0] != n || values.length % n != 0) {
         throw new IllegalStateException("output " + Arrays.toString(outShape) + " has no batch dimension of " + n);
       }
       int slice = values.length / n;
       long[] itemShape = Arrays.copyOfRange(outShape, 1, outShape.length);
+      if (n == 1) {
+        batch.get(0).result().complete(new ModelOutput(values, itemShape)); // no second copy of a whole output
+        return;
+      }
       for (int i = 0; i < n; i++) {
         batch.get(i).result().complete(
             new ModelOutput(Arrays.copyOfRange(values, i * slice, (i + 1) * slice), itemShape));

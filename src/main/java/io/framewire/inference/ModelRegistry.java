@@ -143,27 +143,42 @@ public final class ModelRegistry implements AutoCloseable {
 
   private LoadedModel open(String name, Path file) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
+    int cores = Runtime.getRuntime().availableProcessors();
+    boolean cpu = settings.provider() == InferenceSettings.Provider.CPU;
+    // Measuring needs the model's own threads: a test's run executor keeps the static defaults.
+    boolean measure = settings.tunes() && runExecutorOverride == null;
+    int firstThreads = settings.intraOpThreads() != InferenceSettings.AUTO ? settings.intraOpThreads()
+        : measure ? ModelTuner.threadsFor(settings, cpu, cores, 1) : 0;
     OrtSession session;
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      if (settings.intraOpThreads() > 0) {
-        options.setIntraOpNumThreads(settings.intraOpThreads());
-      }
-      if (settings.provider() == InferenceSettings.Provider.CUDA) {
-        options.addCUDA(0);
-      }
-      session = env.createSession(file.toString(), options);
+    try {
+      session = openSession(env, file, firstThreads);
     } catch (OrtException e) {
       String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
       throw new IllegalArgumentException("model '" + name + "' cannot be loaded by ONNX Runtime: " + message, e);
     }
     try {
       ModelInfo info = LoadedModel.readInfo(name, session);
-      ExecutorService owned = runExecutorOverride == null ? runThreads(name) : null;
-      LoadedModel model = new LoadedModel(name, file, env, session, info,
+      ModelPlan plan = ModelTuner.fixed(settings, info);
+      if (measure) {
+        long start = System.nanoTime();
+        try {
+          ModelTuner.Tuned tuned = ModelTuner.tune(env, info, settings, cores, session, firstThreads,
+              threads -> openSession(env, file, threads));
+          plan = tuned.plan();
+          session = tuned.session();
+          log.info("model '{}': measured in {} ms: {} run(s) of {} intra-op thread(s), max batch {}; "
+              + "frames/s by layout {}, by batch {}", name, (System.nanoTime() - start) / 1_000_000,
+              plan.concurrentRuns(), plan.intraOpThreads(), plan.maxBatch(), plan.layouts(), plan.batches());
+        } catch (OrtException | RuntimeException e) {
+          log.warn("model '{}': measuring it failed ({}); running it with {}", name, e.toString(), plan);
+        }
+      }
+      ExecutorService owned = runExecutorOverride == null ? runThreads(name, plan.concurrentRuns()) : null;
+      LoadedModel model = new LoadedModel(name, file, env, session, info, plan, settings.provider(),
           owned != null ? owned : runExecutorOverride, owned);
-      log.info("loaded {} (provider {}, intra-op threads {})", model, settings.provider(),
-          settings.intraOpThreads() == 0 ? "default" : settings.intraOpThreads());
+      log.info("loaded {} (provider {}, intra-op threads {}, concurrent runs {}, max batch {}, {})", model,
+          settings.provider(), plan.intraOpThreads() == 0 ? "default" : plan.intraOpThreads(),
+          plan.concurrentRuns(), plan.maxBatch(), plan.chosenBy());
       return model;
     } catch (OrtException | RuntimeException e) {
       try {
@@ -178,15 +193,28 @@ public final class ModelRegistry implements AutoCloseable {
     }
   }
 
+  private OrtSession openSession(OrtEnvironment env, Path file, int intraOpThreads) throws OrtException {
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      if (intraOpThreads > 0) {
+        options.setIntraOpNumThreads(intraOpThreads);
+      }
+      if (settings.provider() == InferenceSettings.Provider.CUDA) {
+        options.addCUDA(0);
+      }
+      return env.createSession(file.toString(), options);
+    }
+  }
+
   /** The threads a model's runs happen on: one per concurrent run, daemon, named after the model. */
-  private ExecutorService runThreads(String name) {
+  private ExecutorService runThreads(String name, int threads) {
     AtomicInteger count = new AtomicInteger();
     ThreadFactory factory = runnable -> {
       Thread thread = new Thread(runnable, "framewire-inference-" + name + "-" + count.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     };
-    return Executors.newFixedThreadPool(settings.concurrentRuns(), factory);
+    return Executors.newFixedThreadPool(threads, factory);
   }
 
   /**

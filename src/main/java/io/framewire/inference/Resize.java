@@ -41,6 +41,14 @@ final class Resize {
       bias[c] = mean == null ? 0f : -mean[c] / s;
     }
     int plane = planeW * planeH;
+    float s0 = scale[0], s1 = scale[1], s2 = scale[2];
+    float b0 = bias[0], b1 = bias[1], b2 = bias[2];
+    // Separable: each source row is interpolated horizontally once (into a planar row of the three
+    // channels, kept while the next output row needs it too), then output rows are a plain blend
+    // of two such rows, a loop the JIT vectorizes. The float operations and their order are those
+    // of the blend of four pixels, so the values are the same.
+    float[][] rows = {new float[3 * outW], new float[3 * outW]};
+    int[] rowOf = {-1, -1};
     for (int y = 0; y < outH; y++) {
       double src = (y + cropY + 0.5) * sy - 0.5;
       if (src < 0) {
@@ -49,18 +57,51 @@ final class Resize {
       int j0 = Math.min((int) src, h - 1);
       int j1 = Math.min(j0 + 1, h - 1);
       float fy = (float) (src - j0);
-      int row0 = j0 * w * 3;
-      int row1 = j1 * w * 3;
+      float gy = 1 - fy;
+      float[] top = row(rows, rowOf, j0, j1, rgb, w, x0, x1, fx, outW);
+      float[] bottom = row(rows, rowOf, j1, j0, rgb, w, x0, x1, fx, outW);
       int out = (y + offY) * planeW + offX;
-      for (int x = 0; x < outW; x++, out++) {
-        float ax = fx[x];
-        for (int c = 0; c < 3; c++) {
-          float top = (rgb[row0 + x0[x] + c] & 0xFF) * (1 - ax) + (rgb[row0 + x1[x] + c] & 0xFF) * ax;
-          float bottom = (rgb[row1 + x0[x] + c] & 0xFF) * (1 - ax) + (rgb[row1 + x1[x] + c] & 0xFF) * ax;
-          chw[c * plane + out] = (top * (1 - fy) + bottom * fy) * scale[c] + bias[c];
-        }
+      for (int x = 0; x < outW; x++) {
+        chw[out + x] = (top[x] * gy + bottom[x] * fy) * s0 + b0;
+      }
+      out += plane;
+      for (int x = 0, i = outW; x < outW; x++, i++) {
+        chw[out + x] = (top[i] * gy + bottom[i] * fy) * s1 + b1;
+      }
+      out += plane;
+      for (int x = 0, i = 2 * outW; x < outW; x++, i++) {
+        chw[out + x] = (top[i] * gy + bottom[i] * fy) * s2 + b2;
       }
     }
+  }
+
+  /**
+   * Source row {@code j} interpolated horizontally (planar: all R, all G, all B), from the two
+   * slots if there, else computed into the slot that does not hold {@code keep}, the other row the
+   * caller needs now.
+   */
+  private static float[] row(float[][] rows, int[] rowOf, int j, int keep, byte[] rgb, int w,
+      int[] x0, int[] x1, float[] fx, int outW) {
+    if (rowOf[0] == j) {
+      return rows[0];
+    }
+    if (rowOf[1] == j) {
+      return rows[1];
+    }
+    int slot = rowOf[0] == keep && keep != j ? 1 : 0;
+    float[] dest = rows[slot];
+    rowOf[slot] = j;
+    int row = j * w * 3;
+    for (int x = 0; x < outW; x++) {
+      float ax = fx[x];
+      float bx = 1 - ax;
+      int p0 = row + x0[x];
+      int p1 = row + x1[x];
+      dest[x] = (rgb[p0] & 0xFF) * bx + (rgb[p1] & 0xFF) * ax;
+      dest[outW + x] = (rgb[p0 + 1] & 0xFF) * bx + (rgb[p1 + 1] & 0xFF) * ax;
+      dest[2 * outW + x] = (rgb[p0 + 2] & 0xFF) * bx + (rgb[p1 + 2] & 0xFF) * ax;
+    }
+    return dest;
   }
 
   /**

@@ -35,6 +35,9 @@ final class YoloDecoder {
       throw new IllegalStateException("detector output " + Arrays.toString(shape) + " has no class scores");
     }
     List<Box> candidates = new ArrayList<>();
+    if (!yolov5) {
+      return decodeClassMajor(values, cols, anchors, classes, confidence, keep, candidates);
+    }
     for (int a = 0; a < anchors; a++) {
       float best = -1;
       int bestClass = -1;
@@ -63,6 +66,43 @@ final class YoloDecoder {
       float w = yolov5 ? values[a * cols + 2] : values[2 * cols + a];
       float h = yolov5 ? values[a * cols + 3] : values[3 * cols + a];
       candidates.add(new Box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, best, bestClass));
+    }
+    return candidates;
+  }
+
+  /**
+   * The YOLOv8 layout {@code [4+nc, anchors]} read row by row (each class's scores are contiguous)
+   * instead of anchor by anchor across rows: the same best class per anchor (the first of equal
+   * scores), at a fraction of the memory traffic.
+   */
+  private static List<Box> decodeClassMajor(float[] values, int cols, int anchors, int classes, float confidence,
+      boolean[] keep, List<Box> candidates) {
+    float[] best = new float[anchors];
+    int[] bestClass = new int[anchors];
+    Arrays.fill(best, -1f);
+    Arrays.fill(bestClass, -1);
+    for (int c = 0; c < classes; c++) {
+      if (keep != null && (c >= keep.length || !keep[c])) {
+        continue;
+      }
+      int row = (4 + c) * cols;
+      for (int a = 0; a < anchors; a++) {
+        float score = values[row + a];
+        if (score > best[a]) {
+          best[a] = score;
+          bestClass[a] = c;
+        }
+      }
+    }
+    for (int a = 0; a < anchors; a++) {
+      if (bestClass[a] < 0 || best[a] < confidence) {
+        continue;
+      }
+      float cx = values[a];
+      float cy = values[cols + a];
+      float w = values[2 * cols + a];
+      float h = values[3 * cols + a];
+      candidates.add(new Box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, best[a], bestClass[a]));
     }
     return candidates;
   }

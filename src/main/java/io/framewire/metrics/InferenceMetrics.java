@@ -1,6 +1,7 @@
 package io.framewire.metrics;
 
 import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
 
@@ -13,6 +14,7 @@ public final class InferenceMetrics {
   public final Histogram batchSize;
   public final Histogram seconds;
   public final Gauge queueDepth;
+  public final Counter busy;
 
   /** Registered in {@code registry} (a server's {@link StreamMetrics#registry()}). */
   public InferenceMetrics(CollectorRegistry registry) {
@@ -28,6 +30,10 @@ public final class InferenceMetrics {
         .register(registry);
     queueDepth = Gauge.build()
         .name("inference_queue_depth").help("Requests waiting for a model run (queued or being batched).")
+        .labelNames("model")
+        .register(registry);
+    busy = Counter.build()
+        .name("inference_busy_frames_total").help("Frames refused because the model's queue was full (answered dropped).")
         .labelNames("model")
         .register(registry);
   }

@@ -145,10 +145,10 @@ final class SettingsReader {
     InferenceSettings inference = new InferenceSettings(
         Path.of(c.getString("models-dir")),
         InferenceSettings.provider(c.getString("provider")),
-        c.getInt("max-batch"),
+        InferenceSettings.knob(c.getString("max-batch"), "max-batch", "INFERENCE_MAX_BATCH"),
         c.getInt("queue-size"),
-        c.getInt("concurrent-runs"),
-        c.getInt("intra-op-threads"));
+        InferenceSettings.knob(c.getString("concurrent-runs"), "concurrent-runs", "INFERENCE_CONCURRENT_RUNS"),
+        InferenceSettings.knob(c.getString("intra-op-threads"), "intra-op-threads", "INFERENCE_INTRA_OP_THREADS"));
     return new EngineSettings(
         path(config, "framewire.pipelines.dir"),
         config.getBoolean("framewire.pipelines.watch"),

@@ -73,6 +73,17 @@ public final class BackpressurePolicy {
     dropped += droppedFrames;
   }
 
+  /**
+   * Frames dropped with no run: the last was refused by a busy model. They count in the drop rate
+   * like superseded frames, so a session a busy model keeps refusing is told to slow down.
+   *
+   * @return the slow-down signal to send, if these drops started an overload episode
+   */
+  public Optional<Answer.SlowDown> onFramesShed(int droppedFrames) {
+    onDroppedOnly(droppedFrames);
+    return updateState();
+  }
+
   private void record(boolean drop) {
     if (filled == window.length) {
       if (window[next]) {

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * Stage 5, run: answers a batch's superseded frames {@code dropped}, runs the pipeline on its latest
  * frame (one at a time: while it runs, {@link LatestFrameWins} holds what arrives) and answers the
  * result. Processing time is measured from just before the pipeline call to just after its result
- * and told to the loop's {@link Listener}, once per run. A failure is answered with the error
- * {@link #toStreamError} maps it to; the answers end after an error.
+ * and told to the loop's {@link Listener}, once per run. A frame a busy model refused (its queue was
+ * full) is answered {@code dropped} and the loop goes on; any other failure is answered with the
+ * error {@link #toStreamError} maps it to, and the answers end after an error.
  *
  * <p>The same stage runs a WebSocket session's frames and a live source's decoded frames: only the
  * frame type, how a frame is run, and who listens differ.
@@ -42,6 +43,14 @@ public final class RunPipelineFlow {
 
     /** {@code count} superseded frames were answered {@code dropped} with no result after them (an error follows). */
     void dropped(int count);
+
+    /**
+     * {@code count} frames were answered {@code dropped}, the last of them because a model was too
+     * busy to take it ({@link Failures#busy}): they count as drops, and the loop goes on.
+     */
+    default void shed(int count) {
+      dropped(count);
+    }
 
     /** The loop answered {@code error} and ends. */
     void errorSent(StreamError error);
@@ -102,6 +111,10 @@ public final class RunPipelineFlow {
           if (failure == null) {
             listener.done(frameIndex, batch.droppedCount(), System.nanoTime() - start);
             answers.add(answer);
+          } else if (Failures.busy(failure)) {
+            // Overload, not failure: the frame is dropped like a superseded one, the loop goes on.
+            listener.shed(batch.droppedCount() + 1);
+            answers.add(new Answer.Dropped(frameIndex));
           } else {
             if (batch.droppedCount() > 0) {
               listener.dropped(batch.droppedCount());
@@ -155,6 +168,11 @@ public final class RunPipelineFlow {
       @Override
       public void dropped(int count) {
         session.tell(new SessionActor.FramesDropped(count));
+      }
+
+      @Override
+      public void shed(int count) {
+        session.tell(new SessionActor.FramesShed(count));
       }
 
       @Override

@@ -44,6 +44,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
   /** Frames answered dropped with no run after them (the session ended while they waited). */
   public record FramesDropped(int count) implements Command {}
 
+  /** {@code count} frames answered {@code dropped}, the last refused by a busy model; the session goes on. */
+  public record FramesShed(int count) implements Command {}
+
   /**
    * The session ends with this error: the stream answered the client with it and is closing, or (for
    * {@code client_stalled}) dropped a client that no longer reads.
@@ -160,6 +163,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         .onMessage(FramesDone.class, this::onFramesDone)
         .onMessage(Opened.class, this::onOpened)
         .onMessage(FramesDropped.class, this::onFramesDropped)
+        .onMessage(FramesShed.class, this::onFramesShed)
         .onMessage(ErrorSent.class, this::onErrorSent)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(StreamStarted.class, started -> {
@@ -216,20 +220,28 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     metrics.framesProcessed.inc();
     metrics.framesDropped.inc(done.droppedBefore());
     metrics.processingSeconds.observe(processingMs / 1000.0);
-    policy.onFramesDone(done.droppedBefore(), processingMs).ifPresent(slowDown -> {
-      metrics.slowdownSignals.inc();
-      if (control != null) {
-        control.tell(slowDown);
-      }
-      logEvent("stream_slow_down", "slow_down sent: max_fps={} drop_rate={} smoothed_ms={}",
-          slowDown.maxFps(), slowDown.dropRate(), Math.round(policy.smoothedProcessingMs() * 10) / 10.0);
-    });
+    policy.onFramesDone(done.droppedBefore(), processingMs).ifPresent(this::sendSlowDown);
     return this;
+  }
+
+  private void sendSlowDown(Answer.SlowDown slowDown) {
+    metrics.slowdownSignals.inc();
+    if (control != null) {
+      control.tell(slowDown);
+    }
+    logEvent("stream_slow_down", "slow_down sent: max_fps={} drop_rate={} smoothed_ms={}",
+        slowDown.maxFps(), slowDown.dropRate(), Math.round(policy.smoothedProcessingMs() * 10) / 10.0);
   }
 
   private Behavior<Command> onFramesDropped(FramesDropped dropped) {
     metrics.framesDropped.inc(dropped.count());
     policy.onDroppedOnly(dropped.count());
+    return this;
+  }
+
+  private Behavior<Command> onFramesShed(FramesShed shed) {
+    metrics.framesDropped.inc(shed.count());
+    policy.onFramesShed(shed.count()).ifPresent(this::sendSlowDown);
     return this;
   }
 

@@ -154,7 +154,7 @@ class RunCommandTest {
     Outcome outcome = run(ConfigFactory.parseMap(Map.of("framewire.inference.max-batch", 0))
         .withFallback(ConfigFactory.load()), false, "echo", video.toString());
     assertEquals(1, outcome.status());
-    assertEquals("framewire run: framewire.inference.max-batch (INFERENCE_MAX_BATCH) must be >= 1, got 0\n",
+    assertEquals("framewire run: framewire.inference.max-batch (INFERENCE_MAX_BATCH) must be >= 1 or auto, got 0\n",
         outcome.err());
   }
 

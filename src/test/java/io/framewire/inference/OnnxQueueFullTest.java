@@ -23,13 +23,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Through the server: while a model run is held, sessions keep sending until the model's bounded
- * queue is full; the next frame is answered at once with a pipeline_failure naming the model and
- * the setting, the frames already queued are answered with results once the run goes on.
+ * queue is full. A frame the full queue refuses is answered {@code dropped} at once, the session
+ * stays open, its refused frames count in its drop rate until it is told {@code slow_down}, and once
+ * the run goes on every queued frame gets its result and the refused session's next frame too.
  */
 class OnnxQueueFullTest {
 
   @Test
-  void a_full_model_queue_fails_the_frame_with_a_clear_pipeline_failure() throws Exception {
+  void a_full_model_queue_answers_the_frame_dropped_and_the_session_goes_on() throws Exception {
     ModelBatchingTest.GatedExecutor gate = new ModelBatchingTest.GatedExecutor();
     ModelRegistry models = ModelRegistry.create(
         TestModels.settings(TestModels.dir(), Map.of("max-batch", 1, "queue-size", 1)), gate);
@@ -41,6 +42,7 @@ class OnnxQueueFullTest {
         .withFallback(ConfigFactory.load());
     FramewireServer server = FramewireServer.start(FramewireSettings.from(config), tools, pipelines);
     List<WsTestClient> accepted = new ArrayList<>();
+    WsTestClient refused = null;
     try {
       LoadedModel model = models.load("classify_means.onnx");
       byte[] red = TestJpegs.solid(40, 40, Color.RED);
@@ -49,8 +51,7 @@ class OnnxQueueFullTest {
       first.sendBinary(red);
       gate.awaitTaskWaiting(); // its run is held
 
-      JsonNode refusal = null;
-      for (int i = 1; i <= 8 && refusal == null; i++) {
+      for (int i = 1; i <= 8 && refused == null; i++) {
         WsTestClient client = WsTestClient.stream(server.port(), "colour");
         int waitingBefore = model.waiting();
         client.sendBinary(red);
@@ -64,25 +65,51 @@ class OnnxQueueFullTest {
         if (model.waiting() > waitingBefore) {
           accepted.add(client); // queued: its answer comes after the held run
         } else {
-          refusal = client.next();
-          client.awaitClose();
-          client.close();
+          refused = client;
         }
       }
-      assertNotNull(refusal, "the model's queue never filled");
-      assertEquals("pipeline_failure", refusal.path("error").asText(), refusal.toString());
-      assertEquals("node 'objects' failed: model 'classify_means.onnx' is busy: its queue is full "
-          + "(INFERENCE_QUEUE_SIZE=1)", refusal.path("detail").asText());
+      assertNotNull(refused, "the model's queue never filled");
       assertTrue(accepted.size() >= 3 && accepted.size() <= 5, "accepted " + accepted.size());
+
+      // While the run is held the queue stays full: every frame of the refused session is dropped,
+      // and after enough of them (the policy's 10 samples, all drops) it is told to slow down.
+      int slowDowns = 0;
+      for (int frame = 0; frame < 12; frame++) {
+        if (frame > 0) {
+          refused.sendBinary(red);
+        }
+        WsTestClient.Answer answer = refused.nextAnswer();
+        while (answer.isSlowDown()) {
+          slowDowns++;
+          answer = refused.nextAnswer();
+        }
+        assertTrue(answer.isDropped(), answer.toString());
+        assertEquals(frame, answer.frameIndex(), answer.toString());
+      }
+      if (slowDowns == 0) {
+        WsTestClient.Answer answer = refused.nextAnswer();
+        assertTrue(answer.isSlowDown(), answer.toString());
+      }
+      assertEquals(false, refused.isClosed());
 
       gate.permits.release(1000);
       for (WsTestClient client : accepted) {
         JsonNode answer = client.next();
         assertEquals("red", answer.at("/result/classes/0/label").asText(), answer.toString());
       }
+      refused.sendBinary(red);
+      WsTestClient.Answer answer = refused.nextAnswer();
+      while (answer.isSlowDown()) {
+        answer = refused.nextAnswer();
+      }
+      assertEquals(12, answer.frameIndex(), answer.toString());
+      assertEquals("red", answer.result().at("/classes/0/label").asText(), answer.toString());
     } finally {
       gate.permits.release(1000);
       accepted.forEach(WsTestClient::close);
+      if (refused != null) {
+        refused.close();
+      }
       server.close();
       gate.threads.shutdownNow();
     }

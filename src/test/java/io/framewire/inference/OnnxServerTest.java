@@ -90,6 +90,29 @@ class OnnxServerTest {
       assertTrue(metrics.contains("inference_batch_size_count{model=\"classify_means.onnx\",}"), metrics);
       assertTrue(metrics.contains("inference_seconds_count{model=\"yolov8_const.onnx\",} 1.0"), metrics);
       assertTrue(metrics.contains("inference_queue_depth{model=\"classify_means.onnx\",} 0.0"), metrics);
+
+      // GET /models: each model, how it runs, and its counters (the classifier ran 41 frames, the detector 1).
+      JsonNode listed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/models")).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).path("models");
+      assertEquals(2, listed.size(), listed.toString());
+      JsonNode classifier = listed.path(0);
+      assertEquals("classify_means.onnx", classifier.path("model").asText());
+      assertEquals("[-1,3,32,32]", classifier.path("input_shape").toString());
+      assertEquals("dynamic", classifier.path("batch_mode").asText());
+      assertEquals("cpu", classifier.path("provider").asText());
+      assertEquals("measured", classifier.path("chosen_by").asText());
+      assertEquals(4, classifier.path("measured_batches").size());
+      LoadedModel loaded = models.load("classify_means.onnx");
+      assertEquals(loaded.plan().maxBatch(), classifier.path("max_batch").asInt());
+      assertEquals(loaded.plan().concurrentRuns(), classifier.path("concurrent_runs").asInt());
+      assertEquals(colours.size() * FRAMES + 1, classifier.path("frames").asLong());
+      assertTrue(classifier.path("runs").asLong() >= 1 && classifier.path("runs").asLong() <= colours.size() * FRAMES + 1);
+      assertEquals(0, classifier.path("queue_depth").asInt());
+      JsonNode detector = listed.path(1);
+      assertEquals("yolov8_const.onnx", detector.path("model").asText());
+      assertEquals(1, detector.path("runs").asLong());
+      assertEquals(1.0, detector.path("mean_batch").asDouble());
     } finally {
       server.close();
     }

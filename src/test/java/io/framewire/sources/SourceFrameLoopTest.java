@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import io.framewire.inference.ModelBusyException;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
@@ -186,6 +187,28 @@ class SourceFrameLoopTest {
     assertEquals(error.detail(), heard.failures.poll(5, TimeUnit.SECONDS), "the source actor hears why");
     assertEquals(1, stats.processed.get());
     assertEquals(1, stats.dropped.get(), "frames dropped before a failure are counted too");
+  }
+
+  @Test
+  void aFrameABusyModelRefusesIsDroppedAndTheConnectionGoesOn() throws Exception {
+    var probes = loop(Duration.ofSeconds(5));
+    probes.second().request(20);
+    probes.first().sendNext(frame(7));
+    CompletableFuture<Map<String, Object>> held = plugin.awaitCall(7);
+    probes.first().sendNext(frame(8)).sendNext(frame(9)).expectRequest(); // 8 and 9 wait in the slot
+    held.complete(Map.of());
+    assertEquals(new Answer.Result(7, Map.of()), probes.second().expectNext());
+
+    plugin.awaitCall(9).completeExceptionally(new ModelBusyException("model 'm.onnx' is busy: its queue is full"));
+    assertEquals(new Answer.Dropped(8), probes.second().expectNext());
+    assertEquals(new Answer.Dropped(9), probes.second().expectNext());
+    probes.first().sendNext(frame(10));
+    plugin.awaitCall(10).complete(Map.of("seen", 10));
+    assertEquals(new Answer.Result(10, Map.of("seen", 10)), probes.second().expectNext());
+    assertEquals(2, stats.processed.get());
+    assertEquals(2, stats.dropped.get(), "the refused frame counts as dropped");
+    assertEquals(2.0, metrics.sourceFramesDropped.get());
+    assertNull(heard.failures.poll(), "no failure: the connection goes on");
   }
 
   @Test

@@ -86,6 +86,20 @@ class BackpressureSlowdownTest {
   }
 
   @Test
+  void framesABusyModelRefusedCountAsDropsAndCanSignal() {
+    BackpressurePolicy policy = policy();
+    clean(policy, 10, 20);
+    assertEquals(Optional.empty(), policy.onFramesShed(2)); // last 10: C×8 D D → 0.2, a warning
+    assertEquals(State.WARNING, policy.state());
+    Optional<Answer.SlowDown> signal = policy.onFramesShed(4); // C×4 D×6 → 0.6: critical
+    assertEquals(State.CRITICAL, policy.state());
+    assertEquals(0.6, signal.orElseThrow().dropRate());
+    assertEquals(50.0, signal.orElseThrow().maxFps()); // from the runs' 20 ms
+    assertEquals(6, policy.dropped());
+    assertEquals(10, policy.processed());
+  }
+
+  @Test
   void policyAtExactlyTheSlowdownThresholdIsOnlyAWarning() {
     BackpressurePolicy policy = policy();
     clean(policy, 10, 10);

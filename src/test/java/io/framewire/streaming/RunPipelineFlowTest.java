@@ -105,6 +105,24 @@ class RunPipelineFlowTest extends StageTestSupport {
   }
 
   @Test
+  void aFrameABusyModelRefusedIsDroppedCountedAndTheLoopGoesOn() throws Exception {
+    var probes = run(Duration.ofSeconds(5));
+    probes.second().request(10);
+    probes.first().sendNext(new LatestFrameWins.Run(0, 1, frame(1)));
+    // How the engine reports it: the node's failure, caused by the model's refusal, in a CompletionException.
+    runner.awaitCall(1).completeExceptionally(new java.util.concurrent.CompletionException(new io.framewire.engine.PipelineFailure(
+        "detector", new io.framewire.inference.ModelBusyException("model 'm.onnx' is busy: its queue is full"))));
+    assertEquals(new Answer.Dropped(0), probes.second().expectNext());
+    assertEquals(new Answer.Dropped(1), probes.second().expectNext());
+    assertEquals(new SessionActor.FramesShed(2), session.expectMessageClass(SessionActor.FramesShed.class));
+
+    probes.first().sendNext(new LatestFrameWins.Run(2, 0, frame(2)));
+    runner.awaitCall(2).complete(Map.of("objects", 1));
+    assertEquals(new Answer.Result(2, Map.of("objects", 1)), probes.second().expectNext());
+    assertEquals(2, session.expectMessageClass(SessionActor.FramesDone.class).frameIndex());
+  }
+
+  @Test
   void aStreamFailureIsAnsweredWithItsErrorAsItIsEvenWhenWrapped() {
     StreamError error = StreamError.pipelineFailure("node 'n' failed: model not loaded");
     assertEquals(error, RunPipelineFlow.toStreamError(0, new StreamFailure(error), Duration.ofSeconds(1)));

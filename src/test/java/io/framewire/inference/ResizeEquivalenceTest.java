@@ -1,0 +1,106 @@
+package io.framewire.inference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import io.framewire.api.image.RgbImage;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Resize#bilinearInto} and {@link Letterbox#of} give bit for bit what the straightforward
+ * version gave (kept here as the reference: one channel at a time, the whole tensor filled with the
+ * padding first), on frames scaled down, up and to odd sizes, with and without normalization.
+ */
+class ResizeEquivalenceTest {
+
+  static RgbImage random(int w, int h, long seed) {
+    byte[] rgb = new byte[w * h * 3];
+    new Random(seed).nextBytes(rgb);
+    return new RgbImage(w, h, rgb);
+  }
+
+  @Test
+  void letterbox_is_unchanged_bit_for_bit() {
+    int[][] sizes = {{1280, 720}, {640, 424}, {1280, 853}, {33, 17}, {17, 33}, {640, 640}, {1, 1}, {100, 3}};
+    long seed = 1;
+    for (int[] size : sizes) {
+      for (int[] input : new int[][] {{640, 640}, {320, 256}, {64, 64}}) {
+        RgbImage image = random(size[0], size[1], seed++);
+        Letterbox now = Letterbox.of(image, input[0], input[1]);
+        float[] expected = new float[3 * input[0] * input[1]];
+        java.util.Arrays.fill(expected, Letterbox.PAD);
+        int newW = Math.max(1, (int) Math.rint(size[0] * now.scale()));
+        int newH = Math.max(1, (int) Math.rint(size[1] * now.scale()));
+        reference(image, newW, newH, 0, 0, newW, newH, expected, input[0], input[1], now.padLeft(), now.padTop(), null, null);
+        assertArrayEquals(expected, now.chw(), size[0] + "x" + size[1] + " -> " + input[0] + "x" + input[1]);
+      }
+    }
+  }
+
+  @Test
+  void normalized_centre_crop_is_unchanged_bit_for_bit() {
+    float[] mean = {0.485f, 0.456f, 0.406f};
+    float[] std = {0.229f, 0.224f, 0.225f};
+    RgbImage image = random(300, 200, 42);
+    float[] now = Resize.resizeCenterCrop(image, 224, 224, mean, std);
+    float[] expected = new float[3 * 224 * 224];
+    double r = Math.max(224.0 / 300, 224.0 / 200);
+    int scaledW = Math.max(224, (int) Math.round(300 * r));
+    int scaledH = Math.max(224, (int) Math.round(200 * r));
+    reference(image, scaledW, scaledH, (int) Math.round((scaledW - 224) / 2.0), (int) Math.round((scaledH - 224) / 2.0),
+        224, 224, expected, 224, 224, 0, 0, mean, std);
+    assertArrayEquals(expected, now);
+  }
+
+  /** The implementation before the channels were unrolled. */
+  static void reference(RgbImage image, int scaledW, int scaledH, int cropX, int cropY, int outW, int outH,
+      float[] chw, int planeW, int planeH, int offX, int offY, float[] mean, float[] std) {
+    int w = image.width();
+    int h = image.height();
+    byte[] rgb = image.rgb();
+    double sx = (double) w / scaledW;
+    double sy = (double) h / scaledH;
+    int[] x0 = new int[outW];
+    int[] x1 = new int[outW];
+    float[] fx = new float[outW];
+    for (int x = 0; x < outW; x++) {
+      double src = (x + cropX + 0.5) * sx - 0.5;
+      if (src < 0) {
+        src = 0;
+      }
+      int i0 = Math.min((int) src, w - 1);
+      x0[x] = i0 * 3;
+      x1[x] = Math.min(i0 + 1, w - 1) * 3;
+      fx[x] = (float) (src - i0);
+    }
+    float[] scale = new float[3];
+    float[] bias = new float[3];
+    for (int c = 0; c < 3; c++) {
+      float s = std == null ? 1f : std[c];
+      scale[c] = 1f / (255f * s);
+      bias[c] = mean == null ? 0f : -mean[c] / s;
+    }
+    int plane = planeW * planeH;
+    for (int y = 0; y < outH; y++) {
+      double src = (y + cropY + 0.5) * sy - 0.5;
+      if (src < 0) {
+        src = 0;
+      }
+      int j0 = Math.min((int) src, h - 1);
+      int j1 = Math.min(j0 + 1, h - 1);
+      float fy = (float) (src - j0);
+      int row0 = j0 * w * 3;
+      int row1 = j1 * w * 3;
+      int out = (y + offY) * planeW + offX;
+      for (int x = 0; x < outW; x++, out++) {
+        float ax = fx[x];
+        for (int c = 0; c < 3; c++) {
+          float top = (rgb[row0 + x0[x] + c] & 0xFF) * (1 - ax) + (rgb[row0 + x1[x] + c] & 0xFF) * ax;
+          float bottom = (rgb[row1 + x0[x] + c] & 0xFF) * (1 - ax) + (rgb[row1 + x1[x] + c] & 0xFF) * ax;
+          chw[c * plane + out] = (top * (1 - fy) + bottom * fy) * scale[c] + bias[c];
+        }
+      }
+    }
+  }
+
+}
