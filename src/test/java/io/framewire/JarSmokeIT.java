@@ -49,7 +49,8 @@ class JarSmokeIT {
       HttpResponse<String> health = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/health")).build(),
           HttpResponse.BodyHandlers.ofString());
-      assertEquals("{\"status\":\"ok\"}", health.body());
+      // The packaged defaults: the embedded event store is on.
+      assertEquals("{\"status\":\"ok\",\"events\":{\"status\":\"ok\"}}", health.body());
 
       try (WsTestClient client = WsTestClient.stream(p, "motion_codes")) {
         client.sendBinary(TestJpegs.qrCode("framewire", 240));
@@ -85,7 +86,8 @@ class JarSmokeIT {
       HttpResponse<String> health = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/health")).build(),
           HttpResponse.BodyHandlers.ofString());
-      assertEquals("{\"status\":\"ok\"}", health.body());
+      // The packaged defaults: the embedded event store is on.
+      assertEquals("{\"status\":\"ok\",\"events\":{\"status\":\"ok\"}}", health.body());
       assertTrue(server.terminate(Duration.ofSeconds(30)), "exits after SIGTERM");
       assertFalse(server.output().contains("[cds]"), server.output());
     }
