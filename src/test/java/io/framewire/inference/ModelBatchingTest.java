@@ -120,7 +120,14 @@ class ModelBatchingTest {
     // The batch stage holds a full batch of 2 and the next request; the last one stays queued.
     TestServer.await("the stage holds a full batch of 2 and one more", () -> model.queued() == 1);
     assertEquals(4, model.waiting());
-    gate.permits.release(1000);
+    // One run at a time: were [1, 2] let run at once, it could end before the stage took request 4
+    // in with 3, and [3] would go alone (a race of the test, not a wrong batch).
+    gate.permits.release(1); // [0]
+    gate.awaitTaskWaiting(); // [1, 2]
+    TestServer.await("request 4 joins 3 in the stage", () -> model.queued() == 0);
+    gate.permits.release(1);
+    gate.awaitTaskWaiting(); // [3, 4]
+    gate.permits.release(1);
     for (int i = 0; i <= 4; i++) {
       assertEquals(expectedRedScore(i), get(all.get(i)).values()[0], 1e-5);
     }
