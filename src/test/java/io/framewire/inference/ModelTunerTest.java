@@ -25,6 +25,14 @@ class ModelTunerTest {
     assertEquals(8, ModelTuner.chooseBatch(List.of(cost(1, 100), cost(2, 180), cost(4, 300), cost(8, 420))));
     assertEquals(4, ModelTuner.chooseBatch(List.of(cost(1, 100), cost(2, 104), cost(4, 110), cost(8, 108))));
     assertEquals(1, ModelTuner.chooseBatch(List.of(cost(1, 100))));
+
+    // A second timing of batch 1 and the chosen batch, back to back: each keeps the mean of its two.
+    List<ModelPlan.BatchCost> timed = new java.util.ArrayList<>(List.of(cost(1, 100), cost(2, 110), cost(4, 104)));
+    assertEquals(2, ModelTuner.chooseBatch(timed));
+    ModelTuner.retime(timed, 1, 110);
+    ModelTuner.retime(timed, 2, 100);
+    assertEquals(List.of(105.0, 105.0, 104.0), timed.stream().map(ModelPlan.BatchCost::framesPerSecond).toList());
+    assertEquals(1, ModelTuner.chooseBatch(timed), "batch 2 was not faster after all");
   }
 
   @Test
