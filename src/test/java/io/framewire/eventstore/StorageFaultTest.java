@@ -128,11 +128,7 @@ class StorageFaultTest {
     Files.write(data.resolve(EventStore.SQLITE_FILE), garbage);
     RuntimeException refused = assertThrows(RuntimeException.class,
         () -> server(Map.of("framewire.events.data-dir", data.toString())).close());
-    Throwable cause = refused;
-    while (!(cause instanceof EventStoreException) && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    assertTrue(cause instanceof EventStoreException, refused.toString());
+    Throwable cause = storeCause(refused);
     assertTrue(cause.getMessage().startsWith("cannot open the event store at " + data.resolve(EventStore.SQLITE_FILE).toAbsolutePath())
         || cause.getMessage().startsWith("cannot migrate the event store at " + data.resolve(EventStore.SQLITE_FILE).toAbsolutePath()),
         cause.getMessage());
@@ -153,16 +149,22 @@ class StorageFaultTest {
     try {
       RuntimeException refused = assertThrows(RuntimeException.class,
           () -> server(Map.of("framewire.events.data-dir", data.toString())).close());
-      Throwable cause = refused;
-      while (!(cause instanceof EventStoreException) && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      assertTrue(cause instanceof EventStoreException, refused.toString());
+      Throwable cause = storeCause(refused);
       assertTrue(cause.getMessage().contains(data.resolve(EventStore.SQLITE_FILE).toAbsolutePath().toString()),
           cause.getMessage());
     } finally {
       umount(data);
     }
+  }
+
+  /** The {@link EventStoreException} that made the start fail (asserted to be there). */
+  private static Throwable storeCause(RuntimeException refused) {
+    Throwable cause = refused;
+    while (!(cause instanceof EventStoreException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    assertTrue(cause instanceof EventStoreException, refused.toString());
+    return cause;
   }
 
   private static void frames(WsTestClient client, int n) throws Exception {
