@@ -4,7 +4,6 @@ import io.framewire.settings.FramewireSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
@@ -13,9 +12,11 @@ import io.framewire.server.FramewireServer;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.testing.TestJpegs;
+import io.framewire.testing.TestServer;
 import io.framewire.testing.WsTestClient;
 import io.framewire.pipeline.ToolRegistry;
 import java.awt.Color;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,13 +56,9 @@ class OnnxQueueFullTest {
         WsTestClient client = WsTestClient.stream(server.port(), "colour");
         int waitingBefore = model.waiting();
         client.sendBinary(red);
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (model.waiting() == waitingBefore && client.pending().isEmpty()) {
-          if (System.nanoTime() > deadline) {
-            fail("frame " + i + " was neither queued nor answered");
-          }
-          Thread.sleep(2);
-        }
+        int n = i;
+        TestServer.await(() -> "frame " + n + " is queued or answered", Duration.ofSeconds(20),
+            () -> model.waiting() != waitingBefore || !client.pending().isEmpty());
         if (model.waiting() > waitingBefore) {
           accepted.add(client); // queued: its answer comes after the held run
         } else {

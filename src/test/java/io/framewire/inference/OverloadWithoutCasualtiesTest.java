@@ -3,7 +3,6 @@ package io.framewire.inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -13,8 +12,10 @@ import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.server.FramewireServer;
 import io.framewire.settings.FramewireSettings;
 import io.framewire.testing.TestJpegs;
+import io.framewire.testing.TestServer;
 import io.framewire.testing.WsTestClient;
 import java.awt.Color;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,13 +63,9 @@ class OverloadWithoutCasualtiesTest {
           accepted.add(client);
           continue;
         }
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (model.waiting() == waitingBefore && client.pending().isEmpty()) {
-          if (System.nanoTime() > deadline) {
-            fail("session " + i + ": its frame was neither queued nor answered");
-          }
-          Thread.sleep(2);
-        }
+        int n = i;
+        TestServer.await(() -> "session " + n + "'s frame is queued or answered", Duration.ofSeconds(20),
+            () -> model.waiting() != waitingBefore || !client.pending().isEmpty());
         (model.waiting() > waitingBefore ? accepted : refused).add(client);
       }
       assertTrue(accepted.size() >= 3 && accepted.size() <= 5, "accepted " + accepted.size());
