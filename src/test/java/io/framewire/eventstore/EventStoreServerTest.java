@@ -33,9 +33,7 @@ class EventStoreServerTest {
 
   @Test
   void aSessionsEventsAreStoredAndQueried() throws Exception {
-    var pipeline = PipelineJson.read("""
-        {"id":"ticking","name":"ticking","nodes":[{"id":"ticker","plugin_id":"evt","tool_id":"tick","params":{}}],
-         "edges":[],"entry_nodes":["ticker"],"output_nodes":["ticker"]}""");
+    var pipeline = PipelineJson.read(TickPlugin.pipeline("ticking", "thing"));
     try (TestServer server = TestServer.start(
         Map.of("framewire.events.enabled", true, "framewire.events.data-dir", data.toString()),
         List.of(new TickPlugin()), List.of(pipeline));

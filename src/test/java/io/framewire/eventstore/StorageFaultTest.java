@@ -39,9 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StorageFaultTest {
 
-  private static final PipelineDefinition TICKING = PipelineJson.read("""
-      {"id":"ticking","name":"ticking","nodes":[{"id":"ticker","plugin_id":"evt","tool_id":"tick","params":{}}],
-       "edges":[],"entry_nodes":["ticker"],"output_nodes":["ticker"]}""");
+  private static final PipelineDefinition TICKING = PipelineJson.read(TickPlugin.pipeline("ticking", "thing"));
   private static final byte[] JPEG = TestJpegs.grayscale(64, 48, 128);
 
   @TempDir Path tmp;

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.framewire.api.Tool;
-import io.framewire.api.ToolPlugin;
+import io.framewire.eventstore.TickPlugin;
 import io.framewire.pipeline.PipelineJson;
 import io.framewire.testing.TestJpegs;
 import io.framewire.testing.TestServer;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,30 +34,9 @@ class SinksServerTest {
   @TempDir Path broker;
   private final ObjectMapper json = new ObjectMapper();
 
-  /** {@code evt/tick}: one {@code tick} event per frame, naming the frame. */
-  static final class TickPlugin implements ToolPlugin {
-    @Override
-    public String id() {
-      return "evt";
-    }
-
-    @Override
-    public Set<String> toolIds() {
-      return Set.of("tick");
-    }
-
-    @Override
-    public Tool create(String toolId, JsonNode params) {
-      return input -> Map.of("events", List.of(Map.of(
-          "type", "tick", "label", "thing", "frame_index", input.get("frame_index"))));
-    }
-  }
-
   @Test
   void aSessionsEventsReachAnMqttSinkCreatedThroughTheApiAsStored() throws Exception {
-    var pipeline = PipelineJson.read("""
-        {"id":"ticking","name":"ticking","nodes":[{"id":"ticker","plugin_id":"evt","tool_id":"tick","params":{}}],
-         "edges":[],"entry_nodes":["ticker"],"output_nodes":["ticker"]}""");
+    var pipeline = PipelineJson.read(TickPlugin.pipeline("ticking", "thing"));
     try (Mosquitto mosquitto = new Mosquitto(broker).start();
         MqttCollector subscriber = new MqttCollector(mosquitto.url(), "framewire/#", 1);
         TestServer server = TestServer.start(
