@@ -2,9 +2,10 @@
 # `framewire run` with a detector against the model-bound limit (issue 24): the YOLOv8n-sized
 # models (make_models.py: batch 1 fixed and dynamic) in a one-node pipeline over a 720p H.264 file
 # (ffmpeg testsrc2, libx264 veryfast), against ONNX Runtime Java alone on the same model in its best
-# layout (io.framewire.bench.ModelLimit, as model_bound.sh). run's frames/s comes from two runs,
-# SHORT and LONG frames (--max-frames), so the JVM's start and the model's load cancel out:
-# (LONG - SHORT) / (wall_long - wall_short). ROUNDS rounds alternate the limit and run.
+# layout (io.framewire.bench.ModelLimit, as model_bound.sh). run's frames/s is measured from its
+# --progress lines (time-stamped here) between the first that counts SHORT frames and the last, of a
+# run of LONG frames: the JVM's start, the model's load and tuning are not in it. ROUNDS rounds
+# alternate the limit and run.
 #   scripts/bench/run_detect.sh [ROUNDS=3]      env: SHORT (30), LONG (150), MODELS
 source "$(dirname "$0")/common.sh"
 require_jar
@@ -25,11 +26,14 @@ done
 export MODELS_DIR="$WORK/models" PIPELINES_DIR="$WORK/pipelines" FRAMEWIRE_CDS_ARCHIVE="$WORK/framewire.jsa"
 LAUNCHER="$ROOT/bin/framewire"
 "$LAUNCHER" run echo "$VIDEO" --max-frames 1 >/dev/null # natives extracted, run's archive written: not measured
-wall_of() { # wall_of MODEL FRAMES: seconds of one run
-  /usr/bin/time -f "%e" -o "$WORK/time" "$LAUNCHER" run "$1" "$VIDEO" --max-frames "$2" >"$WORK/out" 2>"$WORK/err" ||
+run_fps() { # run_fps MODEL: frames/s of run between SHORT frames and the end of LONG frames
+  "$LAUNCHER" run "$1" "$VIDEO" --max-frames "$LONG" --progress >"$WORK/out" \
+    2> >(perl -MTime::HiRes=time -ne '$| = 1; printf "%.3f %s", time, $_' >"$WORK/err") ||
     { echo "run $1 failed: $(tail -3 "$WORK/err")" >&2; exit 1; }
-  [[ "$(wc -l <"$WORK/out")" == "$2" ]] || { echo "run $1: expected $2 lines" >&2; exit 1; }
-  cat "$WORK/time"
+  sleep 0.5 # the time-stamping reader's last line
+  [[ "$(wc -l <"$WORK/out")" == "$LONG" ]] || { echo "run $1: expected $LONG lines" >&2; exit 1; }
+  awk -v short="$SHORT" '$3 == "frames," { if (!t0 && $2 >= short) { t0 = $1; f0 = $2 } t1 = $1; f1 = $2 }
+    END { printf "%.2f", (t1 > t0) ? (f1 - f0) / (t1 - t0) : 0 }' "$WORK/err"
 }
 printf '%-12s %5s %9s %7s %10s %8s %7s\n' model round limit_fps layout run_fps ratio load1
 for model in $MODELS; do
@@ -38,9 +42,7 @@ for model in $MODELS; do
   for round in $(seq "$ROUNDS"); do
     lfps=$(java -cp "$JAR" io.framewire.bench.ModelLimit "$WORK/models/$model.onnx" --layouts "$layout" --seconds 10 --warmup 2 |
       awk '/^best/ {sub("fps=", "", $5); print $5}')
-    short=$(wall_of "$model" "$SHORT")
-    long=$(wall_of "$model" "$LONG")
-    rfps=$(awk -v a="$short" -v b="$long" -v n=$((LONG - SHORT)) 'BEGIN {printf "%.2f", (b > a) ? n / (b - a) : 0}')
+    rfps=$(run_fps "$model")
     printf '%-12s %5s %9.2f %7s %10s %8s %7s\n' "$model" "$round" "$lfps" "$layout" "$rfps" \
       "$(awk -v a="$rfps" -v b="$lfps" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')" "$(cut -d' ' -f1 /proc/loadavg)"
   done
