@@ -52,6 +52,7 @@ final class AcceptLoop implements CompletionHandler<AsynchronousSocketChannel, V
   private final AsynchronousServerSocketChannel server;
   private final ConnectionGuard guard;
   private final Serve serve;
+  private final InetSocketAddress localAddress;
   private final AtomicLong lastFailureLog = new AtomicLong(Long.MIN_VALUE);
 
   private AcceptLoop(
@@ -60,6 +61,11 @@ final class AcceptLoop implements CompletionHandler<AsynchronousSocketChannel, V
     this.server = server;
     this.guard = guard;
     this.serve = serve;
+    try {
+      this.localAddress = (InetSocketAddress) server.getLocalAddress();
+    } catch (IOException e) {
+      throw new IllegalStateException("the public port closed while binding", e);
+    }
   }
 
   /** Binds {@code host:port} with an accept queue of {@code backlog} and starts accepting. */
@@ -85,12 +91,9 @@ final class AcceptLoop implements CompletionHandler<AsynchronousSocketChannel, V
     }
   }
 
+  /** The bound address (also after {@link #unbind}, as pekko's binding tells it). */
   InetSocketAddress localAddress() {
-    try {
-      return (InetSocketAddress) server.getLocalAddress();
-    } catch (IOException e) {
-      throw new IllegalStateException("the public port is closed", e);
-    }
+    return localAddress;
   }
 
   /** Stops accepting: the listening socket is closed; open connections go on. */
