@@ -22,8 +22,10 @@ import java.util.Locale;
  * process {@code PID} (SIGSTOP), opens {@code N} more from 127.0.0.2 and then one {@code /health}
  * request from 127.0.0.1, so that the kernel holds them all in the accept queue with the honest one
  * last, resumes the server (SIGCONT) and measures from then when all {@code N} were closed by the
- * server (the refusal rate) and when the {@code /health} answer's status line arrived. One line per
- * round: {@code round=I refused=R refused_ms=T rate_per_s=X health_ms=H health_status=S}.
+ * server (the refusal rate), the server's CPU time per refusal over that span (all its threads,
+ * {@code /proc/PID/task/*}{@code /schedstat}), and when the {@code /health} answer's status line
+ * arrived. One line per round: {@code round=I refused=R refused_ms=T rate_per_s=X
+ * server_cpu_us_per_refusal=C health_ms=H health_status=S}.
  *
  * <p>{@code reset-server PORT}: the reference, a bare blocking accept loop on 127.0.0.1 that resets
  * every connection at once (SO_LINGER 0 and close): what refusing costs the JVM and kernel alone.
@@ -66,6 +68,7 @@ public final class ConnectionBurst {
     for (int i = 0; i < 20; i++) {
       get(target, "/health"); // warm-up of the honest path
     }
+    long cpuBefore;
     for (int round = 1; round <= rounds; round++) {
       List<SocketChannel> held = open(target, limit, null);
       get(target, "/health"); // answered only after the held ones were accepted (the queue is FIFO)
@@ -79,6 +82,7 @@ public final class ConnectionBurst {
           health.connect(target, 5000);
           health.getOutputStream().write(HEALTH);
         } finally {
+          cpuBefore = cpuNanos(pid);
           signal("CONT", pid);
         }
         long start = System.nanoTime();
@@ -97,10 +101,12 @@ public final class ConnectionBurst {
         reader.start();
         long[] closed = awaitClosed(selector, n, start);
         reader.join(60_000);
+        double cpuUsPerRefusal = (cpuNanos(pid) - cpuBefore) / 1e3 / Math.max(1, closed[0]);
         double refusedMs = (closed[1] - start) / 1e6;
         System.out.printf(Locale.ROOT,
-            "round=%d refused=%d refused_ms=%.1f rate_per_s=%.0f health_ms=%.1f health_status=%s%n",
-            round, closed[0], refusedMs, refusedMs > 0 ? closed[0] * 1000 / refusedMs : 0,
+            "round=%d refused=%d refused_ms=%.1f rate_per_s=%.0f server_cpu_us_per_refusal=%.1f health_ms=%.1f"
+                + " health_status=%s%n",
+            round, closed[0], refusedMs, refusedMs > 0 ? closed[0] * 1000 / refusedMs : 0, cpuUsPerRefusal,
             healthNanos[0] / 1e6, status[0]);
         health.close();
         for (SocketChannel channel : burst) {
@@ -186,6 +192,21 @@ public final class ConnectionBurst {
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /** CPU time of all threads of process {@code pid} so far, in ns ({@code /proc/PID/task/N/schedstat}). */
+  private static long cpuNanos(long pid) throws IOException {
+    long total = 0;
+    try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/" + pid + "/task"))) {
+      for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+        try {
+          total += Long.parseLong(java.nio.file.Files.readString(task.resolve("schedstat")).split(" ")[0]);
+        } catch (IOException threadEnded) {
+          // a thread that ended meanwhile: its time is lost, a few µs at most
+        }
+      }
+    }
+    return total;
   }
 
   private static void signal(String name, long pid) throws IOException, InterruptedException {
