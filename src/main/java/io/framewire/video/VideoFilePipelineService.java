@@ -94,6 +94,24 @@ public final class VideoFilePipelineService {
    */
   public Source<FrameResult, NotUsed> resultsOf(
       String path, String pipelineId, int frameStride, long maxFrames, Consumer<VideoInfo> onOpened) {
+    return resultsOf(path, pipelineId, frameStride, maxFrames, onOpened, FrameObserver.NONE);
+  }
+
+  /**
+   * Told after each frame of a {@link #resultsOf} run settled, before its result goes downstream:
+   * the run's session (its pipeline and version), the decoded frame and the result. A job hands the
+   * result's events to the event store here. It must return quickly and never block.
+   */
+  @FunctionalInterface
+  public interface FrameObserver {
+    FrameObserver NONE = (session, frame, result) -> {};
+
+    void ran(SessionTools session, VideoFrame frame, FrameResult result);
+  }
+
+  /** As {@link #resultsOf(String, String, int, long, Consumer)}, telling {@code observer} of each frame's result. */
+  public Source<FrameResult, NotUsed> resultsOf(String path, String pipelineId, int frameStride, long maxFrames,
+      Consumer<VideoInfo> onOpened, FrameObserver observer) {
     if (frameStride < 1) {
       throw new IllegalArgumentException("frame stride must be at least 1, got " + frameStride);
     }
@@ -112,7 +130,10 @@ public final class VideoFilePipelineService {
           }
           return frames
               .buffer(DECODE_AHEAD, OverflowStrategy.backpressure())
-              .mapAsync(1, frame -> runOnFrame(session, frame))
+              .mapAsync(1, frame -> runOnFrame(session, frame).thenApply(result -> {
+                observer.ran(session, frame, result);
+                return result;
+              }))
               .watchTermination((notUsed, done) -> {
                 done.whenComplete((ok, error) -> session.close()); // the run settled: no tool is in use
                 return NotUsed.getInstance();
