@@ -20,6 +20,7 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaType;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.Multipart;
 import org.apache.pekko.http.javadsl.model.RequestEntity;
@@ -96,7 +97,8 @@ public final class JobsRoute extends AllDirectives {
 
   private Route create() {
     return extractRequestEntity(entity -> {
-      if (entity.getContentType().mediaType().equals(MediaTypes.MULTIPART_FORM_DATA)) {
+      MediaType media = entity.getContentType().mediaType();
+      if (media.isMultipart() && media.subType().equals("form-data")) {
         return upload(entity);
       }
       return entity(Unmarshaller.entityToString(), this::createFromJson);
