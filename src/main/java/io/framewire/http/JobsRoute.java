@@ -35,6 +35,7 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.FileIO;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.util.ByteString;
 
 /**
  * Video analysis jobs (docs/jobs.md): {@code POST /jobs} (JSON naming a file under {@code
@@ -51,7 +52,7 @@ public final class JobsRoute extends AllDirectives {
       ContentTypes.create(MediaTypes.applicationWithFixedCharset("x-ndjson", HttpCharsets.UTF_8, "ndjson", "jsonl"));
   /** Room for the multipart framing and the small fields next to the file. */
   private static final long FORM_SLACK = 1024 * 1024;
-  private static final long FIELD_TIMEOUT_MS = 10_000;
+  private static final long FIELD_MAX = 64 * 1024;
 
   private final JobService jobs;
   private final AdminAccess admin;
@@ -178,13 +179,18 @@ public final class JobsRoute extends AllDirectives {
     AtomicBoolean over = new AtomicBoolean();
     return form.getParts()
         .mapAsync(1, part -> {
-          if (!"file".equals(part.getName()) || upload.get() != null) {
-            return part.toStrict(FIELD_TIMEOUT_MS, materializer).thenApply(strict -> {
-              if (!"file".equals(part.getName())) {
-                fields.put(part.getName(), strict.getEntity().getData().utf8String());
-              }
-              return (Object) strict;
-            });
+          if ("file".equals(part.getName()) && upload.get() != null) {
+            return part.getEntity().discardBytes(materializer).completionStage().thenApply(done -> (Object) done);
+          }
+          if (!"file".equals(part.getName())) {
+            // A field is a short text: read whole, but never more than FIELD_MAX (the rest fails the form).
+            return part.getEntity().getDataBytes()
+                .limitWeighted(FIELD_MAX, chunk -> (long) chunk.size())
+                .runFold(ByteString.emptyByteString(), ByteString::concat, materializer)
+                .thenApply(value -> {
+                  fields.put(part.getName(), value.utf8String());
+                  return (Object) value;
+                });
           }
           JobService.Upload target = jobs.prepareUpload(part.getFilename().orElse(null));
           upload.set(target);

@@ -172,22 +172,24 @@ final class JobsActor extends AbstractBehavior<JobsActor.Command> {
       return this;
     }
     running.remove(ended.id());
-    JobRecord job = jobs.get(ended.id());
-    if (stopping || job == null) {
-      return this;
+    if (stopping) {
+      return this; // the server stops: the job stays running in the store and runs again at the next start
     }
-    long frames = ended.run().frames().get();
-    long now = System.currentTimeMillis();
-    if (job.state() == JobState.CANCELLED) {
-      JobRecord cancelled = job.ended(JobState.CANCELLED, frames, null, job.finishedAt());
-      jobs.put(job.id(), cancelled);
-      store.save(cancelled);
-    } else {
-      JobState end = ended.error() == null ? JobState.DONE : JobState.FAILED;
-      JobRecord finished = job.ended(end, frames, ended.error() == null ? null : JobFailures.describe(ended.error()), now);
-      jobs.put(job.id(), finished);
-      store.save(finished);
-      metrics.finished.labels(end.json()).inc();
+    JobRecord job = jobs.get(ended.id()); // null: deleted since it was cancelled
+    if (job != null) {
+      long frames = ended.run().frames().get();
+      if (job.state() == JobState.CANCELLED) {
+        JobRecord cancelled = job.ended(JobState.CANCELLED, frames, null, job.finishedAt());
+        jobs.put(job.id(), cancelled);
+        store.save(cancelled);
+      } else {
+        JobState end = ended.error() == null ? JobState.DONE : JobState.FAILED;
+        String why = ended.error() == null ? null : JobFailures.describe(ended.error());
+        JobRecord finished = job.ended(end, frames, why, System.currentTimeMillis());
+        jobs.put(job.id(), finished);
+        store.save(finished);
+        metrics.finished.labels(end.json()).inc();
+      }
     }
     startWhatFits();
     gauges();

@@ -1,6 +1,7 @@
 package io.framewire.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,6 +74,16 @@ class JobsServerTest {
         assertEquals(expected, http.results(id));
       }
       assertEquals("numbered-12.mp4", http.status(byUpload).get("input").asText());
+      // The page of lines the MCP tools read.
+      JobService service = server.server.jobs().orElseThrow();
+      JobService.ResultsPage page = service.results(byPath, 5, 4).toCompletableFuture().get().orElseThrow();
+      assertEquals(expected.subList(5, 9), page.lines());
+      assertEquals(9, page.nextOffset());
+      assertFalse(page.complete());
+      JobService.ResultsPage last = service.results(byPath, 10, 5).toCompletableFuture().get().orElseThrow();
+      assertEquals(expected.subList(10, FRAMES), last.lines());
+      assertTrue(last.complete());
+      assertTrue(service.results("nope", 0, 1).toCompletableFuture().get().isEmpty());
       JsonNode list = JobsHttp.json(http.send(http.request("/jobs")));
       assertEquals(List.of(byUpload, byPath), ids(list));
 
@@ -166,6 +177,12 @@ class JobsServerTest {
       try (var left = Files.list(data.resolve("jobs"))) {
         assertEquals(List.of(), left.toList(), "nothing left of the refused uploads");
       }
+      TestVideos.corrupt(input);
+      String error = http.await(http.submit("inspect", "corrupt.mp4"), "failed").get("error").asText();
+      assertTrue(error.contains("corrupt.mp4") && !error.contains("Exception"), error);
+      JsonNode failing = http.await(http.submit("failing", video.getFileName().toString()), "failed");
+      assertTrue(failing.get("error").asText().contains("camera lens cap is on"), failing.toString());
+      assertEquals(0, failing.get("frames_done").asLong());
     }
   }
 
