@@ -259,7 +259,8 @@ public final class JobService {
         tail -> CompletableFuture.supplyAsync(() -> {
           tail.close();
           return Done.getInstance();
-        }, blocking));
+        }, blocking))
+        .filter(chunk -> !chunk.isEmpty());
   }
 
   /**
@@ -416,8 +417,9 @@ public final class JobService {
           return CompletableFuture.supplyAsync(tail::read, blocking)
               .thenApply(last -> last.isEmpty() ? Optional.<ByteString>empty() : Optional.of(last));
         }
+        // Nothing yet: an empty chunk after a pause (dropped below), and the stream asks again.
         Executor later = CompletableFuture.delayedExecutor(FOLLOW_POLL.toMillis(), TimeUnit.MILLISECONDS, blocking);
-        return CompletableFuture.supplyAsync(() -> tail, later).thenCompose(same -> nextChunk(id, same));
+        return CompletableFuture.supplyAsync(() -> Optional.of(ByteString.emptyByteString()), later);
       });
     });
   }
