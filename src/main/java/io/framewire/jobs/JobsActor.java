@@ -126,7 +126,8 @@ final class JobsActor extends AbstractBehavior<JobsActor.Command> {
 
   private Behavior<Command> onList(ListAll list) {
     List<JobStatus> all = new ArrayList<>(jobs.size());
-    jobs.values().forEach(job -> all.add(0, statusOf(job)));
+    jobs.values().forEach(job -> all.add(statusOf(job)));
+    java.util.Collections.reverse(all); // submission order, newest first
     list.replyTo().tell(all);
     return this;
   }
