@@ -187,6 +187,26 @@ class JobsServerTest {
   }
 
   @Test
+  void creatingAndDeletingFollowTheAdminRuleReadingTheStreamRule() {
+    try (TestServer server = start(Map.of("framewire.admin.token", "admin-secret",
+        "framewire.stream.auth-token", "watch-secret"))) {
+      JobsHttp http = new JobsHttp(server.port());
+      String body = "{\"pipeline_id\":\"inspect\",\"input\":\"numbered-12.mp4\"}";
+      refused(http.postJson(body), 401, "unauthorized");
+      HttpResponse<String> created = http.send(http.request("/jobs").header("Content-Type", "application/json")
+          .header("Authorization", "Bearer admin-secret").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+      assertEquals(202, created.statusCode(), created.body());
+      String id = JobsHttp.json(created).get("id").asText();
+      assertEquals(401, http.send(http.request("/jobs/" + id)).statusCode());
+      assertEquals(401, http.send(http.request("/jobs/" + id + "/results")).statusCode());
+      TestServer.await("the job done", () -> JobsHttp.json(http.send(http.request("/jobs/" + id + "?token=watch-secret")))
+          .get("state").asText().equals("done"));
+      assertEquals(FRAMES, http.send(http.request("/jobs/" + id + "/results?token=watch-secret")).body().lines().count());
+      refused(http.delete(id), 401, "unauthorized");
+    }
+  }
+
+  @Test
   void withoutTheEventStoreJobsAreUnavailable() {
     try (TestServer server = TestServer.start()) {
       refused(new JobsHttp(server.port()).send(new JobsHttp(server.port()).request("/jobs")), 503, "jobs_unavailable");
