@@ -142,7 +142,8 @@ public final class JobsRoute extends AllDirectives {
                   jobs.discard(received.upload());
                 }
                 return isSizeLimit(received.failure()) ? tooLarge(max)
-                    : error(StatusCodes.BAD_REQUEST, "invalid_request", "the upload broke off");
+                    : error(StatusCodes.BAD_REQUEST, "invalid_request",
+                        "the upload broke off, or a form field was longer than 64 KiB");
               }
               if (received.upload() == null) {
                 return error(StatusCodes.BAD_REQUEST, "invalid_request",
