@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.framewire.cluster.ClusterSettings;
 import io.framewire.engine.EngineSettings;
+import io.framewire.jobs.JobSettings;
 import io.framewire.net.ConnectionLimits;
 import io.framewire.net.TlsFiles;
 import io.framewire.sinks.SinkSettings;
@@ -38,6 +39,7 @@ public record FramewireSettings(
     StreamSettings stream,
     SourceSettings sources,
     SinkSettings sinks,
+    JobSettings jobs,
     ClusterSettings cluster,
     EngineSettings engine,
     Config pekko) {

@@ -40,13 +40,14 @@ final class Layers {
       "eventstore", "events metrics",
       "sinks", "events eventstore metrics",
       "cluster", "engine pipeline pipeline.store metrics",
-      "settings", "streaming sources inference cluster net engine video memory eventstore sinks",
-      "http", "streaming sources engine pipeline pipeline.store video websocket net metrics events eventstore sinks",
+      "jobs", "engine pipeline video streaming events metrics",
+      "settings", "streaming sources inference cluster net engine video memory eventstore sinks jobs",
+      "http", "streaming sources engine pipeline pipeline.store video websocket net metrics events eventstore sinks jobs",
       "server", "metrics websocket memory tools inference pipeline pipeline.store engine video net"
-          + " streaming sources cluster settings http events eventstore sinks",
+          + " streaming sources cluster settings http events eventstore sinks jobs",
       "cli", "settings engine video streaming pipeline pipeline.store",
       "bench", "metrics websocket memory tools inference pipeline pipeline.store engine video net"
-          + " streaming sources cluster settings http server events eventstore sinks",
+          + " streaming sources cluster settings http server events eventstore sinks jobs",
       ROOT, "server settings memory");
 
   private Layers() {
