@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -40,7 +42,25 @@ public final class ErrorResponses {
         || strict.getContentType().mediaType() != MediaTypes.TEXT_PLAIN) {
       return response;
     }
-    return response.withEntity(body(response.status(), strict.getData().decodeString(StandardCharsets.UTF_8)));
+    return response.withEntity(body(response.status(), detail(strict.getData().decodeString(StandardCharsets.UTF_8))));
+  }
+
+  private static final Pattern SIZE_LIMIT = Pattern.compile("size limit \\((\\d+) bytes\\)");
+  /** What names pekko's or a library's internals: exception classes, settings paths in backticks. */
+  private static final Pattern INTERNALS = Pattern.compile("Exception|`|\\bjava\\.|\\bscala\\.|\\bpekko\\.");
+
+  /**
+   * pekko's sentence, cut where it starts quoting a cause: an entity over the limit says only that
+   * and the limit ("EntityStreamSizeException: … `pekko.http.[server|client].parsing…`" is pekko's
+   * wording); a malformed content keeps its first line, not the parser's message.
+   */
+  static String detail(String text) {
+    Matcher size = SIZE_LIMIT.matcher(text);
+    if (size.find()) {
+      return "the request body exceeds the size limit of " + size.group(1) + " bytes";
+    }
+    String first = text.strip().lines().findFirst().orElse("").replaceAll(":$", "");
+    return INTERNALS.matcher(first).find() ? "" : first;
   }
 
   /** {@code {"error": <reason as snake_case>, "detail": <detail>}}. */
