@@ -229,6 +229,19 @@ class HttpFuzzTest {
     org.junit.jupiter.api.Assertions.assertEquals("not_found", Answers.assertErrorJson("404", response.body()).get("error").asText());
   }
 
+  /** Regression (found by PipelineGraphFuzzTest): the 413 quoted pekko's EntityStreamSizeException and settings. */
+  @Test
+  void aBodyOverTheLimitIsA413NamingTheLimitOnly() throws Exception {
+    HttpResponse<String> response = fuzz.client.send(HttpRequest.newBuilder(fuzz.uri("/pipelines/validate"))
+        .timeout(FuzzServer.TIMEOUT).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[9 * 1024 * 1024])).build(),
+        HttpResponse.BodyHandlers.ofString());
+    org.junit.jupiter.api.Assertions.assertEquals(413, response.statusCode());
+    org.junit.jupiter.api.Assertions.assertEquals(
+        "{\"error\":\"content_too_large\",\"detail\":\"the request body exceeds the size limit of 8388608 bytes\"}",
+        response.body());
+  }
+
   /** The first response's body: by its Content-Length, else up to the next response. */
   private static String firstBody(String rest, String head) {
     java.util.regex.Matcher length = java.util.regex.Pattern.compile("content-length: *(\\d+)").matcher(head);
