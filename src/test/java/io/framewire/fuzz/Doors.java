@@ -61,11 +61,19 @@ final class Doors {
       get("/ws/sources/{source}"),
       get("/ws/events"));
 
-  /** The WebSocket endpoints (path and query of an upgrade that the server accepts). */
-  static final List<String> WEBSOCKETS = List.of(
-      "/ws/video/stream?pipeline_id=echo",
-      "/ws/sources/{source}",
-      "/ws/events");
+  /**
+   * A WebSocket door other than the frame stream (which has a protocol and a property of its own):
+   * what its first message is once upgraded: {@code TAILING} ({@code {"tailing": true, …}}),
+   * {@code ERROR_UNLESS_KNOWN} (an error and the close when its {@code {id}} names nothing; nothing
+   * yet for a known one), or {@code NONE}.
+   */
+  record WsDoor(String path, First first) {}
+
+  enum First { TAILING, ERROR_UNLESS_KNOWN, NONE }
+
+  static final List<WsDoor> WEBSOCKETS = List.of(
+      new WsDoor("/ws/sources/{source}", First.ERROR_UNLESS_KNOWN),
+      new WsDoor("/ws/events", First.TAILING));
 
   /** Query parameters the endpoints read (the fuzz also sends unknown ones). */
   static final List<String> QUERY_KEYS = List.of(

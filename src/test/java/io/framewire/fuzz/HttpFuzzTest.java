@@ -60,7 +60,19 @@ class HttpFuzzTest {
               ? HttpRequest.BodyPublishers.noBody()
               : HttpRequest.BodyPublishers.ofByteArray(request.body()));
       request.headers().forEach(builder::header);
-      HttpResponse<String> response = fuzz.client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response;
+      try {
+        response = fuzz.client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        // A route that refuses without reading a large body answers and closes while the client is
+        // still writing it; the client then sees a broken pipe, not the answer. Only for large bodies.
+        if (request.body() == null || request.body().length < 64 * 1024) {
+          throw e;
+        }
+        stats.collect("status", "closed while sending a large body");
+        fuzz.assertHealthy(request.toString());
+        return;
+      }
       stats.collect("status", response.statusCode());
       String body = request.method().equals("HEAD") ? null : response.body();
       Answers.assertWellFormed(request.toString(), response.statusCode(),
@@ -85,8 +97,6 @@ class HttpFuzzTest {
               Gen.weight(1, Gen.of("{\"id\":\"x\",\"url\":\"", "{\"name\":\"").map(head ->
                   concat(head.getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80,
                       (byte) 0x80, '"', '}'}))),
-              // Over pekko-http's 8 MiB entity limit.
-              Gen.weight(1, r -> new byte[9 * 1024 * 1024]),
               Gen.weight(1, Gen.constant((byte[]) null)))
           : Gen.frequency(
               Gen.weight(8, Gen.constant((byte[]) null)),
@@ -200,7 +210,7 @@ class HttpFuzzTest {
     Gen<String> version = Gen.of("HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/9.9", "HTTP/1.1x", "", "http/1.1");
     Gen<String> header = Gen.oneOf(
         Gen.of("Host: 127.0.0.1", "Host:", "Host: a\u0000b", "Content-Length: -1", "Content-Length: 99999999999999999999",
-            "Content-Length: 5", "Content-Length: 1, 2", "Transfer-Encoding: chunked", "Transfer-Encoding: gzip, chunked",
+            "Content-Length: 5", "Content-Length: 1, 2", "Content-Length: 9437184", "Transfer-Encoding: chunked", "Transfer-Encoding: gzip, chunked",
             "Transfer-Encoding: bogus", "Expect: 100-continue", "Expect: bogus", "Connection: Upgrade", "Upgrade: websocket",
             "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: x", "Content-Type: application/json", "Content-Type: ;;",
             "no colon", ": empty name", " leading: space", "X-Long: " + "v".repeat(20_000), "X-\u00ff: x",
@@ -214,6 +224,9 @@ class HttpFuzzTest {
     return r -> {
       List<String> lines = new ArrayList<>();
       lines.add(method.next(r) + " " + target.next(r) + " " + version.next(r));
+      if (r.nextInt(5) > 0) {
+        lines.add("Host: 127.0.0.1"); // most requests get past the Host check to the routes
+      }
       lines.addAll(headers.next(r));
       return String.join("\r\n", lines) + "\r\n\r\n" + body.next(r);
     };
@@ -229,17 +242,19 @@ class HttpFuzzTest {
     org.junit.jupiter.api.Assertions.assertEquals("not_found", Answers.assertErrorJson("404", response.body()).get("error").asText());
   }
 
-  /** Regression (found by PipelineGraphFuzzTest): the 413 quoted pekko's EntityStreamSizeException and settings. */
+  /**
+   * Regression (found by PipelineGraphFuzzTest): the 413 quoted pekko's EntityStreamSizeException and
+   * settings. Over a raw socket: the server answers from the declared length and closes, and a
+   * client still writing 9 MiB may see that as a broken pipe instead of the answer.
+   */
   @Test
-  void aBodyOverTheLimitIsA413NamingTheLimitOnly() throws Exception {
-    HttpResponse<String> response = fuzz.client.send(HttpRequest.newBuilder(fuzz.uri("/pipelines/validate"))
-        .timeout(FuzzServer.TIMEOUT).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[9 * 1024 * 1024])).build(),
-        HttpResponse.BodyHandlers.ofString());
-    org.junit.jupiter.api.Assertions.assertEquals(413, response.statusCode());
-    org.junit.jupiter.api.Assertions.assertEquals(
-        "{\"error\":\"content_too_large\",\"detail\":\"the request body exceeds the size limit of 8388608 bytes\"}",
-        response.body());
+  void aBodyOverTheLimitIsA413NamingTheLimitOnly() throws IOException {
+    String answer = sendRaw("POST /pipelines/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + "Content-Length: 9437184\r\n\r\n{\"id\":");
+    org.junit.jupiter.api.Assertions.assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+    org.junit.jupiter.api.Assertions.assertTrue(answer.endsWith(
+        "\r\n\r\n{\"error\":\"content_too_large\",\"detail\":\"the request body exceeds the size limit of 8388608 bytes\"}"),
+        answer);
   }
 
   /** The first response's body: by its Content-Length, else up to the next response. */

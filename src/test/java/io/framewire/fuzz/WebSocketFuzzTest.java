@@ -112,37 +112,40 @@ class WebSocketFuzzTest {
     });
   }
 
+  /** A case for a watcher door: the door, its path and query, and the messages. */
+  record WatcherCase(Doors.WsDoor door, boolean known, String path, List<Message> messages) {}
+
   @Test
   void sourceWatchersAndTheEventTailSurviveRandomMessages() {
-    Gen<String> path = Gen.frequency(
-        Gen.weight(3, Gen.constant("/ws/sources/cam")),
-        Gen.weight(2, FuzzJson.segment().map(s -> "/ws/sources/" + HttpFuzzTest.uriSafe(s))),
-        Gen.weight(5, Gen.frequency(Gen.weight(1, Gen.constant("")),
-            Gen.weight(2, FuzzJson.query().map(q -> "?" + HttpFuzzTest.uriSafe(q)))).map(q -> "/ws/events" + q)));
-    Fuzz.check("ws-watchers", 150, r -> new Case(path.next(r), message().list(0, 4).next(r)), (c, stats) -> {
+    Gen<WatcherCase> cases = r -> {
+      Doors.WsDoor door = Gen.of(Doors.WEBSOCKETS).next(r);
+      boolean known = r.nextInt(5) < 3;
+      String path = door.path().replaceAll("\\{[a-z]+}", known ? "cam" : HttpFuzzTest.uriSafe(FuzzJson.segment().next(r)));
+      String query = r.nextInt(3) == 0 ? "" : "?" + HttpFuzzTest.uriSafe(FuzzJson.query().next(r));
+      return new WatcherCase(door, known || !door.path().contains("{"), path + query, message().list(0, 4).next(r));
+    };
+    Fuzz.check("ws-watchers", 150, cases, (c, stats) -> {
       try (RawWsClient client = RawWsClient.connect(fuzz.port(), c.path(), Map.of())) {
+        String label = c.door().path() + (c.known() ? "" : " (unknown id)");
         if (client.handshake.status() != 101) {
-          stats.collect("handshake", client.handshake.status());
+          stats.collect(label, client.handshake.status());
           Answers.assertWellFormed(c.toString(), client.handshake.status(),
               client.handshake.headers().get("content-type"), client.handshake.body());
           return;
         }
-        if (c.path().startsWith("/ws/events")) {
+        stats.collect(label, 101);
+        if (c.door().first() == Doors.First.TAILING) {
           JsonNode first = Answers.JSON.readTree(next(client));
           assertTrue(first.get("tailing").asBoolean(), first.toString());
-          stats.collect("handshake", "101 tailing");
-        } else if (!c.path().equals("/ws/sources/cam")) {
-          stats.collect("handshake", "101 unknown source");
-          expectErrorThenClose(client, stats, "source");
+        } else if (c.door().first() == Doors.First.ERROR_UNLESS_KNOWN && !c.known()) {
+          expectErrorThenClose(client, stats, "refused");
           return;
-        } else {
-          stats.collect("handshake", "101 watching");
         }
         for (Message m : c.messages()) {
           send(client, m);
         }
       } catch (SocketException closedUnderUs) {
-        stats.collect("handshake", "closed while sending");
+        stats.collect("closed while sending", c.door().path());
       }
       fuzz.assertHealthy(c.toString());
     });
