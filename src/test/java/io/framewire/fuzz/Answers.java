@@ -19,7 +19,8 @@ final class Answers {
   /** What leaks the implementation: exception class names, stack frames, Java and library packages. */
   static final Pattern LEAK = Pattern.compile(
       "Exception|\\bat io\\.|java\\.|javax\\.|org\\.apache|scala\\.|\\$\\$|com\\.fasterxml|JsonToken|StreamReadConstraints"
-          + "|`[\\w$]+\\.[\\w$.]+");
+          // a qualified class or a Class.method() in backticks (Jackson's style); not any echoed `a.b`
+          + "|`(?:[a-z]\\w*\\.)+[A-Z]|`[A-Z]\\w*\\.\\w+\\(");
 
   private Answers() {}
 
