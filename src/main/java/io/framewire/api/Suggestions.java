@@ -23,7 +23,11 @@ public final class Suggestions {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : known) {
-      int distance = distance(lower, candidate.toLowerCase(Locale.ROOT));
+      String other = candidate.toLowerCase(Locale.ROOT);
+      if (Math.abs(other.length() - lower.length()) > limit) {
+        continue; // at least that many edits apart: never a suggestion, and the distance is costly
+      }
+      int distance = distance(lower, other);
       if (distance < bestDistance) {
         best = candidate;
         bestDistance = distance;

@@ -2,6 +2,7 @@ package io.framewire.server;
 
 import io.framewire.http.AdminAccess;
 import io.framewire.http.ApiRoutes;
+import io.framewire.http.ErrorResponses;
 import io.framewire.http.EventsRoute;
 import io.framewire.http.JobsRoute;
 import io.framewire.jobs.JobService;
@@ -232,6 +233,7 @@ public final class FramewireServer implements AutoCloseable {
               new VideoStreamRoute(ctx.getSystem(), sessions, stream, metrics).route(),
               new WebClientRoute().route())
           : Directives.concat(api.route(), new MetricsRoute(metrics).route());
+      routes = ErrorResponses.sealed(routes);
       ConnectionGuard guard = new ConnectionGuard(limits, metrics);
       PublicListener.bind(ctx.getSystem(), settings.http().host(), settings.http().port(), routes, guard,
               tls.map(TlsFiles::context))
@@ -276,7 +278,7 @@ public final class FramewireServer implements AutoCloseable {
     }
     String host = settings.host();
     int port = settings.port().getAsInt();
-    Route route = Directives.concat(api.healthRoute(), new MetricsRoute(metrics).route());
+    Route route = ErrorResponses.sealed(Directives.concat(api.healthRoute(), new MetricsRoute(metrics).route()));
     return Http.get(system).newServerAt(host, port).bind(route)
         .thenApply(binding -> {
           log.info("management endpoints (/health, /metrics) on http://{}:{}/", host, binding.localAddress().getPort());

@@ -74,4 +74,26 @@ class PipelineJsonTest {
         () -> PipelineJson.read("{\"id\": \"x\", \"id\": \"y\"}"));
     assertTrue(duplicate.getMessage().contains("Duplicate field 'id'"), duplicate.getMessage());
   }
+
+  /** Found by the HTTP fuzz (io.framewire.fuzz): Jackson's message named java.lang.String and JsonToken. */
+  @Test
+  void aWrongTypeIsNamedInJsonTermsWithoutJavaTypes() {
+    var array = assertThrows(PipelineValidationException.class, () -> PipelineJson.read(
+        "{\"id\":[\"x\"],\"name\":\"n\",\"nodes\":[],\"edges\":[],\"entry_nodes\":[],\"output_nodes\":[]}"));
+    assertEquals("invalid pipeline JSON at id: expected a string, found an array (line 1, column 7)", array.getMessage());
+    var object = assertThrows(PipelineValidationException.class, () -> PipelineJson.read(
+        "{\"id\":\"x\",\"name\":\"n\",\"nodes\":[],\"edges\":{},\"entry_nodes\":[],\"output_nodes\":[]}"));
+    assertEquals("invalid pipeline JSON at edges: expected an array, found an object (line 1, column 41)",
+        object.getMessage());
+  }
+
+  /** Found by the HTTP fuzz: 1,001 nested arrays named StreamReadConstraints.getMaxNestingDepth(). */
+  @Test
+  void tooDeepNestingIsRefusedWithoutNamingJacksonInternals() {
+    var e = assertThrows(PipelineValidationException.class, () -> PipelineJson.read(
+        "{\"id\":\"x\",\"nodes\":[{\"id\":\"n\",\"params\":" + "[".repeat(2_000)));
+    assertEquals(
+        "invalid pipeline JSON at nodes[0].params: Document nesting depth (1001) exceeds the maximum allowed (1000)",
+        e.getMessage());
+  }
 }
