@@ -6,6 +6,8 @@ import io.framewire.http.EventsRoute;
 import io.framewire.net.ConnectionGuard;
 import io.framewire.net.ConnectionLimits;
 import io.framewire.net.PublicListener;
+import io.framewire.http.McpRoute;
+import io.framewire.mcp.FramewireMcp;
 import io.framewire.http.MetricsRoute;
 import io.framewire.http.SinksRoute;
 import io.framewire.http.StreamGuard;
@@ -201,6 +203,15 @@ public final class FramewireServer implements AutoCloseable {
       PipelineRegistry pipelines = engine.pipelines();
       ApiRoutes api = new ApiRoutes(pipelines, mapper, ctx.getSystem(), sessions, stream.managerAskTimeout(),
           cluster == null ? null : cluster::health, engine::storeHealth);
+      // MCP's tools read what the routes read; a worker-only node serves none of it.
+      FramewireMcp mcp = clusterSettings.isFront() && settings.mcp().enabled()
+          ? FramewireMcp.start(settings.mcp(), new FramewireMcp.Services(pipelines, video,
+              Optional.ofNullable(liveSources), engine.eventStore(), Materializer.matFromSystem(ctx.getSystem()),
+              stream.frameTimeout(), stream.maxFramePixels(), Optional.empty()))
+          : null;
+      if (mcp != null) {
+        ctx.getSystem().getWhenTerminated().thenRun(mcp::close);
+      }
       // A worker-only node serves health and metrics (for its supervisor and Prometheus), no sessions.
       Route routes = clusterSettings.isFront()
           ? Directives.concat(
@@ -211,6 +222,7 @@ public final class FramewireServer implements AutoCloseable {
               new EventsRoute(engine.eventStore(), engine.snapshots(), engine.eventTail(), stream, mapper, blocking)
                   .route(),
               sinks != null ? new SinksRoute(sinks, admin, new StreamGuard(stream), mapper).route() : SinksRoute.disabled(mapper),
+              mcp != null ? new McpRoute(mcp, stream).route() : McpRoute.disabled(),
               new VideoStreamRoute(ctx.getSystem(), sessions, stream, metrics).route(),
               new WebClientRoute().route())
           : Directives.concat(api.route(), new MetricsRoute(metrics).route());

@@ -7,6 +7,7 @@ import io.framewire.cluster.ClusterSettings;
 import io.framewire.engine.EngineSettings;
 import io.framewire.net.ConnectionLimits;
 import io.framewire.net.TlsFiles;
+import io.framewire.mcp.McpSettings;
 import io.framewire.sinks.SinkSettings;
 import io.framewire.sources.SourceSettings;
 import io.framewire.streaming.StreamSettings;
@@ -38,6 +39,7 @@ public record FramewireSettings(
     StreamSettings stream,
     SourceSettings sources,
     SinkSettings sinks,
+    McpSettings mcp,
     ClusterSettings cluster,
     EngineSettings engine,
     Config pekko) {

@@ -40,13 +40,15 @@ final class Layers {
       "eventstore", "events metrics",
       "sinks", "events eventstore metrics",
       "cluster", "engine pipeline pipeline.store metrics",
-      "settings", "streaming sources inference cluster net engine video memory eventstore sinks",
-      "http", "streaming sources engine pipeline pipeline.store video websocket net metrics events eventstore sinks",
+      "mcp", "sources video engine pipeline pipeline.store events eventstore",
+      "settings", "streaming sources inference cluster net engine video memory eventstore sinks mcp",
+      "http", "streaming sources engine pipeline pipeline.store video websocket net metrics events eventstore sinks"
+          + " mcp",
       "server", "metrics websocket memory tools inference pipeline pipeline.store engine video net"
-          + " streaming sources cluster settings http events eventstore sinks",
+          + " streaming sources cluster settings http events eventstore sinks mcp",
       "cli", "settings engine video streaming pipeline pipeline.store",
       "bench", "metrics websocket memory tools inference pipeline pipeline.store engine video net"
-          + " streaming sources cluster settings http server events eventstore sinks",
+          + " streaming sources cluster settings http server events eventstore sinks mcp",
       ROOT, "server settings memory");
 
   private Layers() {

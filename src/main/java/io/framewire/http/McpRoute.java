@@ -1,0 +1,94 @@
+package io.framewire.http;
+
+import io.framewire.mcp.FramewireMcp;
+import io.framewire.mcp.McpHttpTransport;
+import io.framewire.mcp.OriginRule;
+import io.framewire.streaming.AnswerEncoder;
+import io.framewire.streaming.StreamSettings;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.Allow;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * {@code /mcp}: the MCP endpoint (docs/mcp.md), MCP's Streamable HTTP transport in its stateless,
+ * JSON-answer form. {@code POST} carries one JSON-RPC message and is answered by {@link
+ * McpHttpTransport}; {@code GET} (the optional server-to-client SSE stream) and {@code DELETE} (ending a
+ * session) are 405, as the specification allows a server without them. The request must pass MCP's
+ * origin rule ({@link OriginRule}: local pages or {@code MCP_ALLOWED_ORIGINS}) and carry the stream's
+ * token when {@code STREAM_AUTH_TOKEN} is set ({@code Authorization: Bearer} or {@code ?token=}): the
+ * tools show what the cameras saw, like {@code /events}. The body may hold an image of up to {@code
+ * MCP_MAX_IMAGE_MB} in base64.
+ */
+public final class McpRoute extends AllDirectives {
+
+  private final FramewireMcp mcp;
+  private final StreamAccess access;
+  private final OriginRule origins;
+
+  public McpRoute(FramewireMcp mcp, StreamSettings streamSettings) {
+    this.mcp = mcp;
+    this.access = new StreamAccess(streamSettings);
+    this.origins = new OriginRule(mcp.settings().allowedOrigins());
+  }
+
+  /** {@code /mcp} when MCP is off: 404 saying so. */
+  public static Route disabled() {
+    AllDirectives d = new AllDirectives() {};
+    return d.path("mcp", () -> d.complete(json(404, "mcp_disabled",
+        "this server does not serve MCP (framewire.mcp.enabled = false, MCP_ENABLED)")));
+  }
+
+  public Route route() {
+    return path("mcp", () -> guard(() -> concat(
+        post(() -> withSizeLimit(mcp.settings().maxRequestBytes(), () -> extractRequest(request ->
+            entity(Unmarshaller.entityToString(), body -> onSuccess(
+                mcp.transport().post(body, header(request, "MCP-Protocol-Version")), this::reply))))),
+        complete(json(405, "method_not_allowed",
+            "/mcp takes POST only: this server answers each message with JSON (no SSE stream, no session)")
+            .addHeader(Allow.create(HttpMethods.POST))))));
+  }
+
+  private Route reply(McpHttpTransport.Reply reply) {
+    HttpResponse response = HttpResponse.create().withStatus(reply.status());
+    return complete(reply.json() == null ? response
+        : response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, reply.json())));
+  }
+
+  /** MCP's origin rule, then the stream's token. */
+  private Route guard(Supplier<Route> inner) {
+    return extractRequest(request -> parameterOptional("token", token -> {
+      Optional<String> refusedOrigin = origins.refusal(header(request, "Origin"));
+      if (refusedOrigin.isPresent()) {
+        return complete(json(403, "forbidden_origin", refusedOrigin.get()));
+      }
+      Optional<StreamAccess.Refusal> refusal = access.checkToken(token, header(request, "Authorization"));
+      if (refusal.isPresent()) {
+        return complete(HttpResponse.create().withStatus(refusal.get().status()).withEntity(
+            HttpEntities.create(ContentTypes.APPLICATION_JSON, AnswerEncoder.encode(refusal.get().error()))));
+      }
+      return inner.get();
+    }));
+  }
+
+  private static HttpResponse json(int status, String error, String detail) {
+    return HttpResponse.create().withStatus(status).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON,
+        "{\"error\":" + quote(error) + ",\"detail\":" + quote(detail) + "}"));
+  }
+
+  private static String quote(String text) {
+    return com.fasterxml.jackson.databind.node.TextNode.valueOf(text).toString();
+  }
+
+  private static Optional<String> header(HttpRequest request, String name) {
+    return request.getHeader(name).map(HttpHeader::value);
+  }
+}
