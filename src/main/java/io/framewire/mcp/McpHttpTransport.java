@@ -5,6 +5,8 @@ import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpStatelessServerHandler;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStatelessServerTransport;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -88,9 +90,13 @@ public final class McpHttpTransport implements McpStatelessServerTransport {
     return CompletableFuture.completedFuture(new Reply(202, null));
   }
 
+  /** A JSON-RPC error for no request in particular ({@code "id": null}, which the SDK's response record refuses). */
   private CompletionStage<Reply> done(int status, int code, String message) {
-    return CompletableFuture.completedFuture(new Reply(status, write(McpSchema.JSONRPCResponse.error(null,
-        new McpSchema.JSONRPCResponse.JSONRPCError(code, message)))));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("jsonrpc", McpSchema.JSONRPC_VERSION);
+    body.put("id", null);
+    body.put("error", Map.of("code", code, "message", message));
+    return CompletableFuture.completedFuture(new Reply(status, write(body)));
   }
 
   private String write(Object value) {
