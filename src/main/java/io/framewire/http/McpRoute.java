@@ -16,7 +16,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Allow;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
  * {@code /mcp}: the MCP endpoint (docs/mcp.md), MCP's Streamable HTTP transport in its stateless,
@@ -29,6 +29,9 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * MCP_MAX_IMAGE_MB} in base64.
  */
 public final class McpRoute extends AllDirectives {
+
+  /** How long a request body may take to arrive. */
+  private static final long BODY_TIMEOUT_MS = 30_000;
 
   private final FramewireMcp mcp;
   private final StreamAccess access;
@@ -48,13 +51,30 @@ public final class McpRoute extends AllDirectives {
   }
 
   public Route route() {
-    return path("mcp", () -> guard(() -> concat(
-        post(() -> withSizeLimit(mcp.settings().maxRequestBytes(), () -> extractRequest(request ->
-            entity(Unmarshaller.entityToString(), body -> onSuccess(
-                mcp.transport().post(body, header(request, "MCP-Protocol-Version")), this::reply))))),
-        complete(json(405, "method_not_allowed",
+    return path("mcp", () -> guard(() -> extractRequest(request -> request.method().equals(HttpMethods.POST)
+        ? extractMaterializer(materializer -> onComplete(
+            // Read here rather than by entity(): its refusal of a large body is a rejection, which other
+            // routes' method rejections would outrank into a 405.
+            request.entity().toStrict(BODY_TIMEOUT_MS, mcp.settings().maxRequestBytes(), materializer),
+            strict -> strict.isFailure()
+                ? complete(tooLarge(strict.failed().get())
+                    ? json(413, "too_large", "the request body is larger than /mcp reads ("
+                        + mcp.settings().maxRequestBytes() / 1024 + " KB: MCP_MAX_IMAGE_MB as base64, plus 64 KB)")
+                    : json(400, "invalid_request", "the request body did not arrive whole"))
+                : onSuccess(mcp.transport().post(strict.get().getData().utf8String(),
+                    header(request, "MCP-Protocol-Version")), this::reply)))
+        : complete(json(405, "method_not_allowed",
             "/mcp takes POST only: this server answers each message with JSON (no SSE stream, no session)")
             .addHeader(Allow.create(HttpMethods.POST))))));
+  }
+
+  private static boolean tooLarge(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof EntityStreamSizeException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Route reply(McpHttpTransport.Reply reply) {

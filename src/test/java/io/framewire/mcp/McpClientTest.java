@@ -193,7 +193,8 @@ class McpClientTest {
 
   @Test
   void originsAndMethodsFollowTheMcpRules() throws Exception {
-    try (TestServer server = TestServer.start(Map.of("framewire.mcp.allowed-origins", "https://agents.example"))) {
+    try (TestServer server = TestServer.start(Map.of("framewire.mcp.allowed-origins", "https://agents.example",
+        "framewire.mcp.max-image-mb", 1))) {
       String mcp = "http://127.0.0.1:" + server.port() + "/mcp";
       String ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
       HttpResponse<String> rebound = post(mcp, ping, Map.of("Origin", "http://attacker.example:8080"));
@@ -218,6 +219,10 @@ class McpClientTest {
       assertEquals(400, version.statusCode());
       assertTrue(json(version.body()).path("error").path("message").asText()
           .startsWith("unsupported MCP-Protocol-Version '1999-01-01'; supported: "), version.body());
+      // 1 MB of image as base64, plus 64 KB: a larger body is not read.
+      HttpResponse<String> huge = post(mcp, "\"" + "A".repeat(1024 * 1024 * 4 / 3 + 64 * 1024) + "\"", Map.of());
+      assertEquals(413, huge.statusCode());
+      assertEquals("too_large", json(huge.body()).path("error").asText());
       HttpResponse<String> stream = get(mcp, Map.of("Accept", "text/event-stream"));
       assertEquals(405, stream.statusCode());
       assertEquals("POST", stream.headers().firstValue("Allow").orElse(""));
