@@ -95,7 +95,9 @@ class McpClientTest {
           call("query_events", Map.of("stream", "source:door", "limit", 2, "order", "asc")),
           call("query_events", Map.of("since", "yesterday")),
           call("event_counts", Map.of("stream", List.of("source:door"), "group_by", List.of("type", "label"))),
-          call("no_such_tool", Map.of()));
+          call("no_such_tool", Map.of()),
+          call("list_sources", Map.of("bogus", 1)),
+          call("query_events", Map.of("limit", 500)));
       JsonNode out = runClient(base + "/mcp", TOKEN, calls);
 
       assertFalse(out.has("error"), out.toString());
@@ -186,6 +188,15 @@ class McpClientTest {
       // A tool that does not exist is a protocol error (the SDK's words), not a tool result.
       assertEquals("MCP error -32602: Unknown tool: invalid_tool_name", calls0.path(12).path("error").asText());
 
+      // Arguments outside the declared schema: the SDK's validator refuses them before the tool runs.
+      assertTrue(calls0.path(13).path("result").path("isError").asBoolean(), calls0.path(13).toString());
+      assertEquals("Tool (list_sources) input validation failed: Validation failed: JSON schema validation errors: "
+          + "[: property 'bogus' is not defined in the schema and the schema does not allow additional properties]",
+          calls0.path(13).path("result").path("content").path(0).path("text").asText());
+      assertTrue(calls0.path(14).path("result").path("isError").asBoolean(), calls0.path(14).toString());
+      assertEquals("Tool (query_events) input validation failed: Validation failed: JSON schema validation errors: "
+          + "[/limit: must have a maximum value of 200]",
+          calls0.path(14).path("result").path("content").path(0).path("text").asText());
       JsonNode refused = runClient(base + "/mcp", "", List.of());
       assertTrue(refused.path("error").asText().contains("this server needs a token"), refused.toString());
     }
