@@ -1,5 +1,6 @@
 package io.framewire.http;
 
+import io.framewire.mcp.Caller;
 import io.framewire.mcp.FramewireMcp;
 import io.framewire.mcp.McpHttpTransport;
 import io.framewire.mcp.OriginRule;
@@ -25,8 +26,9 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
  * session) are 405, as the specification allows a server without them. The request must pass MCP's
  * origin rule ({@link OriginRule}: local pages or {@code MCP_ALLOWED_ORIGINS}) and carry the stream's
  * token when {@code STREAM_AUTH_TOKEN} is set ({@code Authorization: Bearer} or {@code ?token=}): the
- * tools show what the cameras saw, like {@code /events}. The body may hold an image of up to {@code
- * MCP_MAX_IMAGE_MB} in base64.
+ * tools show what the cameras saw, like {@code /events}. The tools that change the server follow {@link
+ * AdminAccess} besides, decided here and handed to them as the {@link Caller}. The body may hold an
+ * image of up to {@code MCP_MAX_IMAGE_MB} in base64.
  */
 public final class McpRoute extends AllDirectives {
 
@@ -36,9 +38,11 @@ public final class McpRoute extends AllDirectives {
   private final FramewireMcp mcp;
   private final StreamAccess access;
   private final OriginRule origins;
+  private final AdminAccess admin;
 
-  public McpRoute(FramewireMcp mcp, StreamSettings streamSettings) {
+  public McpRoute(FramewireMcp mcp, StreamSettings streamSettings, AdminAccess admin) {
     this.mcp = mcp;
+    this.admin = admin;
     this.access = new StreamAccess(streamSettings);
     this.origins = new OriginRule(mcp.settings().allowedOrigins());
   }
@@ -62,10 +66,15 @@ public final class McpRoute extends AllDirectives {
                         + mcp.settings().maxRequestBytes() / 1024 + " KB: MCP_MAX_IMAGE_MB as base64, plus 64 KB)")
                     : json(400, "invalid_request", "the request body did not arrive whole"))
                 : onSuccess(mcp.transport().post(strict.get().getData().utf8String(),
-                    header(request, "MCP-Protocol-Version")), this::reply)))
+                    header(request, "MCP-Protocol-Version"), caller(request)), this::reply)))
         : complete(json(405, "method_not_allowed",
             "/mcp takes POST only: this server answers each message with JSON (no SSE stream, no session)")
             .addHeader(Allow.create(HttpMethods.POST))))));
+  }
+
+  /** The admin rule's verdict on this request, for the tools that change the server. */
+  private Caller caller(HttpRequest request) {
+    return admin.check(request).map(refusal -> Caller.reader(refusal.detail())).orElseGet(Caller::admin);
   }
 
   private static boolean tooLarge(Throwable failure) {

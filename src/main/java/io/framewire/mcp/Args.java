@@ -9,9 +9,20 @@ import java.util.Optional;
 final class Args {
 
   private final Map<String, Object> values;
+  private final Caller caller;
 
   Args(Map<String, Object> values) {
+    this(values, Caller.reader("no caller"));
+  }
+
+  Args(Map<String, Object> values, Caller caller) {
     this.values = values == null ? Map.of() : values;
+    this.caller = caller;
+  }
+
+  /** Who calls: for the tools that change the server ({@link Caller#requireAdmin}). */
+  Caller caller() {
+    return caller;
   }
 
   /** A non-blank string. */

@@ -103,13 +103,14 @@ public final class FramewireMcp implements AutoCloseable {
         .description(tool.description())
         .inputSchema(tool.inputSchema())
         .build();
-    return new McpStatelessServerFeatures.SyncToolSpecification(declared, (context, request) -> call(tool, request));
+    return new McpStatelessServerFeatures.SyncToolSpecification(declared, (context, request) ->
+        call(tool, request, context.get(Caller.KEY) instanceof Caller caller ? caller : Caller.reader("no caller")));
   }
 
   /** One call: the tool's result, or its refusal as an {@code isError} result. */
-  static McpSchema.CallToolResult call(McpTool tool, McpSchema.CallToolRequest request) {
+  static McpSchema.CallToolResult call(McpTool tool, McpSchema.CallToolRequest request, Caller caller) {
     try {
-      return tool.call().apply(new Args(request.arguments()));
+      return tool.call().apply(new Args(request.arguments(), caller));
     } catch (ToolError e) {
       return Results.error(e);
     } catch (RuntimeException e) {

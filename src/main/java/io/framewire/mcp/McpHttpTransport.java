@@ -53,8 +53,9 @@ public final class McpHttpTransport implements McpStatelessServerTransport {
    * JSON-RPC message 400 with a JSON-RPC error; an unsupported {@code MCP-Protocol-Version} 400.
    *
    * @param protocolVersion the {@code MCP-Protocol-Version} header, if any
+   * @param caller what the HTTP layer decided about the caller, for the tools ({@link Caller})
    */
-  public CompletionStage<Reply> post(String body, Optional<String> protocolVersion) {
+  public CompletionStage<Reply> post(String body, Optional<String> protocolVersion, Caller caller) {
     if (closing) {
       return done(503, McpSchema.ErrorCodes.INTERNAL_ERROR, "the server is shutting down");
     }
@@ -68,7 +69,7 @@ public final class McpHttpTransport implements McpStatelessServerTransport {
     } catch (Exception e) {
       return done(400, McpSchema.ErrorCodes.PARSE_ERROR, "the body is not a JSON-RPC message");
     }
-    McpTransportContext context = McpTransportContext.EMPTY;
+    McpTransportContext context = McpTransportContext.create(Map.of(Caller.KEY, caller));
     if (message instanceof McpSchema.JSONRPCRequest request) {
       return handler.handleRequest(context, request)
           .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context))

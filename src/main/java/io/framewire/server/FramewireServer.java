@@ -222,7 +222,7 @@ public final class FramewireServer implements AutoCloseable {
               new EventsRoute(engine.eventStore(), engine.snapshots(), engine.eventTail(), stream, mapper, blocking)
                   .route(),
               sinks != null ? new SinksRoute(sinks, admin, new StreamGuard(stream), mapper).route() : SinksRoute.disabled(mapper),
-              mcp != null ? new McpRoute(mcp, stream).route() : McpRoute.disabled(),
+              mcp != null ? new McpRoute(mcp, stream, admin).route() : McpRoute.disabled(),
               new VideoStreamRoute(ctx.getSystem(), sessions, stream, metrics).route(),
               new WebClientRoute().route())
           : Directives.concat(api.route(), new MetricsRoute(metrics).route());

@@ -128,7 +128,7 @@ class McpToolArgumentsTest {
   void aCallAnswersRefusalsAndFailuresAsErrorResults() {
     McpSchema.CallToolResult refused = FramewireMcp.call(tool(args -> {
       throw new ToolError("unknown_source", "no live source 'x'; known: none");
-    }), new McpSchema.CallToolRequest("t", Map.of()));
+    }), new McpSchema.CallToolRequest("t", Map.of()), Caller.admin());
     assertTrue(refused.isError());
     assertEquals(Map.of("error", "unknown_source", "detail", "no live source 'x'; known: none"),
         refused.structuredContent());
@@ -136,7 +136,7 @@ class McpToolArgumentsTest {
 
     McpSchema.CallToolResult failed = FramewireMcp.call(tool(args -> {
       throw new IllegalStateException("java.lang.Secret at io.framewire.Inner");
-    }), new McpSchema.CallToolRequest("t", new HashMap<>()));
+    }), new McpSchema.CallToolRequest("t", new HashMap<>()), Caller.admin());
     assertTrue(failed.isError());
     assertEquals(Map.of("error", "internal_error", "detail", "the tool failed; the server's log says why"),
         failed.structuredContent());
