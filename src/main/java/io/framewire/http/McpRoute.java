@@ -56,14 +56,13 @@ public final class McpRoute extends AllDirectives {
 
   public Route route() {
     return path("mcp", () -> guard(() -> extractRequest(request -> request.method().equals(HttpMethods.POST)
-        ? extractMaterializer(materializer -> onComplete(
+        ? declaredTooLarge(request) ? complete(tooLarge())
+        : extractMaterializer(materializer -> onComplete(
             // Read here rather than by entity(): its refusal of a large body is a rejection, which other
             // routes' method rejections would outrank into a 405.
             request.entity().toStrict(BODY_TIMEOUT_MS, mcp.settings().maxRequestBytes(), materializer),
             strict -> strict.isFailure()
-                ? complete(tooLarge(strict.failed().get())
-                    ? json(413, "too_large", "the request body is larger than /mcp reads ("
-                        + mcp.settings().maxRequestBytes() / 1024 + " KB: MCP_MAX_IMAGE_MB as base64, plus 64 KB)")
+                ? complete(sizeExceeded(strict.failed().get()) ? tooLarge()
                     : json(400, "invalid_request", "the request body did not arrive whole"))
                 : onSuccess(mcp.transport().post(strict.get().getData().utf8String(),
                     header(request, "MCP-Protocol-Version"), caller(request)), this::reply)))
@@ -77,7 +76,18 @@ public final class McpRoute extends AllDirectives {
     return admin.check(request).map(refusal -> Caller.reader(refusal.detail())).orElseGet(Caller::admin);
   }
 
-  private static boolean tooLarge(Throwable failure) {
+  /** A body whose Content-Length is over the limit is refused before it is read. */
+  private boolean declaredTooLarge(HttpRequest request) {
+    return request.entity().getContentLengthOption().orElse(0L) > mcp.settings().maxRequestBytes();
+  }
+
+  private HttpResponse tooLarge() {
+    return json(413, "too_large", "the request body is larger than /mcp reads ("
+        + mcp.settings().maxRequestBytes() / 1024 + " KB: MCP_MAX_IMAGE_MB as base64, plus 64 KB)");
+  }
+
+  /** A chunked body that grew past the limit while read. */
+  private static boolean sizeExceeded(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof EntityStreamSizeException) {
         return true;

@@ -232,7 +232,7 @@ class McpClientTest {
           .startsWith("unsupported MCP-Protocol-Version '1999-01-01'; supported: "), version.body());
       // 1 MB of image as base64, plus 64 KB: a larger body is not read.
       HttpResponse<String> huge = post(mcp, "\"" + "A".repeat(1024 * 1024 * 4 / 3 + 64 * 1024) + "\"", Map.of());
-      assertEquals(413, huge.statusCode());
+      assertEquals(413, huge.statusCode(), huge.body());
       assertEquals("too_large", json(huge.body()).path("error").asText());
       HttpResponse<String> stream = get(mcp, Map.of("Accept", "text/event-stream"));
       assertEquals(405, stream.statusCode());
