@@ -6,7 +6,8 @@
 #   run-echo        bin/framewire run echo f.mp4 (the launcher: its JVM options and run's CDS archive)
 #   run-echo-jar    java -jar framewire.jar run echo f.mp4 (no launcher: JVM defaults, no archive)
 #   python          scripts/bench/python_run_on_file.py: the Python original's run_on_file work (OpenCV
-#                   decode + one JPEG encode per frame; emulated with ffmpeg + numpy without cv2)
+#                   decode + one JPEG encode per frame, with Debian's python3-opencv where installed;
+#                   emulated with ffmpeg + numpy without cv2)
 #   run-motion      bin/framewire run motion f.mp4
 #   run-detect      bin/framewire run over the first DETECT_FRAMES frames with onnx/detect on
 #                   src/test/resources/models/$MODEL (frames/s; the model's input is 320x320)
@@ -24,8 +25,13 @@ ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 -
   -c:v libx264 -preset veryfast -pix_fmt yuv420p "$VIDEO"
 echo "video: $(du -h "$VIDEO" | cut -f1), $(ffprobe -v error -count_frames -select_streams v:0 \
   -show_entries stream=nb_read_frames,width,height -of csv=p=0 "$VIDEO") (width,height,frames)"
-python3 -c 'import cv2' 2>/dev/null && echo "python: OpenCV $(python3 -c 'import cv2; print(cv2.__version__)')" \
-  || echo "python: no cv2 here: run_on_file emulated with ffmpeg (decode → BGR24, numpy) + ffmpeg mjpeg per frame"
+# The Python original with real OpenCV where a python3 has it (Debian: apt-get install python3-opencv).
+PYTHON=python3
+for candidate in /usr/bin/python3 python3; do
+  if "$candidate" -c 'import cv2, numpy' 2>/dev/null; then PYTHON="$candidate"; break; fi
+done
+"$PYTHON" -c 'import cv2' 2>/dev/null && echo "python: $("$PYTHON" --version), OpenCV $("$PYTHON" -c 'import cv2; print(cv2.__version__)')" \
+  || echo "python: no cv2 here (apt-get install python3-opencv): run_on_file emulated with ffmpeg (decode → BGR24, numpy) + ffmpeg mjpeg per frame"
 
 write_pipeline "$WORK/pipelines" detect '{"id":"detect","name":"detect","nodes":[{"id":"d","plugin_id":"onnx","tool_id":"detect","params":{"model":"'"$MODEL"'"}}],"edges":[],"entry_nodes":["d"],"output_nodes":["d"]}'
 export MODELS_DIR="$ROOT/src/test/resources/models"
@@ -63,7 +69,7 @@ for round in $(seq "$ROUNDS"); do
   timed ffmpeg-rgb24 0 ffmpeg -y -hide_banner -nostdin -loglevel error -i "$VIDEO" -pix_fmt rgb24 -f rawvideo /dev/null
   timed run-echo 1800 "$LAUNCHER" run echo "$VIDEO"
   timed run-echo-jar 1800 java -jar "$JAR" run echo "$VIDEO"
-  timed python 1800 python3 "$ROOT/scripts/bench/python_run_on_file.py" "$VIDEO"
+  timed python 1800 "$PYTHON" "$ROOT/scripts/bench/python_run_on_file.py" "$VIDEO"
   timed run-motion 1800 "$LAUNCHER" run motion "$VIDEO"
   PIPELINES_DIR="$WORK/pipelines" timed run-detect "$DETECT_FRAMES" "$LAUNCHER" run detect "$VIDEO" --max-frames "$DETECT_FRAMES"
   awk -v e="${CPU[run-echo]}" -v j="${CPU[run-echo-jar]}" -v f="${CPU[ffmpeg-rgb24]}" \

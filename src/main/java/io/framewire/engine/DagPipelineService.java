@@ -277,7 +277,9 @@ public final class DagPipelineService implements AutoCloseable {
   }
 
   /**
-   * Runs one frame with a session's tools. Run at most one frame at a time per session.
+   * Runs one frame with a session's tools. Run at most one frame at a time per session, unless no
+   * tool of it is stateful ({@link SessionTools#isStateless}): stateless tools are shared and called
+   * concurrently anyway.
    *
    * @throws IllegalArgumentException if the session belongs to another service
    */

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Stateless tools are the service's shared instances; stateful tools were created for this
  * session alone and are closed, exactly once, after {@link #close()}. Run at most one frame at a time
- * per session: that is what lets a stateful tool keep per-frame state without locking.
+ * per session when it has a stateful tool: that is what lets such a tool keep per-frame state without
+ * locking ({@link #isStateless}: without one, frames may overlap).
  *
  * <p>Lifetime: a tool is never closed while a run is inside it. The session can end while its run is
  * still going (the frame timed out, the client left); {@link #close()} then only refuses new runs, and
@@ -71,6 +72,11 @@ public final class SessionTools implements AutoCloseable {
   /** The definition this session runs. */
   public PipelineDefinition definition() {
     return pipeline.definition;
+  }
+
+  /** Whether no tool of this session is stateful, so that its frames may run concurrently. */
+  public boolean isStateless() {
+    return statefulCount == 0;
   }
 
   /** Whether each result carries the node timings ({@link DagPipelineService#timingsOf}). */

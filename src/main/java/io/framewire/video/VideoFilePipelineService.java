@@ -40,6 +40,13 @@ import org.apache.pekko.stream.javadsl.Source;
 public final class VideoFilePipelineService {
 
   private static final int DECODE_AHEAD = 2;
+  /**
+   * Frames of one run in the pipeline at once when none of its tools is stateful: a model's
+   * concurrent runs (ModelTuner) are only used when several frames reach it, and a run has one
+   * stream. Results stay in frame order. With a stateful tool (motion, a tracker) frames go one at a
+   * time, in order, as that tool needs.
+   */
+  static final int STATELESS_FRAMES_IN_FLIGHT = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   private final DagPipelineService pipelines;
   private final Materializer materializer; // null: runOnFile unavailable (the streaming variant still works)
@@ -85,9 +92,11 @@ public final class VideoFilePipelineService {
   }
 
   /**
-   * The streaming variant of {@link #runOnFile}: results as they come, one frame in the pipeline at a
-   * time while the decoder works ahead by at most {@value #DECODE_AHEAD} frames. Materialize it
-   * once per run; cancelling it stops decoding and closes the file.
+   * The streaming variant of {@link #runOnFile}: results as they come, in frame order, while the
+   * decoder works ahead by at most {@value #DECODE_AHEAD} frames. One frame is in the pipeline at a
+   * time if a tool of it is stateful, else up to {@link #STATELESS_FRAMES_IN_FLIGHT} (one per core, at
+   * most 4). A failure ends the run at the failing frame, after the results of the frames before it.
+   * Materialize it once per run; cancelling it stops decoding and closes the file.
    *
    * @param onOpened told once the input is open (its size, frame rate, and length when known)
    * @throws IllegalArgumentException for a stride below 1 or a negative maxFrames
@@ -112,7 +121,10 @@ public final class VideoFilePipelineService {
           }
           return frames
               .buffer(DECODE_AHEAD, OverflowStrategy.backpressure())
-              .mapAsync(1, frame -> runOnFrame(session, frame))
+              // Each frame's outcome as a value, so that a failure overtakes no earlier frame's result.
+              .mapAsync(session.isStateless() ? STATELESS_FRAMES_IN_FLIGHT : 1,
+                  frame -> runOnFrame(session, frame).handle(FrameOutcome::new))
+              .map(FrameOutcome::resultOrThrow)
               .watchTermination((notUsed, done) -> {
                 done.whenComplete((ok, error) -> session.close()); // the run settled: no tool is in use
                 return NotUsed.getInstance();
@@ -163,5 +175,16 @@ public final class VideoFilePipelineService {
   /** The payload of a client's frame: {@code frame_index} and {@code image_bytes}. */
   public static Map<String, Object> framePayload(long frameIndex, byte[] frameBytes) {
     return FramePayloads.jpeg(frameIndex, frameBytes);
+  }
+
+  /** A frame's result or its failure, kept in frame order by {@code mapAsync}. */
+  private record FrameOutcome(FrameResult result, Throwable failure) {
+    FrameResult resultOrThrow() {
+      if (failure == null) {
+        return result;
+      }
+      Throwable cause = Failures.unwrap(failure);
+      throw cause instanceof RuntimeException runtime ? runtime : new java.util.concurrent.CompletionException(cause);
+    }
   }
 }

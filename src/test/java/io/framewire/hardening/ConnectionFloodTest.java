@@ -160,6 +160,58 @@ class ConnectionFloodTest {
     }
   }
 
+  /**
+   * A burst far over the per-address limit: every over-limit connection is refused at accept (closed
+   * without a byte, counted), the admitted ones are held, and a client from another address is
+   * served meanwhile. How fast is for scripts/bench/connection_burst.sh.
+   */
+  @Test
+  void aBurstOverThePerAddressLimitIsRefusedAtAcceptWhileOthersAreServed() throws Exception {
+    int limit = 100;
+    int burst = 1500;
+    assumeDescriptors(burst + limit + 300);
+    try (TestServer server = TestServer.start(Map.of(
+            // The admitted ones stay held for the whole test: only refusals close sockets here.
+            "framewire.connections.header-timeout-ms", 120_000,
+            "framewire.connections.max-per-address", limit));
+        Selector selector = Selector.open()) {
+      ConnectionGuard guard = server.server.connections();
+      List<SocketChannel> attacker = new ArrayList<>();
+      int refusedBeforeWrite = 0;
+      try {
+        for (int i = 0; i < burst; i++) {
+          SocketChannel channel = SocketChannel.open();
+          attacker.add(channel);
+          channel.bind(new InetSocketAddress(ATTACKER, 0));
+          channel.connect(new InetSocketAddress("127.0.0.1", server.port()));
+          try {
+            channel.write(ByteBuffer.wrap(PARTIAL_HEADERS));
+          } catch (IOException reset) {
+            refusedBeforeWrite++; // refused (reset) before the request was even written
+            continue;
+          }
+          channel.configureBlocking(false);
+          channel.register(selector, SelectionKey.OP_READ);
+        }
+        // Right after the burst, another address is served.
+        assertEquals(200, get(server.port(), "/health"));
+
+        int[] closed = awaitClosedCountingBytes(selector, burst - limit - refusedBeforeWrite, Duration.ofSeconds(60));
+        assertEquals(burst - limit, closed[0] + refusedBeforeWrite, "over-limit connections closed by the server");
+        assertEquals(0, closed[1], "refused connections got no byte");
+        assertEquals(burst - limit, refusedTotal(server, "per_address_limit"), 0.0);
+        assertEquals(limit, guard.openFrom(ATTACKER), "the admitted ones are still held");
+        assertEquals(200, get(server.port(), "/health"));
+      } finally {
+        for (SocketChannel channel : attacker) {
+          channel.close();
+        }
+      }
+      TestServer.await(() -> "attacker slots released: " + guard.openFrom(ATTACKER), Duration.ofSeconds(10),
+          () -> guard.openFrom(ATTACKER) == 0);
+    }
+  }
+
   @Test
   void connectionsOverTheServerWideLimitAreClosedAtOnce() throws Exception {
     try (TestServer server = TestServer.start(Map.of("framewire.connections.max", 2));
@@ -231,6 +283,37 @@ class ConnectionFloodTest {
     Double value = server.server.metrics().registry()
         .getSampleValue("connections_refused_total", new String[] {"reason"}, new String[] {reason});
     return value == null ? 0 : value;
+  }
+
+  /**
+   * Waits until {@code expected} registered channels read end-of-stream or fail (or the timeout);
+   * returns {how many did, bytes read from all of them}.
+   */
+  private static int[] awaitClosedCountingBytes(Selector selector, int expected, Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int closed = 0;
+    int bytes = 0;
+    ByteBuffer buffer = ByteBuffer.allocate(1024);
+    while (closed < expected && System.nanoTime() < deadline) {
+      selector.select(200);
+      for (SelectionKey key : selector.selectedKeys()) {
+        buffer.clear();
+        int n;
+        try {
+          n = ((SocketChannel) key.channel()).read(buffer);
+        } catch (IOException reset) {
+          n = -1;
+        }
+        if (n < 0) {
+          key.cancel();
+          closed++;
+        } else {
+          bytes += n;
+        }
+      }
+      selector.selectedKeys().clear();
+    }
+    return new int[] {closed, bytes};
   }
 
   /** Waits until every registered channel reads end-of-stream or fails; returns how many did. */

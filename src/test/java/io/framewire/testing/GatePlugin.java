@@ -66,6 +66,12 @@ public final class GatePlugin implements ToolPlugin {
     permits.release(n);
   }
 
+  /** Forgets unused permits and announced frames, for the next test on a shared instance. */
+  public void reset() {
+    permits.drainPermits();
+    entered.clear();
+  }
+
   /** Waits until a frame is inside the tool and returns its index. */
   public long awaitEntered() throws InterruptedException {
     Long index = entered.poll(20, TimeUnit.SECONDS);
