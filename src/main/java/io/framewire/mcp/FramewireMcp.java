@@ -1,6 +1,7 @@
 package io.framewire.mcp;
 
 import io.framewire.eventstore.EventStore;
+import io.framewire.jobs.JobService;
 import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.sources.LiveSources;
 import io.framewire.video.VideoFilePipelineService;
@@ -36,12 +37,13 @@ public final class FramewireMcp implements AutoCloseable {
    * @param store the event store, empty when events are off
    * @param frameTimeout how long {@code analyze_image} waits for its pipeline
    * @param maxFramePixels the largest image in pixels (the stream's limit)
-   * @param inputDir the folder {@code analyze_image}'s {@code path} must lie in ({@code JOBS_INPUT_DIR});
-   *     empty: paths are refused
+   * @param jobs the video analysis jobs, empty without a store
+   * @param inputDir the folder {@code analyze_image}'s {@code path} must lie in (the jobs' input
+   *     folder); empty: paths are refused
    */
   public record Services(PipelineRegistry pipelines, VideoFilePipelineService video, Optional<LiveSources> sources,
       Optional<EventStore> store, Materializer materializer, Duration frameTimeout, long maxFramePixels,
-      Optional<Path> inputDir) {}
+      Optional<JobService> jobs, Optional<Path> inputDir) {}
 
   private final McpSettings settings;
   private final McpHttpTransport transport;
@@ -65,6 +67,7 @@ public final class FramewireMcp implements AutoCloseable {
         .tools());
     tools.addAll(new SourceTools(services.sources(), services.store(), services.materializer(), results).tools());
     tools.addAll(new EventTools(services.store(), results).tools());
+    tools.addAll(new JobTools(services.jobs(), results).tools());
     McpHttpTransport transport = new McpHttpTransport(mapper);
     McpStatelessSyncServer server = McpServer.sync(transport)
         .serverInfo("framewire", version())

@@ -3,6 +3,8 @@ package io.framewire.server;
 import io.framewire.http.AdminAccess;
 import io.framewire.http.ApiRoutes;
 import io.framewire.http.EventsRoute;
+import io.framewire.http.JobsRoute;
+import io.framewire.jobs.JobService;
 import io.framewire.net.ConnectionGuard;
 import io.framewire.net.ConnectionLimits;
 import io.framewire.net.PublicListener;
@@ -22,6 +24,7 @@ import com.typesafe.config.Config;
 import io.framewire.cluster.ClusterSettings;
 import io.framewire.cluster.FramewireCluster;
 import io.framewire.metrics.EventMetrics;
+import io.framewire.metrics.JobMetrics;
 import io.framewire.metrics.InferenceMetrics;
 import io.framewire.metrics.StreamMetrics;
 import io.framewire.engine.RemoteNodes;
@@ -83,6 +86,7 @@ public final class FramewireServer implements AutoCloseable {
   private final StreamMetrics metrics;
   private final DagPipelineService dag;
   private final FramewireCluster cluster; // null: single process, no cluster machinery
+  private final JobService jobs; // null: no event store, or a worker-only node
 
   private FramewireServer(
       ActorSystem<Void> system,
@@ -92,7 +96,9 @@ public final class FramewireServer implements AutoCloseable {
       ActorRef<SessionManager.Command> sessions,
       StreamMetrics metrics,
       DagPipelineService dag,
-      FramewireCluster cluster) {
+      FramewireCluster cluster,
+      JobService jobs) {
+    this.jobs = jobs;
     this.system = system;
     this.binding = binding;
     this.management = management;
@@ -198,6 +204,17 @@ public final class FramewireServer implements AutoCloseable {
               return CompletableFuture.completedFuture(Done.getInstance());
             });
       }
+      // Jobs are kept in the event store's database; a worker-only node runs none.
+      JobService jobs = clusterSettings.isFront()
+          ? engine.eventStore().map(store -> JobService.start(ctx.getSystem(), settings.jobs(),
+              settings.engine().events().dataDir(), store.dataSource(), video, engine.events(), blocking,
+              new JobMetrics(metrics.registry()))).orElse(null)
+          : null;
+      if (jobs != null) {
+        // Before the engine closes the store's connections; a running job runs again at the next start.
+        CoordinatedShutdown.get(ctx.getSystem()).addTask(CoordinatedShutdown.PhaseServiceStop(), "framewire-stop-jobs",
+            jobs::stop);
+      }
       ObjectMapper mapper = new ObjectMapper();
       AdminAccess admin = new AdminAccess(settings.admin().token().orElse(""));
       PipelineRegistry pipelines = engine.pipelines();
@@ -207,7 +224,9 @@ public final class FramewireServer implements AutoCloseable {
       FramewireMcp mcp = clusterSettings.isFront() && settings.mcp().enabled()
           ? FramewireMcp.start(settings.mcp(), new FramewireMcp.Services(pipelines, video,
               Optional.ofNullable(liveSources), engine.eventStore(), Materializer.matFromSystem(ctx.getSystem()),
-              stream.frameTimeout(), stream.maxFramePixels(), Optional.empty()))
+              stream.frameTimeout(), stream.maxFramePixels(), Optional.ofNullable(jobs),
+              // analyze_image reads paths as the jobs do; without them (no store), JOBS_INPUT_DIR alone.
+              jobs != null ? Optional.of(jobs.inputDir()) : settings.jobs().inputDir()))
           : null;
       if (mcp != null) {
         ctx.getSystem().getWhenTerminated().thenRun(mcp::close);
@@ -222,6 +241,7 @@ public final class FramewireServer implements AutoCloseable {
               new EventsRoute(engine.eventStore(), engine.snapshots(), engine.eventTail(), stream, mapper, blocking)
                   .route(),
               sinks != null ? new SinksRoute(sinks, admin, new StreamGuard(stream), mapper).route() : SinksRoute.disabled(mapper),
+              jobs != null ? new JobsRoute(jobs, admin, new StreamGuard(stream), mapper).route() : JobsRoute.disabled(mapper),
               mcp != null ? new McpRoute(mcp, stream, admin).route() : McpRoute.disabled(),
               new VideoStreamRoute(ctx.getSystem(), sessions, stream, metrics).route(),
               new WebClientRoute().route())
@@ -237,7 +257,7 @@ public final class FramewireServer implements AutoCloseable {
               })
               .thenApply(management -> {
                 addToCoordinatedShutdown(ctx.getSystem(), listener, sessions, deadline, engine);
-                return new FramewireServer(ctx.getSystem(), listener, management, guard, sessions, metrics, dag, cluster);
+                return new FramewireServer(ctx.getSystem(), listener, management, guard, sessions, metrics, dag, cluster, jobs);
               }))
           .whenComplete((server, failure) -> {
             if (failure != null) {
@@ -355,6 +375,11 @@ public final class FramewireServer implements AutoCloseable {
   /** The engine's DAG service: runs pipelines, counts open tools and retired versions in use. */
   public DagPipelineService dag() {
     return dag;
+  }
+
+  /** The jobs ({@code /jobs}), empty without an event store or on a worker-only node. */
+  public Optional<JobService> jobs() {
+    return Optional.ofNullable(jobs);
   }
 
   /** This node's cluster part, or empty for a single process. */

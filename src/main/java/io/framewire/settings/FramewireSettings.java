@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.framewire.cluster.ClusterSettings;
 import io.framewire.engine.EngineSettings;
+import io.framewire.jobs.JobSettings;
 import io.framewire.net.ConnectionLimits;
 import io.framewire.net.TlsFiles;
 import io.framewire.mcp.McpSettings;
@@ -39,6 +40,7 @@ public record FramewireSettings(
     StreamSettings stream,
     SourceSettings sources,
     SinkSettings sinks,
+    JobSettings jobs,
     McpSettings mcp,
     ClusterSettings cluster,
     EngineSettings engine,

@@ -7,6 +7,7 @@ import io.framewire.engine.EngineSettings;
 import io.framewire.eventstore.EventStoreSettings;
 import io.framewire.eventstore.SnapshotSettings;
 import io.framewire.inference.InferenceSettings;
+import io.framewire.jobs.JobSettings;
 import io.framewire.mcp.McpSettings;
 import io.framewire.net.ConnectionLimits;
 import io.framewire.sinks.SinkSettings;
@@ -44,6 +45,7 @@ final class SettingsReader {
         stream(new Section(config, "framewire.stream")),
         sources(config),
         sinks(new Section(config, "framewire.sinks")),
+        jobs(new Section(config, "framewire.jobs")),
         mcp(new Section(config, "framewire.mcp")),
         cluster(new Section(config, "framewire.cluster")),
         engine(config),
@@ -136,6 +138,14 @@ final class SettingsReader {
         Duration.ofMillis(c.getLong("max-backoff-ms")),
         Duration.ofMillis(c.getLong("publish-timeout-ms")),
         c.getInt("max-in-flight"));
+  }
+
+  private static JobSettings jobs(Section c) {
+    long mb = c.getLong("max-upload-mb");
+    if (mb < 1 || mb > 1024 * 1024) {
+      throw new IllegalArgumentException("framewire.jobs.max-upload-mb must be 1..1048576, got " + mb);
+    }
+    return new JobSettings(path(c.config(), c.key("input-dir")), mb * 1024 * 1024, c.getInt("max-running"));
   }
 
   private static ClusterSettings cluster(Section c) {

@@ -103,6 +103,24 @@ public final class VideoFilePipelineService {
    */
   public Source<FrameResult, NotUsed> resultsOf(
       String path, String pipelineId, int frameStride, long maxFrames, Consumer<VideoInfo> onOpened) {
+    return resultsOf(path, pipelineId, frameStride, maxFrames, onOpened, FrameObserver.NONE);
+  }
+
+  /**
+   * Told after each frame of a {@link #resultsOf} run settled, in frame order, before its result goes downstream:
+   * the run's session (its pipeline and version), the decoded frame and the result. A job hands the
+   * result's events to the event store here. It must return quickly and never block.
+   */
+  @FunctionalInterface
+  public interface FrameObserver {
+    FrameObserver NONE = (session, frame, result) -> {};
+
+    void ran(SessionTools session, VideoFrame frame, FrameResult result);
+  }
+
+  /** As {@link #resultsOf(String, String, int, long, Consumer)}, telling {@code observer} of each frame's result. */
+  public Source<FrameResult, NotUsed> resultsOf(String path, String pipelineId, int frameStride, long maxFrames,
+      Consumer<VideoInfo> onOpened, FrameObserver observer) {
     if (frameStride < 1) {
       throw new IllegalArgumentException("frame stride must be at least 1, got " + frameStride);
     }
@@ -121,10 +139,15 @@ public final class VideoFilePipelineService {
           }
           return frames
               .buffer(DECODE_AHEAD, OverflowStrategy.backpressure())
-              // Each frame's outcome as a value, so that a failure overtakes no earlier frame's result.
+              // Each frame's outcome as a value, so that a failure overtakes no earlier frame's result,
+              // and the observer hears of the frames in order even when several ran at once.
               .mapAsync(session.isStateless() ? STATELESS_FRAMES_IN_FLIGHT : 1,
-                  frame -> runOnFrame(session, frame).handle(FrameOutcome::new))
-              .map(FrameOutcome::resultOrThrow)
+                  frame -> runOnFrame(session, frame).handle((result, failure) -> new FrameOutcome(frame, result, failure)))
+              .map(outcome -> {
+                FrameResult result = outcome.resultOrThrow();
+                observer.ran(session, outcome.frame(), result);
+                return result;
+              })
               .watchTermination((notUsed, done) -> {
                 done.whenComplete((ok, error) -> session.close()); // the run settled: no tool is in use
                 return NotUsed.getInstance();
@@ -178,7 +201,7 @@ public final class VideoFilePipelineService {
   }
 
   /** A frame's result or its failure, kept in frame order by {@code mapAsync}. */
-  private record FrameOutcome(FrameResult result, Throwable failure) {
+  private record FrameOutcome(VideoFrame frame, FrameResult result, Throwable failure) {
     FrameResult resultOrThrow() {
       if (failure == null) {
         return result;

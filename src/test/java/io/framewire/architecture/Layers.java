@@ -40,15 +40,16 @@ final class Layers {
       "eventstore", "events metrics",
       "sinks", "events eventstore metrics",
       "cluster", "engine pipeline pipeline.store metrics",
-      "mcp", "sources video engine pipeline pipeline.store events eventstore",
-      "settings", "streaming sources inference cluster net engine video memory eventstore sinks mcp",
+      "jobs", "engine pipeline video streaming events metrics",
+      "mcp", "sources video engine pipeline pipeline.store events eventstore jobs",
+      "settings", "streaming sources inference cluster net engine video memory eventstore sinks jobs mcp",
       "http", "streaming sources engine pipeline pipeline.store video websocket net metrics events eventstore sinks"
-          + " mcp",
+          + " jobs mcp",
       "server", "metrics websocket memory tools inference pipeline pipeline.store engine video net"
-          + " streaming sources cluster settings http events eventstore sinks mcp",
+          + " streaming sources cluster settings http events eventstore sinks jobs mcp",
       "cli", "settings engine video streaming pipeline pipeline.store",
       "bench", "metrics websocket memory tools inference pipeline pipeline.store engine video net"
-          + " streaming sources cluster settings http server events eventstore sinks mcp",
+          + " streaming sources cluster settings http server events eventstore sinks jobs mcp",
       ROOT, "server settings memory");
 
   private Layers() {
