@@ -13,6 +13,7 @@ import io.framewire.pipeline.PipelineJson;
 import io.framewire.testing.StreamServers;
 import io.framewire.testing.TestJpegs;
 import io.framewire.testing.TestServer;
+import io.framewire.testing.TestVideos;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -52,6 +53,7 @@ class McpClientTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private static final Path CLIENT = Path.of("src", "test", "mcp-client");
   private static final String TOKEN = "s3cret-token";
+  private static final String ADMIN = "admin-token";
   private static final String DETECT = """
       {"id":"detect","name":"detect","description":"three boxes and a tick per frame","nodes":[
          {"id":"d","plugin_id":"onnx","tool_id":"detect","params":{"model":"yolov8_const.onnx"}},
@@ -63,24 +65,30 @@ class McpClientTest {
 
   @Test
   void theTypeScriptSdkListsTheToolsAndCallsEachOne() throws Exception {
+    Path input = Files.createDirectory(data.resolve("input"));
+    byte[] blue = TestJpegs.solid(128, 64, Color.BLUE);
+    Files.write(input.resolve("blue.jpg"), blue);
+    String video = TestVideos.numberedGray(input, 3).getFileName().toString();
     Map<String, Object> settings = Map.of(
         "framewire.events.enabled", true,
         "framewire.events.data-dir", data.toString(),
+        "framewire.jobs.input-dir", input.toString(),
         "framewire.inference.models-dir", TestModels.dir().toString(),
         "framewire.stream.auth-token", TOKEN,
+        "framewire.admin.token", ADMIN,
         "framewire.mcp.max-image-mb", 1);
     try (StreamServers.Server camera = StreamServers.ffmpegHttp(StreamServers.freePort(), 10);
         TestServer server = TestServer.start(settings, List.of(new TickPlugin()), List.of(PipelineJson.read(DETECT)))) {
       String base = "http://127.0.0.1:" + server.port();
       HttpResponse<String> created = post(base + "/sources",
-          "{\"id\":\"door\",\"url\":\"" + camera.url + "\",\"pipeline_id\":\"detect\"}", Map.of());
+          "{\"id\":\"door\",\"url\":\"" + camera.url + "\",\"pipeline_id\":\"detect\"}",
+          Map.of("Authorization", "Bearer " + ADMIN));
       assertEquals(201, created.statusCode(), created.body());
       // Three at least: query_events asks for a page of two and expects a next one.
       TestServer.await("the camera's events are stored", () ->
           json(get(base + "/events?stream=source:door", Map.of("Authorization", "Bearer " + TOKEN)).body())
               .path("events").size() >= 3);
 
-      byte[] blue = TestJpegs.solid(128, 64, Color.BLUE);
       byte[] tooLarge = new byte[1024 * 1024 + 1];
       new Random(7).nextBytes(tooLarge);
       List<Map<String, Object>> calls = List.of(
@@ -89,7 +97,7 @@ class McpClientTest {
           call("analyze_image", Map.of("pipeline_id", "nope", "image_base64", base64(blue))),
           call("analyze_image", Map.of("pipeline_id", "detect", "image_base64", "not base64!")),
           call("analyze_image", Map.of("pipeline_id", "detect", "image_base64", base64(tooLarge))),
-          call("analyze_image", Map.of("pipeline_id", "detect", "path", "cat.jpg")),
+          call("analyze_image", Map.of("pipeline_id", "detect", "path", "../blue.jpg")),
           call("list_sources", Map.of()),
           call("look_at_source", Map.of("source_id", "door")),
           call("look_at_source", Map.of("source_id", "garage")),
@@ -98,7 +106,11 @@ class McpClientTest {
           call("event_counts", Map.of("stream", List.of("source:door"), "group_by", List.of("type", "label"))),
           call("no_such_tool", Map.of()),
           call("list_sources", Map.of("bogus", 1)),
-          call("query_events", Map.of("limit", 500)));
+          call("query_events", Map.of("limit", 500)),
+          call("analyze_image", Map.of("pipeline_id", "detect", "path", "blue.jpg")),
+          call("start_job", Map.of("pipeline_id", "detect", "input", "blue.jpg")),
+          call("job_status", Map.of("job_id", "nope")),
+          call("job_results", Map.of("job_id", "nope")));
       JsonNode out = runClient(base + "/mcp", TOKEN, calls);
 
       assertFalse(out.has("error"), out.toString());
@@ -106,7 +118,7 @@ class McpClientTest {
       List<String> names = new ArrayList<>();
       out.path("tools").forEach(tool -> names.add(tool.path("name").asText()));
       assertEquals(List.of("list_pipelines", "analyze_image", "list_sources", "look_at_source", "query_events",
-          "event_counts"), names);
+          "event_counts", "start_job", "job_status", "job_results"), names);
       for (JsonNode tool : out.path("tools")) {
         assertEquals("object", tool.path("inputSchema").path("type").asText(), tool.toString());
         assertTrue(tool.path("description").asText().length() > 20, tool.toString());
@@ -149,7 +161,7 @@ class McpClientTest {
       toolError(calls0.path(2), "unknown_pipeline", "no pipeline 'nope'; known: ");
       toolError(calls0.path(3), "invalid_image", "'image_base64' is not valid base64");
       toolError(calls0.path(4), "image_too_large", "the image is 1.0 MB; at most 1 MB (MCP_MAX_IMAGE_MB)");
-      toolError(calls0.path(5), "paths_disabled", "this server takes no paths (JOBS_INPUT_DIR is not set)");
+      toolError(calls0.path(5), "forbidden_path", "'path' must name a file under JOBS_INPUT_DIR, got '../blue.jpg'");
 
       JsonNode sources = ok(calls0.path(6)).path("structuredContent").path("sources");
       assertEquals(1, sources.size(), sources.toString());
@@ -198,6 +210,50 @@ class McpClientTest {
       assertEquals("Tool (query_events) input validation failed: Validation failed: JSON schema validation errors: "
           + "[/limit: must have a maximum value of 200]",
           calls0.path(14).path("result").path("content").path(0).path("text").asText());
+      JsonNode byPath = ok(calls0.path(15)).path("structuredContent");
+      assertEquals(3, byPath.path("boxes").asInt(), byPath.toString());
+      assertEquals(128, byPath.path("width").asInt());
+      // The stream token is no admin token: starting a job follows the admin rule, as POST /jobs does.
+      toolError(calls0.path(16), "forbidden", "the admin token is not valid");
+      toolError(calls0.path(17), "unknown_job", "no job with id 'nope'");
+      toolError(calls0.path(18), "unknown_job", "no job with id 'nope'");
+
+      // The admin token as the header, the stream token in the URL: a job over a video of three frames.
+      JsonNode started = runClient(base + "/mcp?token=" + TOKEN, ADMIN, List.of(
+          call("start_job", Map.of("pipeline_id", "detect", "input", video)),
+          call("start_job", Map.of("pipeline_id", "detect", "input", "../secret.mp4"))));
+      JsonNode job = ok(started.path("calls").path(0)).path("structuredContent");
+      String jobId = job.path("id").asText();
+      assertEquals("detect", job.path("pipeline_id").asText(), job.toString());
+      assertTrue(List.of("queued", "running").contains(job.path("state").asText()), job.toString());
+      toolError(started.path("calls").path(1), "invalid_input", "input must not contain '..'");
+      TestServer.await("the job is done", () -> json(get(base + "/jobs/" + jobId,
+          Map.of("Authorization", "Bearer " + TOKEN)).body()).path("state").asText().equals("done"));
+
+      JsonNode read = runClient(base + "/mcp", TOKEN, List.of(
+          call("job_status", Map.of("job_id", jobId)),
+          call("job_status", Map.of()),
+          call("job_results", Map.of("job_id", jobId, "limit", 2)),
+          call("job_results", Map.of("job_id", jobId, "offset", 2))));
+      JsonNode status = ok(read.path("calls").path(0)).path("structuredContent");
+      assertEquals("done", status.path("state").asText(), status.toString());
+      assertEquals(3, status.path("frames_done").asInt(), status.toString());
+      JsonNode listed = ok(read.path("calls").path(1)).path("structuredContent").path("jobs");
+      assertEquals(1, listed.size(), listed.toString());
+      assertEquals(jobId, listed.path(0).path("id").asText());
+      JsonNode firstPage = ok(read.path("calls").path(2)).path("structuredContent");
+      assertEquals(List.of("job_id", "offset", "lines", "next_offset", "complete"), fieldNames(firstPage));
+      assertEquals(2, firstPage.path("lines").size(), firstPage.toString());
+      assertEquals(0, firstPage.path("lines").path(0).path("frame_index").asInt());
+      assertEquals(1, firstPage.path("lines").path(1).path("frame_index").asInt());
+      assertEquals(3, firstPage.path("lines").path(1).path("result").path("detections").size(), firstPage.toString());
+      assertEquals(2, firstPage.path("next_offset").asInt());
+      assertFalse(firstPage.path("complete").asBoolean());
+      JsonNode lastPage = ok(read.path("calls").path(3)).path("structuredContent");
+      assertEquals(1, lastPage.path("lines").size(), lastPage.toString());
+      assertEquals(2, lastPage.path("lines").path(0).path("frame_index").asInt());
+      assertTrue(lastPage.path("complete").asBoolean(), lastPage.toString());
+
       JsonNode refused = runClient(base + "/mcp", "", List.of());
       assertTrue(refused.path("error").asText().contains("this server needs a token"), refused.toString());
     }

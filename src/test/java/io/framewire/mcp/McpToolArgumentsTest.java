@@ -105,7 +105,7 @@ class McpToolArgumentsTest {
   }
 
   @Test
-  void toolsRefuseUnknownPipelinesAndAStoreThatIsOff() {
+  void toolsRefuseUnknownPipelinesAStoreThatIsOffAndNonAdminJobs() {
     Results results = new Results(McpJsonDefaults.getMapper());
     PipelineRegistry pipelines = PipelineRegistry.of(ToolRegistry.fromClasspath(), List.of(PipelineJson.read(
         "{\"id\":\"echo2\",\"name\":\"e\",\"nodes\":[{\"id\":\"n\",\"plugin_id\":\"debug\",\"tool_id\":\"echo\"}],"
@@ -119,6 +119,13 @@ class McpToolArgumentsTest {
     refused("events_disabled", "this server keeps no events (framewire.events.enabled = false, EVENTS_ENABLED)",
         () -> events.query(new Args(Map.of())));
     refused("events_disabled", "this server keeps no events", () -> events.counts(new Args(Map.of("bucket", "1h"))));
+
+    JobTools jobs = new JobTools(Optional.empty(), results);
+    refused("jobs_disabled", "this server runs no jobs", () -> jobs.start(new Args(Map.of(), Caller.admin())));
+    refused("jobs_disabled", "this server runs no jobs", () -> jobs.status(new Args(Map.of())));
+    refused("forbidden", "only clients on this machine may change the server", () -> Caller.reader(
+        "only clients on this machine may change the server; set ADMIN_TOKEN to allow others with a token")
+        .requireAdmin());
 
     SourceTools sources = new SourceTools(Optional.empty(), Optional.empty(), null, results);
     refused("sources_disabled", "this node runs no live sources", () -> sources.list(new Args(Map.of())));
