@@ -59,8 +59,10 @@ public final class McpRoute extends AllDirectives {
         ? declaredTooLarge(request) ? complete(tooLarge())
         : extractMaterializer(materializer -> onComplete(
             // Read here rather than by entity(): its refusal of a large body is a rejection, which other
-            // routes' method rejections would outrank into a 405.
-            request.entity().toStrict(BODY_TIMEOUT_MS, mcp.settings().maxRequestBytes(), materializer),
+            // routes' method rejections would outrank into a 405. withSizeLimit replaces pekko-http's
+            // max-content-length (8 MB), which toStrict's own bound does not lift.
+            request.entity().withSizeLimit(mcp.settings().maxRequestBytes())
+                .toStrict(BODY_TIMEOUT_MS, mcp.settings().maxRequestBytes(), materializer),
             strict -> strict.isFailure()
                 ? complete(sizeExceeded(strict.failed().get()) ? tooLarge()
                     : json(400, "invalid_request", "the request body did not arrive whole"))

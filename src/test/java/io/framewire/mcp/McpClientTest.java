@@ -296,6 +296,13 @@ class McpClientTest {
       assertEquals("POST", stream.headers().firstValue("Allow").orElse(""));
       assertEquals("method_not_allowed", json(stream.body()).path("error").asText());
     }
+    try (TestServer server = TestServer.start()) {
+      // Over pekko-http's 8 MB default for a request, within the default 10 MB image as base64.
+      HttpResponse<String> large = post("http://127.0.0.1:" + server.port() + "/mcp",
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + "A".repeat(9_000_000)
+              + "\"}}", Map.of());
+      assertEquals(200, large.statusCode(), large.body());
+    }
     try (TestServer off = TestServer.start(Map.of("framewire.mcp.enabled", false))) {
       HttpResponse<String> disabled = post("http://127.0.0.1:" + off.port() + "/mcp", "{}", Map.of());
       assertEquals(404, disabled.statusCode());
