@@ -4,6 +4,7 @@
 #
 # What it installs, and why:
 #   maven, nodejs                      the build, and the Node unit tests of the browser client
+#   npm                                installs the MCP client the MCP tests drive (below)
 #   chromium, chromium-driver          the headless-browser tests (Selenium drives a real Chromium)
 #   libturbojpeg-java, libturbojpeg0-dev  libjpeg-turbo's Java binding and native library (JpegDecoderTest checks both decoders)
 #   openssl                            the TLS tests make their certificates with the openssl CLI
@@ -12,12 +13,17 @@
 #   python3-websockets                 DocsSnippetsTest runs docs/client.md's Python client with Debian's python3
 #   postgresql                         the event store's tests run against a real PostgreSQL the test starts (initdb in a temp dir)
 #   mosquitto                          the MQTT sink's tests start a real broker (the binary, not the service)
+#
+# Then, if src/test/mcp-client/node_modules is missing, `npm ci` there: the official TypeScript MCP
+# SDK at the version its package-lock.json pins, the client McpClientTest drives (the only download
+# the tests need; the Maven build itself needs nothing more than its dependencies).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 [ -r /usr/share/java/turbojpeg.jar ] || need+=(libturbojpeg-java)
@@ -45,6 +51,10 @@ fi
 # where the hard limit allows (only as far as needed).
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 8192 ]; then
   ulimit -n "$(ulimit -Hn | awk '{ print ($1 == "unlimited" || $1 > 8192) ? 8192 : $1 }')" || true
+fi
+
+if [ ! -d src/test/mcp-client/node_modules ]; then
+  (cd src/test/mcp-client && npm ci --no-audit --no-fund)
 fi
 
 exec mvn -B verify "$@"

@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * line with an arrow into its {@code in} side, a zone's outline), the event's box, and a label
  * {@code type #track_id label line|zone direction} above the box. Java2D, headless. The geometry
  * comes with the event (the analytics tools put it there, in frame pixels): the store reads no
- * pipeline parameters.
+ * pipeline parameters. Also draws a frame's boxes for whoever shows a result as a picture ({@link
+ * #paintMarks}: the MCP tools).
  */
-final class SnapshotPainter {
+public final class SnapshotPainter {
 
   static {
     // Before any AWT class loads: a server has no display.
@@ -42,8 +43,18 @@ final class SnapshotPainter {
 
   private SnapshotPainter() {}
 
+  /**
+   * A box to draw, in frame pixels, with its label (empty: none).
+   *
+   * @param x left edge
+   * @param y top edge
+   * @param w width
+   * @param h height
+   */
+  public record Mark(int x, int y, int w, int h, String label) {}
+
   /** The frame decoded to an RGB picture (a gray JPEG too); throws for bytes that are no JPEG. */
-  static BufferedImage decode(byte[] jpeg) throws IOException {
+  public static BufferedImage decode(byte[] jpeg) throws IOException {
     BufferedImage read = ImageIO.read(new ByteArrayInputStream(jpeg));
     if (read == null) {
       throw new IOException("the frame is not a readable image");
@@ -57,24 +68,37 @@ final class SnapshotPainter {
 
   /** {@code frame} with {@code event} drawn, as JPEG; {@code frame} is not changed. */
   static byte[] paint(BufferedImage frame, Map<String, Object> event) throws IOException {
+    int[] box = box(event.get("box"));
+    Mark mark = box == null ? new Mark(0, 0, -1, -1, label(event)) : new Mark(box[0], box[1], box[2], box[3], label(event));
+    return draw(frame, event.get("geometry"), List.of(mark));
+  }
+
+  /** {@code frame} with {@code marks} drawn, each box with its label, as JPEG; {@code frame} is not changed. */
+  public static byte[] paintMarks(BufferedImage frame, List<Mark> marks) throws IOException {
+    return draw(frame, null, marks);
+  }
+
+  /** A mark with a negative width draws its label alone, at its corner. */
+  private static byte[] draw(BufferedImage frame, Object geometry, List<Mark> marks) throws IOException {
     BufferedImage out = new BufferedImage(frame.getWidth(), frame.getHeight(), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     try {
       g.drawImage(frame, 0, 0, null);
       int stroke = Math.max(2, Math.min(frame.getWidth(), frame.getHeight()) / 240);
       g.setStroke(new BasicStroke(stroke));
-      shape(g, event.get("geometry"), stroke);
-      g.setColor(BOX);
-      int[] box = box(event.get("box"));
-      if (box != null) {
-        g.drawRect(box[0], box[1], box[2], box[3]);
-      }
-      if (textWorks) {
-        try {
-          label(g, label(event), box == null ? 0 : box[0], box == null ? 0 : box[1], stroke);
-        } catch (RuntimeException | Error e) { // no fonts in this JRE: boxes only from now on
-          textWorks = false;
-          log.warn("snapshots: labels cannot be drawn ({}); drawing boxes only", e.toString());
+      shape(g, geometry, stroke);
+      for (Mark mark : marks) {
+        g.setColor(BOX);
+        if (mark.w() >= 0) {
+          g.drawRect(mark.x(), mark.y(), mark.w(), mark.h());
+        }
+        if (textWorks && !mark.label().isEmpty()) {
+          try {
+            label(g, mark.label(), mark.x(), mark.y(), stroke);
+          } catch (RuntimeException | Error e) { // no fonts in this JRE: boxes only from now on
+            textWorks = false;
+            log.warn("snapshots: labels cannot be drawn ({}); drawing boxes only", e.toString());
+          }
         }
       }
     } finally {

@@ -1,21 +1,17 @@
 package io.framewire.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.framewire.api.FrameTime;
 import io.framewire.events.EventStoreException;
 import io.framewire.events.StoredEvent;
 import io.framewire.eventstore.EventCounts;
 import io.framewire.eventstore.EventPage;
+import io.framewire.eventstore.EventParams;
 import io.framewire.eventstore.EventQuery;
 import io.framewire.eventstore.EventStore;
 import io.framewire.eventstore.EventTail;
 import io.framewire.eventstore.Snapshots;
 import io.framewire.streaming.AnswerEncoder;
 import io.framewire.streaming.StreamSettings;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +21,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.pekko.NotUsed;
@@ -69,7 +63,6 @@ public final class EventsRoute extends AllDirectives {
   private static final Set<String> COUNT_PARAMS =
       Set.of("stream", "type", "label", "line", "zone", "since", "until", "group_by", "bucket", "token");
   private static final Set<String> TAIL_PARAMS = Set.of("stream", "type", "label", "line", "zone", "token");
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(s|m|h|d)");
 
   private final Optional<EventStore> store;
   private final Optional<Snapshots> snapshots;
@@ -115,8 +108,8 @@ public final class EventsRoute extends AllDirectives {
   private Route watch(Map<String, String> params) {
     EventQuery filter;
     try {
-      refuseUnknown(params, TAIL_PARAMS);
-      filter = filter(params, EventQuery.DEFAULT_LIMIT, true, OptionalLong.empty());
+      EventParams.refuseUnknown(params, TAIL_PARAMS);
+      filter = EventParams.filter(params, EventQuery.DEFAULT_LIMIT, true, OptionalLong.empty());
     } catch (IllegalArgumentException e) {
       return badRequest(e.getMessage());
     }
@@ -192,9 +185,8 @@ public final class EventsRoute extends AllDirectives {
   private Route list(EventStore s, Map<String, String> params) {
     EventQuery query;
     try {
-      refuseUnknown(params, LIST_PARAMS);
-      query = filter(params, parseLimit(params.get("limit")), parseOrder(params.get("order")),
-          parseLong("after", params.get("after")));
+      EventParams.refuseUnknown(params, LIST_PARAMS);
+      query = EventParams.page(params);
     } catch (IllegalArgumentException e) {
       return badRequest(e.getMessage());
     }
@@ -204,22 +196,13 @@ public final class EventsRoute extends AllDirectives {
   private Route counts(EventStore s, Map<String, String> params) {
     EventCounts counts;
     try {
-      refuseUnknown(params, COUNT_PARAMS);
-      List<String> groupBy = split(params.get("group_by"));
-      OptionalLong bucket = parseBucket(params.get("bucket"));
-      counts = new EventCounts(filter(params, EventQuery.DEFAULT_LIMIT, false, OptionalLong.empty()), groupBy, bucket);
+      EventParams.refuseUnknown(params, COUNT_PARAMS);
+      counts = EventParams.counts(params);
     } catch (IllegalArgumentException e) {
       return badRequest(e.getMessage());
     }
     return run(() -> {
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (EventCounts.Row row : s.counts(counts)) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        row.bucketStartMillis().ifPresent(b -> out.put("bucket", FrameTime.iso(b)));
-        out.putAll(row.group());
-        out.put("count", row.count());
-        rows.add(out);
-      }
+      List<Map<String, Object>> rows = EventParams.toJson(s.counts(counts));
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("group_by", counts.groupBy());
       body.put("bucket", params.get("bucket"));
@@ -253,117 +236,8 @@ public final class EventsRoute extends AllDirectives {
     return body;
   }
 
-  /** An event as the API shows it: its columns, then its own fields (which cannot shadow a column). */
   static Map<String, Object> toJson(StoredEvent event) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("id", event.id());
-    out.put("type", event.type());
-    out.put("stream", event.stream());
-    out.put("pipeline_id", event.pipelineId());
-    out.put("pipeline_version", event.pipelineVersion());
-    out.put("node", event.node());
-    out.put("time", FrameTime.iso(event.timeMillis()));
-    out.put("received_at", FrameTime.iso(event.receivedAtMillis()));
-    event.fields().forEach(out::putIfAbsent);
-    out.put("snapshot", event.snapshot());
-    return out;
-  }
-
-  private static EventQuery filter(Map<String, String> params, int limit, boolean ascending, OptionalLong after) {
-    OptionalLong since = parseTime("since", params.get("since"));
-    OptionalLong until = parseTime("until", params.get("until"));
-    if (since.isPresent() && until.isPresent() && since.getAsLong() >= until.getAsLong()) {
-      throw new IllegalArgumentException("since must be before until");
-    }
-    return new EventQuery(split(params.get("stream")), split(params.get("type")), split(params.get("label")),
-        split(params.get("line")), split(params.get("zone")), since, until, after, limit, ascending);
-  }
-
-  private static void refuseUnknown(Map<String, String> params, Set<String> known) {
-    for (String name : params.keySet()) {
-      if (!known.contains(name)) {
-        throw new IllegalArgumentException("unknown parameter '" + name + "'; known: "
-            + String.join(", ", known.stream().filter(k -> !k.equals("token")).sorted().toList()));
-      }
-    }
-  }
-
-  private static List<String> split(String value) {
-    return value == null ? List.of()
-        : Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
-  }
-
-  private static int parseLimit(String value) {
-    if (value == null) {
-      return EventQuery.DEFAULT_LIMIT;
-    }
-    try {
-      int limit = Integer.parseInt(value.trim());
-      if (limit >= 1 && limit <= EventQuery.MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // refused below
-    }
-    throw new IllegalArgumentException("limit must be a whole number 1.." + EventQuery.MAX_LIMIT + ", got '" + value + "'");
-  }
-
-  private static boolean parseOrder(String value) {
-    if (value == null || value.equals("desc")) {
-      return false;
-    }
-    if (value.equals("asc")) {
-      return true;
-    }
-    throw new IllegalArgumentException("order must be asc (oldest first) or desc (newest first), got '" + value + "'");
-  }
-
-  private static OptionalLong parseLong(String name, String value) {
-    if (value == null) {
-      return OptionalLong.empty();
-    }
-    try {
-      long parsed = Long.parseLong(value.trim());
-      if (parsed >= 0) {
-        return OptionalLong.of(parsed);
-      }
-    } catch (NumberFormatException e) {
-      // refused below
-    }
-    throw new IllegalArgumentException(name + " must be the cursor a previous page's next gave, got '" + value + "'");
-  }
-
-  /** An ISO-8601 instant ({@code 2025-06-01T12:00:00Z}) or epoch milliseconds. */
-  private static OptionalLong parseTime(String name, String value) {
-    if (value == null) {
-      return OptionalLong.empty();
-    }
-    String v = value.trim();
-    try {
-      return OptionalLong.of(v.chars().allMatch(Character::isDigit) && !v.isEmpty()
-          ? Long.parseLong(v) : Instant.parse(v).toEpochMilli());
-    } catch (NumberFormatException | DateTimeParseException e) {
-      throw new IllegalArgumentException(name + " must be an ISO-8601 time (2025-06-01T12:00:00Z) or epoch "
-          + "milliseconds, got '" + value + "'");
-    }
-  }
-
-  /** {@code 30s}, {@code 15m}, {@code 1h}, {@code 1d}. */
-  static OptionalLong parseBucket(String value) {
-    if (value == null) {
-      return OptionalLong.empty();
-    }
-    Matcher m = DURATION.matcher(value.trim());
-    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-      throw new IllegalArgumentException("bucket must be a length like 30s, 15m, 1h or 1d, got '" + value + "'");
-    }
-    long unit = switch (m.group(2)) {
-      case "s" -> 1000L;
-      case "m" -> 60_000L;
-      case "h" -> 3_600_000L;
-      default -> 86_400_000L;
-    };
-    return OptionalLong.of(Long.parseLong(m.group(1)) * unit);
+    return EventParams.toJson(event);
   }
 
   /** Runs a query on the blocking executor; a store that fails answers 503. */

@@ -45,6 +45,11 @@ public final class StreamAccess {
               + (allowedOrigins.isEmpty() ? "this server's own origin" : String.join(", ", allowedOrigins))
               + " (STREAM_ALLOWED_ORIGINS)")));
     }
+    return checkToken(tokenParam, authorization);
+  }
+
+  /** The token part of {@link #check} alone, for an endpoint with its own origin rule ({@code /mcp}). */
+  public Optional<Refusal> checkToken(Optional<String> tokenParam, Optional<String> authorization) {
     if (tokenDigest.isPresent()) {
       Optional<String> presented = tokenParam.or(() -> authorization
           .filter(a -> a.regionMatches(true, 0, "Bearer ", 0, 7))

@@ -9,6 +9,8 @@ import io.framewire.jobs.JobService;
 import io.framewire.net.ConnectionGuard;
 import io.framewire.net.ConnectionLimits;
 import io.framewire.net.PublicListener;
+import io.framewire.http.McpRoute;
+import io.framewire.mcp.FramewireMcp;
 import io.framewire.http.MetricsRoute;
 import io.framewire.http.SinksRoute;
 import io.framewire.http.StreamGuard;
@@ -219,6 +221,17 @@ public final class FramewireServer implements AutoCloseable {
       PipelineRegistry pipelines = engine.pipelines();
       ApiRoutes api = new ApiRoutes(pipelines, mapper, ctx.getSystem(), sessions, stream.managerAskTimeout(),
           cluster == null ? null : cluster::health, engine::storeHealth);
+      // MCP's tools read what the routes read; a worker-only node serves none of it.
+      FramewireMcp mcp = clusterSettings.isFront() && settings.mcp().enabled()
+          ? FramewireMcp.start(settings.mcp(), new FramewireMcp.Services(pipelines, video,
+              Optional.ofNullable(liveSources), engine.eventStore(), Materializer.matFromSystem(ctx.getSystem()),
+              stream.frameTimeout(), stream.maxFramePixels(), Optional.ofNullable(jobs),
+              // analyze_image reads paths as the jobs do; without them (no store), JOBS_INPUT_DIR alone.
+              jobs != null ? Optional.of(jobs.inputDir()) : settings.jobs().inputDir()))
+          : null;
+      if (mcp != null) {
+        ctx.getSystem().getWhenTerminated().thenRun(mcp::close);
+      }
       // A worker-only node serves health and metrics (for its supervisor and Prometheus), no sessions.
       Route routes = clusterSettings.isFront()
           ? Directives.concat(
@@ -230,6 +243,7 @@ public final class FramewireServer implements AutoCloseable {
                   .route(),
               sinks != null ? new SinksRoute(sinks, admin, new StreamGuard(stream), mapper).route() : SinksRoute.disabled(mapper),
               jobs != null ? new JobsRoute(jobs, admin, new StreamGuard(stream), mapper).route() : JobsRoute.disabled(mapper),
+              mcp != null ? new McpRoute(mcp, stream, admin).route() : McpRoute.disabled(),
               new VideoStreamRoute(ctx.getSystem(), sessions, stream, metrics).route(),
               new WebClientRoute().route())
           : Directives.concat(api.route(), new MetricsRoute(metrics).route());

@@ -8,6 +8,7 @@ import io.framewire.engine.EngineSettings;
 import io.framewire.jobs.JobSettings;
 import io.framewire.net.ConnectionLimits;
 import io.framewire.net.TlsFiles;
+import io.framewire.mcp.McpSettings;
 import io.framewire.sinks.SinkSettings;
 import io.framewire.sources.SourceSettings;
 import io.framewire.streaming.StreamSettings;
@@ -40,6 +41,7 @@ public record FramewireSettings(
     SourceSettings sources,
     SinkSettings sinks,
     JobSettings jobs,
+    McpSettings mcp,
     ClusterSettings cluster,
     EngineSettings engine,
     Config pekko) {

@@ -8,6 +8,7 @@ import io.framewire.eventstore.EventStoreSettings;
 import io.framewire.eventstore.SnapshotSettings;
 import io.framewire.inference.InferenceSettings;
 import io.framewire.jobs.JobSettings;
+import io.framewire.mcp.McpSettings;
 import io.framewire.net.ConnectionLimits;
 import io.framewire.sinks.SinkSettings;
 import io.framewire.sources.SourceSettings;
@@ -45,6 +46,7 @@ final class SettingsReader {
         sources(config),
         sinks(new Section(config, "framewire.sinks")),
         jobs(new Section(config, "framewire.jobs")),
+        mcp(new Section(config, "framewire.mcp")),
         cluster(new Section(config, "framewire.cluster")),
         engine(config),
         config);
@@ -117,6 +119,15 @@ final class SettingsReader {
         c.getInt("watcher-buffer"),
         millis(config, "framewire.stream.stall-timeout-ms"),
         c.getString("rtsp-transport").trim());
+  }
+
+  private static McpSettings mcp(Section c) {
+    int mb = c.getInt("max-image-mb");
+    if (mb < 1 || mb > McpSettings.MAX_IMAGE_MB) {
+      throw new IllegalArgumentException("framewire.mcp.max-image-mb must be 1.." + McpSettings.MAX_IMAGE_MB
+          + ", got " + mb);
+    }
+    return new McpSettings(c.getBoolean("enabled"), split(c.getString("allowed-origins")), mb * 1024 * 1024);
   }
 
   private static SinkSettings sinks(Section c) {
@@ -206,6 +217,10 @@ final class SettingsReader {
 
     int getInt(String name) {
       return config.getInt(key(name));
+    }
+
+    boolean getBoolean(String name) {
+      return config.getBoolean(key(name));
     }
 
     long getLong(String name) {

@@ -41,13 +41,15 @@ final class Layers {
       "sinks", "events eventstore metrics",
       "cluster", "engine pipeline pipeline.store metrics",
       "jobs", "engine pipeline video streaming events metrics",
-      "settings", "streaming sources inference cluster net engine video memory eventstore sinks jobs",
-      "http", "streaming sources engine pipeline pipeline.store video websocket net metrics events eventstore sinks jobs",
+      "mcp", "sources video engine pipeline pipeline.store events eventstore jobs",
+      "settings", "streaming sources inference cluster net engine video memory eventstore sinks jobs mcp",
+      "http", "streaming sources engine pipeline pipeline.store video websocket net metrics events eventstore sinks"
+          + " jobs mcp",
       "server", "metrics websocket memory tools inference pipeline pipeline.store engine video net"
-          + " streaming sources cluster settings http events eventstore sinks jobs",
+          + " streaming sources cluster settings http events eventstore sinks jobs mcp",
       "cli", "settings engine video streaming pipeline pipeline.store",
       "bench", "metrics websocket memory tools inference pipeline pipeline.store engine video net"
-          + " streaming sources cluster settings http server events eventstore sinks jobs",
+          + " streaming sources cluster settings http server events eventstore sinks jobs mcp",
       ROOT, "server settings memory");
 
   private Layers() {
