@@ -164,6 +164,7 @@ for minute in $(seq 1 "$MINUTES"); do
       happened+="broker stopped; "
     fi
   done
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "soak: the server (pid $SERVER_PID) is gone at minute $minute" >&2; tail -20 "$WORK/framewire.log" >&2; exit 1; }
   histogram
   running=$(api "http://127.0.0.1:$PORT/sources" | grep -o '"state":"running"' | wc -l)
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$minute" "$(heap_mb)" "$(rss_mb)" \
