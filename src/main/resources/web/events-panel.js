@@ -12,6 +12,7 @@ import {
 } from './events-feed.js';
 import { inRequestOrder } from './in-order.js';
 import { Reconnector } from './reconnect.js';
+import { el } from './dom.js';
 
 /** The chart is redrawn every minute, and on new events at most once per this gap. */
 const COUNTS_PERIOD_MS = 60_000;
@@ -26,18 +27,6 @@ const SNAPSHOT_TRIES = 5;
 const SNAPSHOT_RETRY_MS = 500;
 const CHART = { width: 288, height: 48 };
 const SVG_NS = 'http://www.w3.org/2000/svg';
-
-/**
- * @param {string} tag
- * @param {Record<string, string>} [attrs]
- * @param {(Node | string)[]} [children]
- */
-function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
-}
 
 /**
  * @param {string} tag

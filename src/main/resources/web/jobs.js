@@ -6,6 +6,7 @@
  * Self-contained: it mounts itself into #jobs-panel and needs nothing from app.js.
  */
 import { inRequestOrder } from './in-order.js';
+import { el } from './dom.js';
 
 const POLL_MS = 1000;
 
@@ -100,18 +101,6 @@ function parseNumbers(form) {
 /** @param {string} id */
 export function resultsUrl(id) {
   return `/jobs/${encodeURIComponent(id)}/results`;
-}
-
-/**
- * @param {string} tag
- * @param {Record<string, string>} [attrs]
- * @param {(Node | string)[]} [children]
- */
-function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
 }
 
 class JobsPanel {

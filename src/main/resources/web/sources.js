@@ -8,6 +8,7 @@
  */
 import { Overlay, summarize } from './overlay.js';
 import { inRequestOrder } from './in-order.js';
+import { el } from './dom.js';
 
 const POLL_MS = 1000;
 const PREVIEW_MS = 500;
@@ -78,18 +79,6 @@ function loadImage(src) {
     next.onerror = () => reject(new Error(`could not load ${src}`));
     next.src = src;
   });
-}
-
-/**
- * @param {string} tag
- * @param {Record<string, string>} [attrs]
- * @param {(Node | string)[]} [children]
- */
-function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
 }
 
 class SourcesPanel {
