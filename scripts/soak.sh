@@ -19,6 +19,9 @@
 # Needs: ffmpeg, /usr/sbin/mosquitto, mosquitto_sub (Debian's mosquitto-clients), jcmd, curl.
 source "$(dirname "$0")/bench/common.sh"
 require_jar
+# A copy: a rebuild of target/framewire.jar during the hour would pull classes from under the JVM.
+cp "$JAR" "$WORK/framewire.jar"
+JAR="$WORK/framewire.jar"
 MINUTES="${1:-60}"
 SESSIONS="${SESSIONS:-8}"
 SESSION_FPS="${SESSION_FPS:-5}"
@@ -99,7 +102,7 @@ for n in 1 2 3 4; do
     -d "{\"id\":\"cam$n\",\"url\":\"tcp://127.0.0.1:${CAMERA_PORTS[$n]}\",\"pipeline_id\":\"soak_cam\"}" >/dev/null ||
     { echo "POST /sources cam$n failed" >&2; tail -20 "$WORK/framewire.log" >&2; exit 1; }
 done
-load --url "ws://127.0.0.1:$PORT/ws/video/stream?pipeline_id=soak_ws" --sessions "$SESSIONS" --fps "$SESSION_FPS" \
+timeout $((MINUTES * 60 + 300)) java -cp "$JAR" io.framewire.bench.LoadTool --url "ws://127.0.0.1:$PORT/ws/video/stream?pipeline_id=soak_ws" --sessions "$SESSIONS" --fps "$SESSION_FPS" \
   --jpeg "$WORK/blobs.jpg" --warmup 0s --duration "${MINUTES}m" --progress 0 --json >"$WORK/load.json" 2>"$WORK/load.err" &
 LOAD_PID=$!
 echo "soak: $MINUTES min, 4 cameras x $CAMERA_FPS fps, $SESSIONS sessions x $SESSION_FPS fps, server pid $SERVER_PID port $PORT, work $WORK"
