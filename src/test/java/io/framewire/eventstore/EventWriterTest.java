@@ -154,12 +154,13 @@ class EventWriterTest {
     // Frames keep coming during the outage: the queue (4) fills, so the held batch gets its one
     // retry and is dropped, counted; then the next batch is held, and so on.
     int published = 0;
-    while (metrics.droppedCount(EventMetrics.STORE_ERROR) < 2) {
-      assertTrue(published < 100_000, "no batch was dropped");
+    // Both kinds of drop, whichever comes first: on a loaded machine the held batch may be dropped
+    // before a publish finds the queue full, or publishes may fill it before the first drop.
+    while (metrics.droppedCount(EventMetrics.STORE_ERROR) < 2 || metrics.droppedCount(EventMetrics.QUEUE_FULL) == 0) {
+      assertTrue(published < 100_000, "no batch was dropped, or the queue never filled");
       writer.publish(frame(published++));
       Thread.sleep(1);
     }
-    assertTrue(metrics.droppedCount(EventMetrics.QUEUE_FULL) > 0);
     assertEquals(0.0, metrics.stored.get());
     down.set(false);
     int all = published;
