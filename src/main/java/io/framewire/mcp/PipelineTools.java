@@ -66,7 +66,7 @@ final class PipelineTools {
   McpSchema.CallToolResult analyze(Args args) {
     String pipelineId = args.required("pipeline_id");
     if (pipelines.get(pipelineId).isEmpty()) {
-      throw new ToolError("unknown_pipeline", "no pipeline '" + pipelineId + "'; known: "
+      throw new ToolError("invalid_pipeline", "no pipeline '" + pipelineId + "'; known: "
           + String.join(", ", pipelines.all().stream().map(PipelineDefinition::id).sorted().toList()));
     }
     ImageInput.Image image = images.read(args);

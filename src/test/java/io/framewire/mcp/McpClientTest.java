@@ -158,7 +158,7 @@ class McpClientTest {
       assertTrue(new Color(drawn.getRGB(44, 30)).getRed() > 150, "a box is drawn at x=44");
       assertTrue(new Color(drawn.getRGB(5, 5)).getBlue() > 150, "the picture stays blue where no box is");
 
-      toolError(calls0.path(2), "unknown_pipeline", "no pipeline 'nope'; known: ");
+      toolError(calls0.path(2), "invalid_pipeline", "no pipeline 'nope'; known: ");
       toolError(calls0.path(3), "invalid_image", "'image_base64' is not valid base64");
       toolError(calls0.path(4), "image_too_large", "the image is 1.0 MB; at most 1 MB (MCP_MAX_IMAGE_MB)");
       toolError(calls0.path(5), "forbidden_path", "'path' must name a file under JOBS_INPUT_DIR, got '../blue.jpg'");

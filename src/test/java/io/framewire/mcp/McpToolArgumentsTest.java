@@ -112,7 +112,7 @@ class McpToolArgumentsTest {
             + "\"edges\":[],\"entry_nodes\":[\"n\"],\"output_nodes\":[\"n\"]}")));
     PipelineTools tools = new PipelineTools(pipelines, null, new ImageInput(MB, 1000, Optional.empty()),
         Duration.ofSeconds(1), results);
-    refused("unknown_pipeline", "no pipeline 'nope'; known: echo2",
+    refused("invalid_pipeline", "no pipeline 'nope'; known: echo2",
         () -> tools.analyze(new Args(Map.of("pipeline_id", "nope", "image_base64", "AAAA"))));
 
     EventTools events = new EventTools(Optional.empty(), results);
