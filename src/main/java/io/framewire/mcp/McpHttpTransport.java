@@ -71,11 +71,25 @@ public final class McpHttpTransport implements McpStatelessServerTransport {
     }
     McpTransportContext context = McpTransportContext.create(Map.of(Caller.KEY, caller));
     if (message instanceof McpSchema.JSONRPCRequest request) {
-      return handler.handleRequest(context, request)
+      Mono<McpSchema.JSONRPCResponse> answer;
+      try {
+        answer = handler.handleRequest(context, request);
+      } catch (RuntimeException e) {
+        answer = Mono.error(e); // the SDK reads some params before its Mono: answered like a late failure
+      }
+      return answer
           .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context))
           .toFuture()
           .thenApply(response -> new Reply(200, write(response)))
           .exceptionally(failure -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+            if (cause instanceof IllegalArgumentException) {
+              // The SDK could not read the request's params as that method's (an array, a wrong type).
+              return new Reply(400, write(McpSchema.JSONRPCResponse.error(request.id(),
+                  new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS,
+                      "the params of " + request.method() + " are not what it takes"))));
+            }
             log.warn("mcp: {} failed: {}", request.method(), failure.toString());
             return new Reply(500, write(McpSchema.JSONRPCResponse.error(request.id(),
                 new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR,

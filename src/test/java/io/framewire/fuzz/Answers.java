@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 /**
  * What every answer to hostile input must be: a success, or a 4xx whose body is the one error shape
  * {@code {"error", "detail"}} (exactly those keys; an invalid pipeline's answer adds its {@code
- * errors} list, as documented), never a 5xx, and never a Java class name or stack trace in the text.
+ * errors} list, as documented; {@code /mcp}, which speaks JSON-RPC, answers a JSON-RPC error object
+ * {@code {"jsonrpc", "id", "error": {"code", "message"}}}), never a 5xx, and never a Java class name
+ * or stack trace in the text.
  */
 final class Answers {
 
@@ -52,6 +54,15 @@ final class Answers {
     Set<String> keys = new TreeSet<>();
     for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
       keys.add(names.next());
+    }
+    if (keys.equals(Set.of("jsonrpc", "id", "error"))) {
+      // /mcp speaks JSON-RPC: its refusals are JSON-RPC error objects (MCP's transport says so).
+      JsonNode error = json.get("error");
+      if (!error.path("code").isInt() || !error.path("message").isTextual() || error.path("message").asText().isBlank()) {
+        throw new AssertionError(what + ": not a JSON-RPC error {code, message}: " + clip(text));
+      }
+      assertNoLeak(what, text);
+      return json;
     }
     boolean pipelineErrors = json.path("error").asText().equals("invalid_pipeline") && keys.contains("errors");
     Set<String> expected = pipelineErrors ? Set.of("detail", "error", "errors") : Set.of("detail", "error");

@@ -8,7 +8,7 @@ import java.util.Optional;
  * that read a body, a valid body the fuzz mutates) and the WebSocket endpoints. A new endpoint is one
  * more line here; every property over the table then covers it.
  *
- * <p>Path templates: {@code {pipeline}}, {@code {source}}, {@code {sink}}, {@code {event}} are
+ * <p>Path templates: {@code {pipeline}}, {@code {source}}, {@code {sink}}, {@code {event}}, {@code {job}} are
  * filled with a known id or a random segment ({@link FuzzJson#segment}).
  */
 final class Doors {
@@ -26,6 +26,10 @@ final class Doors {
        "edges":[],"entry_nodes":["n"],"output_nodes":["n"]}""";
   static final String SOURCE = """
       {"id":"cam","url":"tcp://127.0.0.1:9","pipeline_id":"echo"}""";
+  static final String JOB = """
+      {"pipeline_id":"echo","input":"clip.mp4","stride":1,"max_frames":10}""";
+  static final String MCP_CALL = """
+      {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"analyze_image","arguments":{"pipeline_id":"echo","image_base64":"AAAA"}}}""";
   static final String SINK = """
       {"id":"hook","type":"webhook","url":"http://127.0.0.1:9/hook","timeout_ms":1000}""";
 
@@ -56,6 +60,13 @@ final class Doors {
       with("POST", "/sinks", SINK),
       get("/sinks/{sink}"),
       door("DELETE", "/sinks/{sink}"),
+      get("/jobs"),
+      with("POST", "/jobs", JOB),
+      get("/jobs/{job}"),
+      get("/jobs/{job}/results"),
+      door("DELETE", "/jobs/{job}"),
+      with("POST", "/mcp", MCP_CALL),
+      get("/mcp"),
       // The WebSocket doors, reached without an upgrade.
       get("/ws/video/stream"),
       get("/ws/sources/{source}"),

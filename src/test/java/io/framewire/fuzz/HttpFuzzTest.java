@@ -232,6 +232,20 @@ class HttpFuzzTest {
     };
   }
 
+  /** A regression: MCP params the SDK cannot read as the method's (an array) were a 500; now a JSON-RPC invalid params. */
+  @Test
+  void mcpParamsOfTheWrongShapeAreAJsonRpcInvalidParams() throws Exception {
+    HttpResponse<String> response = fuzz.client.send(
+        HttpRequest.newBuilder(fuzz.uri("/mcp")).timeout(FuzzServer.TIMEOUT)
+            .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":[[]]}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    org.junit.jupiter.api.Assertions.assertEquals(400, response.statusCode(), response.body());
+    org.junit.jupiter.api.Assertions.assertEquals(-32602,
+        Answers.assertErrorJson("400", response.body()).path("error").path("code").asInt(), response.body());
+  }
+
   /** A regression: a request that none of the doors matches gets the JSON 404, not pekko's text. */
   @Test
   void anUnknownPathIsAJsonNotFound() throws Exception {
