@@ -58,7 +58,7 @@ answers = {i: [] for i in ids}  # (arrival, frame_index)
 start = None
 
 async def watch(ws, source_id):
-    async with ws:
+    try:
         while time.monotonic() - start < duration:
             try:
                 message = await asyncio.wait_for(ws.recv(), timeout=1)
@@ -67,6 +67,8 @@ async def watch(ws, source_id):
             answer = json.loads(message)
             if "result" in answer:
                 answers[source_id].append((time.monotonic(), answer["frame_index"]))
+    finally:
+        await ws.close()
 
 async def main():
     global start
