@@ -107,20 +107,6 @@ timeout $((MINUTES * 60 + 300)) java -cp "$JAR" io.framewire.bench.LoadTool --ur
 LOAD_PID=$!
 echo "soak: $MINUTES min, 4 cameras x $CAMERA_FPS fps, $SESSIONS sessions x $SESSION_FPS fps, server pid $SERVER_PID port $PORT, work $WORK"
 
-# Live heap from a class histogram (a full GC first, then only reachable objects); two, the smaller
-# kept: a histogram's GC is skipped while a thread is in a JNI critical region (scripts/soak_sessions.sh).
-histogram() {
-  jcmd "$SERVER_PID" GC.class_histogram >"$WORK/histogram.a" 2>/dev/null || true
-  jcmd "$SERVER_PID" GC.class_histogram >"$WORK/histogram.b" 2>/dev/null || true
-  if (($(total_bytes "$WORK/histogram.a") <= $(total_bytes "$WORK/histogram.b"))); then
-    mv "$WORK/histogram.a" "$WORK/histogram.txt"
-  else
-    mv "$WORK/histogram.b" "$WORK/histogram.txt"
-  fi
-}
-total_bytes() { awk '/^Total/ { printf "%d", $3 } END { if (NR == 0) print 0 }' "$1"; }
-heap_mb() { awk '/^Total/ { printf "%.1f", $3 / 1048576 }' "$WORK/histogram.txt"; }
-timers() { awk '/LightArrayRevolverScheduler\$TaskHolder$/ { n = $2 } END { printf "%d", n }' "$WORK/histogram.txt"; }
 rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 threads() { awk '/^Threads:/ { print $2 }' "/proc/$SERVER_PID/status"; }
 fds() { ls "/proc/$SERVER_PID/fd" | wc -l; }
@@ -168,10 +154,10 @@ for minute in $(seq 1 "$MINUTES"); do
     fi
   done
   kill -0 "$SERVER_PID" 2>/dev/null || { echo "soak: the server (pid $SERVER_PID) is gone at minute $minute" >&2; tail -20 "$WORK/framewire.log" >&2; exit 1; }
-  histogram
+  class_histogram "$SERVER_PID"
   running=$(api "http://127.0.0.1:$PORT/sources" | grep -o '"state":"running"' | wc -l)
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$minute" "$(heap_mb)" "$(rss_mb)" \
-    "$(threads)" "$(fds)" "$(timers)" "$(store_mb)" "$(metric events_stored_total)" "$(metric 'sink_lag_events{sink="soak",}')" \
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$minute" "$(histogram_heap_mb)" "$(rss_mb)" \
+    "$(threads)" "$(fds)" "$(histogram_task_holders)" "$(store_mb)" "$(metric events_stored_total)" "$(metric 'sink_lag_events{sink="soak",}')" \
     "$(metric 'sink_deliveries_total{sink="soak",outcome="delivered",}')" "$running" \
     "$(metric stream_frames_processed_total)" "$(metric stream_frames_dropped_total)" "$(errors_total)" "${happened%; }" | tee -a "$TABLE"
 done

@@ -20,33 +20,12 @@ java -jar "$JAR" bench --url "ws://127.0.0.1:$PORT/ws/video/stream?pipeline_id=$
 LOAD_PID=$!
 
 metric() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m { printf "%d", $2 }'; }
-# Live heap: GC.class_histogram runs a full GC first and then counts only reachable objects, so the
-# figure is not inflated by what the load allocates between a GC and a separate heap_info read.
-# One histogram per minute gives both the heap and the scheduler's live TaskHolder count (timers
-# scheduled on the ActorSystem's scheduler and not yet run or dropped from its wheel).
-# The full GC a histogram asks for is sometimes skipped (a thread in a JNI critical region, such as
-# the JPEG decoder), and that histogram then counts garbage too: take two, keep the smaller.
-histogram() {
-  jcmd "$SERVER_PID" GC.class_histogram >"$WORK/histogram.a"
-  jcmd "$SERVER_PID" GC.class_histogram >"$WORK/histogram.b"
-  if (($(total_bytes "$WORK/histogram.a") <= $(total_bytes "$WORK/histogram.b"))); then
-    mv "$WORK/histogram.a" "$WORK/histogram.txt"
-  else
-    mv "$WORK/histogram.b" "$WORK/histogram.txt"
-  fi
-}
-total_bytes() { awk '/^Total/ { printf "%d", $3 }' "$1"; }
-heap_after_gc_mb() { awk '/^Total/ { printf "%.1f", $3 / 1048576 }' "$WORK/histogram.txt"; }
-task_holders() {
-  awk '/LightArrayRevolverScheduler\$TaskHolder$/ { n = $2 } END { printf "%d", n }' "$WORK/histogram.txt"
-}
-
 printf '%-6s %-16s %-12s %-8s %-9s %-10s %-10s %-9s\n' minute heap_after_gc_mb task_holders threads sessions received processed dropped
 for minute in $(seq 1 "$MINUTES"); do
   sleep 60
   threads=$(awk '/^Threads:/ { print $2 }' "/proc/$SERVER_PID/status")
-  histogram
-  printf '%-6s %-16s %-12s %-8s %-9s %-10s %-10s %-9s\n' "$minute" "$(heap_after_gc_mb)" "$(task_holders)" "$threads" \
+  class_histogram "$SERVER_PID"
+  printf '%-6s %-16s %-12s %-8s %-9s %-10s %-10s %-9s\n' "$minute" "$(histogram_heap_mb)" "$(histogram_task_holders)" "$threads" \
     "$(metric stream_sessions_active)" "$(metric stream_frames_received_total)" \
     "$(metric stream_frames_processed_total)" "$(metric stream_frames_dropped_total)"
 done
@@ -55,7 +34,7 @@ wait "$LOAD_PID" || true
 echo "--- load tool report"
 cat "$WORK/load.txt"
 sleep 2
-histogram
-echo "--- after the load ended: sessions $(metric stream_sessions_active), threads $(awk '/^Threads:/ { print $2 }' "/proc/$SERVER_PID/status"), heap after GC $(heap_after_gc_mb) MB, TaskHolders $(task_holders)"
+class_histogram "$SERVER_PID"
+echo "--- after the load ended: sessions $(metric stream_sessions_active), threads $(awk '/^Threads:/ { print $2 }' "/proc/$SERVER_PID/status"), heap after GC $(histogram_heap_mb) MB, TaskHolders $(histogram_task_holders)"
 echo "--- errors by code"
 curl -s "http://127.0.0.1:$PORT/metrics" | grep '^stream_errors_total' || echo "(none)"

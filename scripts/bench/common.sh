@@ -181,3 +181,23 @@ write_pipeline() {
 machine() {
   echo "machine: $(nproc) cores, $(free -h | awk '/^Mem:/ {print $2}') RAM, $(java -version 2>&1 | head -1)"
 }
+
+# class_histogram PID: $WORK/histogram.txt, a class histogram of PID's live objects (jcmd
+# GC.class_histogram runs a full GC first and then counts only reachable objects). That GC is
+# sometimes skipped (a thread in a JNI critical region, such as the JPEG decoder) and the histogram
+# then counts garbage too: take two, keep the smaller. Read it with histogram_heap_mb and
+# histogram_task_holders (the scheduler's live timers: pekko's TaskHolders not yet run or dropped).
+class_histogram() {
+  jcmd "$1" GC.class_histogram >"$WORK/histogram.a" 2>/dev/null || true
+  jcmd "$1" GC.class_histogram >"$WORK/histogram.b" 2>/dev/null || true
+  if (($(histogram_bytes "$WORK/histogram.a") <= $(histogram_bytes "$WORK/histogram.b"))); then
+    mv "$WORK/histogram.a" "$WORK/histogram.txt"
+  else
+    mv "$WORK/histogram.b" "$WORK/histogram.txt"
+  fi
+}
+histogram_bytes() { awk '/^Total/ { n = $3 } END { printf "%d", n }' "$1"; }
+histogram_heap_mb() { awk '/^Total/ { printf "%.1f", $3 / 1048576 }' "$WORK/histogram.txt"; }
+histogram_task_holders() {
+  awk '/LightArrayRevolverScheduler\$TaskHolder$/ { n = $2 } END { printf "%d", n }' "$WORK/histogram.txt"
+}
