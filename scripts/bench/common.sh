@@ -201,3 +201,9 @@ histogram_heap_mb() { awk '/^Total/ { printf "%.1f", $3 / 1048576 }' "$WORK/hist
 histogram_task_holders() {
   awk '/LightArrayRevolverScheduler\$TaskHolder$/ { n = $2 } END { printf "%d", n }' "$WORK/histogram.txt"
 }
+
+# yolov8n_sized_models DIR: yolov8n_b1.onnx (batch 1) and yolov8n_dyn.onnx (dynamic batch) in DIR,
+# YOLOv8n's layer shapes with random weights (src/test/models/make_models.py; Debian's python3-onnx).
+yolov8n_sized_models() {
+  (cd "$ROOT" && /usr/bin/python3 -c 'import sys; sys.path.insert(0, "src/test/models"); import make_models; make_models.yolov8n_sized_models(sys.argv[1])' "$1") >/dev/null
+}

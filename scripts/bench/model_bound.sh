@@ -23,7 +23,7 @@ PROVIDER="${PROVIDER:-cpu}"
 machine
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 mkdir -p "$WORK/models"
-(cd "$ROOT" && /usr/bin/python3 -c 'import sys; sys.path.insert(0, "src/test/models"); import make_models; make_models.yolov8n_sized_models(sys.argv[1])' "$WORK/models") >/dev/null
+yolov8n_sized_models "$WORK/models"
 FRAME="${FRAME:-$WORK/frame.jpg}"
 if [[ ! -f "$FRAME" ]]; then
   ffmpeg -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=1 -frames:v 1 -q:v 3 "$FRAME"

@@ -20,7 +20,7 @@ QUEUE=4
 machine
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 mkdir -p "$WORK/models"
-(cd "$ROOT" && /usr/bin/python3 -c 'import sys; sys.path.insert(0, "src/test/models"); import make_models; make_models.yolov8n_sized_models(sys.argv[1])' "$WORK/models") >/dev/null
+yolov8n_sized_models "$WORK/models"
 ffmpeg -loglevel error -f lavfi -i testsrc2=size=320x240:rate=1 -frames:v 1 -q:v 3 "$WORK/frame.jpg"
 write_pipeline "$WORK/pipelines" detect '{"id":"detect","name":"detect","nodes":[{"id":"objects","plugin_id":"onnx","tool_id":"detect","params":{"model":"'"$MODEL"'.onnx"}}],"edges":[],"entry_nodes":["objects"],"output_nodes":["objects"]}'
 PORT=$(free_port)

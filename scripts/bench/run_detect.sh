@@ -16,7 +16,7 @@ MODELS="${MODELS:-yolov8n_b1 yolov8n_dyn}"
 machine
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 mkdir -p "$WORK/models"
-(cd "$ROOT" && /usr/bin/python3 -c 'import sys; sys.path.insert(0, "src/test/models"); import make_models; make_models.yolov8n_sized_models(sys.argv[1])' "$WORK/models") >/dev/null
+yolov8n_sized_models "$WORK/models"
 VIDEO="$WORK/720p.mp4"
 ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 -t 10 \
   -c:v libx264 -preset veryfast -pix_fmt yuv420p "$VIDEO"
