@@ -8,6 +8,7 @@ import io.modelcontextprotocol.spec.McpStatelessServerTransport;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -28,6 +29,12 @@ public final class McpHttpTransport implements McpStatelessServerTransport {
 
   /** An HTTP answer: the status and the JSON body ({@code null} for 202, which has none). */
   public record Reply(int status, String json) {}
+
+  /** The methods that cannot go without params (an object); lists and ping may leave them out, unknown methods are the SDK's. */
+  private static final Set<String> PARAMS_REQUIRED = Set.of(
+      McpSchema.METHOD_INITIALIZE, McpSchema.METHOD_TOOLS_CALL, McpSchema.METHOD_RESOURCES_READ,
+      McpSchema.METHOD_RESOURCES_SUBSCRIBE, McpSchema.METHOD_RESOURCES_UNSUBSCRIBE, McpSchema.METHOD_PROMPT_GET,
+      McpSchema.METHOD_COMPLETION_COMPLETE, McpSchema.METHOD_LOGGING_SET_LEVEL);
 
   private final McpJsonMapper mapper;
   private volatile McpStatelessServerHandler handler;
@@ -71,6 +78,10 @@ public final class McpHttpTransport implements McpStatelessServerTransport {
     }
     McpTransportContext context = McpTransportContext.create(Map.of(Caller.KEY, caller));
     if (message instanceof McpSchema.JSONRPCRequest request) {
+      if (PARAMS_REQUIRED.contains(request.method()) && !(request.params() instanceof Map)) {
+        // The SDK reads a missing params as null and fails inside its handler (a 500): it is the caller's mistake.
+        return CompletableFuture.completedFuture(invalidParams(request));
+      }
       Mono<McpSchema.JSONRPCResponse> answer;
       try {
         answer = handler.handleRequest(context, request);
@@ -86,9 +97,7 @@ public final class McpHttpTransport implements McpStatelessServerTransport {
                 ? failure.getCause() : failure;
             if (cause instanceof IllegalArgumentException) {
               // The SDK could not read the request's params as that method's (an array, a wrong type).
-              return new Reply(400, write(McpSchema.JSONRPCResponse.error(request.id(),
-                  new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS,
-                      "the params of " + request.method() + " are not what it takes"))));
+              return invalidParams(request);
             }
             log.warn("mcp: {} failed: {}", request.method(), failure.toString());
             return new Reply(500, write(McpSchema.JSONRPCResponse.error(request.id(),
@@ -103,6 +112,12 @@ public final class McpHttpTransport implements McpStatelessServerTransport {
           .handle((none, failure) -> new Reply(202, null));
     }
     return CompletableFuture.completedFuture(new Reply(202, null));
+  }
+
+  private Reply invalidParams(McpSchema.JSONRPCRequest request) {
+    return new Reply(400, write(McpSchema.JSONRPCResponse.error(request.id(),
+        new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS,
+            "the params of " + request.method() + " are not what it takes"))));
   }
 
   /** A JSON-RPC error for no request in particular ({@code "id": null}, which the SDK's response record refuses). */

@@ -152,6 +152,7 @@ public final class PublicListener {
           .via(gate)
           .via(Flow.lazyFlow(() ->
               tagged.via(routeFlow).join(Http.get(system).serverLayer(settings, Optional.of(remote)))))
+          .map(ServerLayerFailure::answer)
           .mapMaterializedValue(ignored -> NotUsed.getInstance());
       BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> layers = transport();
       if (idleTimeout.isPresent()) {

@@ -189,11 +189,17 @@ class HttpFuzzTest {
     Answers.assertWellFormed(Answers.clip(raw), status, contentType, noBody ? null : body);
   }
 
-  /** Regressions: pekko's own refusals (before any route) were plain text, an unknown version a 505. */
+  /**
+   * Regressions: pekko's own refusals (before any route) were plain text, an unknown version a 505,
+   * and an HTTP/1.0 request with a chunked body a bodyless 500.
+   */
   @Test
   void malformedRequestsAreRefusedWithJson400s() throws IOException {
     for (String raw : List.of("GET /health HTTP/2.0\r\n\r\n", "GET /health HTTP/1.1\r\n\r\n",
-        "FOO /health HTTP/1.1\r\nHost: x\r\n\r\n", "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n")) {
+        "FOO /health HTTP/1.1\r\nHost: x\r\n\r\n", "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n",
+        // pekko-http 1.3.0's bodyless 500 for faulty framing (found by the fuzz): now the JSON 400
+        "POST /sources HTTP/1.0\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "GET /health HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")) {
       String answer = sendRaw(raw);
       org.junit.jupiter.api.Assertions.assertTrue(answer.startsWith("HTTP/1.1 400 "), raw + " → " + answer);
       assertRawAnswerWellFormed(raw, answer);
@@ -232,18 +238,27 @@ class HttpFuzzTest {
     };
   }
 
-  /** A regression: MCP params the SDK cannot read as the method's (an array) were a 500; now a JSON-RPC invalid params. */
+  /**
+   * A regression: MCP params the SDK cannot read as the method's (an array) were a 500, and so was a
+   * tools/call without params (found by the fuzz in CI); now both are a JSON-RPC invalid params.
+   */
   @Test
-  void mcpParamsOfTheWrongShapeAreAJsonRpcInvalidParams() throws Exception {
-    HttpResponse<String> response = fuzz.client.send(
-        HttpRequest.newBuilder(fuzz.uri("/mcp")).timeout(FuzzServer.TIMEOUT)
-            .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":[[]]}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-    org.junit.jupiter.api.Assertions.assertEquals(400, response.statusCode(), response.body());
-    org.junit.jupiter.api.Assertions.assertEquals(-32602,
-        Answers.assertErrorJson("400", response.body()).path("error").path("code").asInt(), response.body());
+  void mcpParamsOfTheWrongShapeOrMissingAreAJsonRpcInvalidParams() throws Exception {
+    for (String request : List.of(
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":[[]]}",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"unknown_23\":-7.25E299}",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":null}",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":7}")) {
+      HttpResponse<String> response = fuzz.client.send(
+          HttpRequest.newBuilder(fuzz.uri("/mcp")).timeout(FuzzServer.TIMEOUT)
+              .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+              .POST(HttpRequest.BodyPublishers.ofString(request))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      org.junit.jupiter.api.Assertions.assertEquals(400, response.statusCode(), request + " → " + response.body());
+      org.junit.jupiter.api.Assertions.assertEquals(-32602,
+          Answers.assertErrorJson("400", response.body()).path("error").path("code").asInt(), response.body());
+    }
   }
 
   /** A regression: a request that none of the doors matches gets the JSON 404, not pekko's text. */
