@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class WorkbenchRoutes extends AllDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(WorkbenchRoutes.class);
+  /** At most this many of a refused pipeline's problems are listed in the answer (the count is always whole). */
+  static final int MAX_LISTED_PROBLEMS = 100;
 
   private final PipelineRegistry pipelines;
   private final ToolRegistry tools;
@@ -92,7 +94,8 @@ public final class WorkbenchRoutes extends AllDirectives {
       errors = e.errors();
     }
     answer.put("valid", errors.isEmpty());
-    answer.put("errors", errors);
+    answer.put("errors", listed(errors));
+    answer.put("problem_count", errors.size());
     if (definition != null && definition.id() != null) {
       Optional<PipelineRegistry.Entry> existing = pipelines.entry(definition.id());
       answer.put("exists", existing.isPresent());
@@ -128,6 +131,10 @@ public final class WorkbenchRoutes extends AllDirectives {
     });
   }
 
+  private static List<String> listed(List<String> problems) {
+    return problems.subList(0, Math.min(problems.size(), MAX_LISTED_PROBLEMS));
+  }
+
   /** Runs a change, mapping its refusals to the workbench's error answers. */
   private Route mutate(Supplier<Route> change) {
     try {
@@ -135,8 +142,11 @@ public final class WorkbenchRoutes extends AllDirectives {
     } catch (PipelineValidationException e) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("error", "invalid_pipeline");
-      body.put("detail", e.errors().size() == 1 ? "1 problem" : e.errors().size() + " problems");
-      body.put("errors", e.errors());
+      int count = e.errors().size();
+      // a 10,000-node graph can have thousands of problems: the answer lists a bounded first part
+      body.put("detail", (count == 1 ? "1 problem" : count + " problems")
+          + (count > MAX_LISTED_PROBLEMS ? " (the first " + MAX_LISTED_PROBLEMS + " listed)" : ""));
+      body.put("errors", listed(e.errors()));
       return json(StatusCodes.BAD_REQUEST, body);
     } catch (PipelineConflictException e) {
       return json(StatusCodes.CONFLICT, Map.of("error", "conflict", "detail", e.getMessage()));

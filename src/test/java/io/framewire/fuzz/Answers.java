@@ -20,7 +20,8 @@ final class Answers {
 
   /** What leaks the implementation: exception class names, stack frames, Java and library packages. */
   static final Pattern LEAK = Pattern.compile(
-      "Exception|\\bat io\\.|java\\.|javax\\.|org\\.apache|scala\\.|\\$\\$|com\\.fasterxml|JsonToken|StreamReadConstraints"
+      "Exception|\\bat io\\.|java\\.|javax\\.|org\\.apache|scala\\.|\\$\\$(?:anon|Lambda)|com\\.fasterxml|JsonToken|StreamReadConstraints"
+          // Scala's and the JVM's generated class names ($$anon, $$anonfun, $$Lambda), not any "$$" (echoed ids have them)
           // a qualified class or a Class.method() in backticks (Jackson's style); not any echoed `a.b`
           + "|`(?:[a-z]\\w*\\.)+[A-Z]|`[A-Z]\\w*\\.\\w+\\(");
 

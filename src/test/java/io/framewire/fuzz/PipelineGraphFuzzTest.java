@@ -84,6 +84,10 @@ class PipelineGraphFuzzTest {
         assertEquals("invalid_pipeline", refusal.get("error").asText());
         assertEquals(verdict.get("errors"), refusal.get("errors"));
         assertTrue(refusal.get("errors").size() > 0, created.body());
+        // thousands of problems are counted, and listed only up to a bound
+        int count = verdict.get("problem_count").asInt();
+        assertEquals(Math.min(count, 100), refusal.get("errors").size());
+        assertTrue(refusal.get("detail").asText().startsWith(count == 1 ? "1 problem" : count + " problems"), created.body());
       }
       fuzz.assertHealthy(graph.toString());
     });
