@@ -1,9 +1,9 @@
 package io.framewire.inference;
 
-import io.framewire.api.image.RgbImage;
+import io.framewire.api.image.ColourImage;
 
 /**
- * Detector preprocessing exactly as Ultralytics does it: scale the RGB frame to fit the model's
+ * Detector preprocessing exactly as Ultralytics does it: scale the frame's RGB to fit the model's
  * input keeping its aspect ratio (bilinear, as cv2.INTER_LINEAR), centre it on grey 114 padding, and
  * lay it out CHW as floats 0..1. Keeps what it takes to map boxes back to the source frame.
  *
@@ -16,7 +16,7 @@ public record Letterbox(float[] chw, double scale, int padLeft, int padTop, int 
 
   static final float PAD = 114f / 255f;
 
-  public static Letterbox of(RgbImage image, int inputWidth, int inputHeight) {
+  public static Letterbox of(ColourImage image, int inputWidth, int inputHeight) {
     int w = image.width();
     int h = image.height();
     double r = Math.min((double) inputHeight / h, (double) inputWidth / w);

@@ -1,7 +1,7 @@
 package io.framewire.inference;
 
 import io.framewire.api.image.DecodedFrame;
-import io.framewire.api.image.RgbImage;
+import io.framewire.api.image.ColourImage;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -10,8 +10,8 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * One run of an {@code onnx} tool on a frame, the shape every such tool shares: the frame's RGB
- * pixels are prepared on the inference CPU pool, the model runs on the prepared tensor (batched with
+ * One run of an {@code onnx} tool on a frame, the shape every such tool shares: the frame's colour
+ * pixels (RGB, or a video frame's YUV read row by row) are prepared on the inference CPU pool, the model runs on the prepared tensor (batched with
  * other sessions' frames), and the output is read into the result on the CPU pool again. No thread
  * waits in between.
  */
@@ -30,7 +30,7 @@ final class ModelCall {
       ModelRegistry models,
       LoadedModel model,
       Map<String, Object> input,
-      Function<RgbImage, P> prepare,
+      Function<ColourImage, P> prepare,
       Function<P, float[]> tensor,
       BiFunction<ModelOutput, P, Map<String, Object>> read) {
     DecodedFrame frame;
@@ -41,7 +41,7 @@ final class ModelCall {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return CompletableFuture.supplyAsync(() -> prepare.apply(frame.rgb()), cpu)
+    return CompletableFuture.supplyAsync(() -> prepare.apply(frame.colour()), cpu)
         .thenCompose(prepared -> model.infer(tensor.apply(prepared))
             .thenApplyAsync(output -> read.apply(output, prepared), cpu));
   }

@@ -51,7 +51,7 @@ final class OnnxClassifier implements AsyncTool {
     float[] mean = params.normalize() ? IMAGENET_MEAN : null;
     float[] std = params.normalize() ? IMAGENET_STD : null;
     return ModelCall.onFrame(models, model, input,
-        rgb -> Resize.resizeCenterCrop(rgb, info.width(), info.height(), mean, std), chw -> chw,
+        pixels -> Resize.resizeCenterCrop(pixels, info.width(), info.height(), mean, std), chw -> chw,
         (output, chw) -> classes(output));
   }
 

@@ -1,8 +1,14 @@
 package io.framewire.inference;
 
+import io.framewire.api.image.ColourImage;
 import io.framewire.api.image.RgbImage;
 
-/** Bilinear resampling of an RGB image straight into a CHW float tensor. */
+/**
+ * Bilinear resampling of a colour image straight into a CHW float tensor. An RGB image is read in
+ * place; a YUV one is converted a row at a time as the resampler reaches it (each source row once),
+ * which gives the same values as converting the whole frame first without writing and reading back
+ * a full-size RGB copy.
+ */
 final class Resize {
 
   private Resize() {}
@@ -13,11 +19,12 @@ final class Resize {
    * [cropY, cropY+outH)} of that, and writes it into {@code chw} (planes of {@code planeW × planeH})
    * at ({@code offX}, {@code offY}) as {@code (v/255 - mean[c]) / std[c]} (mean 0, std 1 when null).
    */
-  static void bilinearInto(RgbImage image, int scaledW, int scaledH, int cropX, int cropY, int outW, int outH,
+  static void bilinearInto(ColourImage image, int scaledW, int scaledH, int cropX, int cropY, int outW, int outH,
       float[] chw, int planeW, int planeH, int offX, int offY, float[] mean, float[] std) {
     int w = image.width();
     int h = image.height();
-    byte[] rgb = image.rgb();
+    // The bytes rows are read from: the image's own, or one converted row at a time.
+    byte[] rgb = image instanceof RgbImage inPlace ? inPlace.rgb() : new byte[3 * w];
     double sx = (double) w / scaledW;
     double sy = (double) h / scaledH;
     int[] x0 = new int[outW];
@@ -58,8 +65,8 @@ final class Resize {
       int j1 = Math.min(j0 + 1, h - 1);
       float fy = (float) (src - j0);
       float gy = 1 - fy;
-      float[] top = row(rows, rowOf, j0, j1, rgb, w, x0, x1, fx, outW);
-      float[] bottom = row(rows, rowOf, j1, j0, rgb, w, x0, x1, fx, outW);
+      float[] top = row(rows, rowOf, j0, j1, image, rgb, x0, x1, fx, outW);
+      float[] bottom = row(rows, rowOf, j1, j0, image, rgb, x0, x1, fx, outW);
       int out = (y + offY) * planeW + offX;
       for (int x = 0; x < outW; x++) {
         chw[out + x] = (top[x] * gy + bottom[x] * fy) * s0 + b0;
@@ -80,7 +87,7 @@ final class Resize {
    * slots if there, else computed into the slot that does not hold {@code keep}, the other row the
    * caller needs now.
    */
-  private static float[] row(float[][] rows, int[] rowOf, int j, int keep, byte[] rgb, int w,
+  private static float[] row(float[][] rows, int[] rowOf, int j, int keep, ColourImage image, byte[] rgb,
       int[] x0, int[] x1, float[] fx, int outW) {
     if (rowOf[0] == j) {
       return rows[0];
@@ -91,7 +98,13 @@ final class Resize {
     int slot = rowOf[0] == keep && keep != j ? 1 : 0;
     float[] dest = rows[slot];
     rowOf[slot] = j;
-    int row = j * w * 3;
+    int row;
+    if (image instanceof RgbImage) {
+      row = j * image.width() * 3;
+    } else {
+      image.rgbRow(j, rgb);
+      row = 0;
+    }
     for (int x = 0; x < outW; x++) {
       float ax = fx[x];
       float bx = 1 - ax;
@@ -108,7 +121,7 @@ final class Resize {
    * Classifier preprocessing: scale so the image covers {@code outW × outH} (its shorter side to the
    * input size), centre-crop, CHW floats normalized with {@code mean}/{@code std} (null: 0..1).
    */
-  static float[] resizeCenterCrop(RgbImage image, int outW, int outH, float[] mean, float[] std) {
+  static float[] resizeCenterCrop(ColourImage image, int outW, int outH, float[] mean, float[] std) {
     double r = Math.max((double) outW / image.width(), (double) outH / image.height());
     int scaledW = Math.max(outW, (int) Math.round(image.width() * r));
     int scaledH = Math.max(outH, (int) Math.round(image.height() * r));

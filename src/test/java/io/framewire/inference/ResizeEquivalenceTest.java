@@ -3,6 +3,7 @@ package io.framewire.inference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import io.framewire.api.image.RgbImage;
+import io.framewire.api.image.Yuv420Image;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,43 @@ class ResizeEquivalenceTest {
     reference(image, scaledW, scaledH, (int) Math.round((scaledW - 224) / 2.0), (int) Math.round((scaledH - 224) / 2.0),
         224, 224, expected, 224, 224, 0, 0, mean, std);
     assertArrayEquals(expected, now);
+  }
+
+  static Yuv420Image randomYuv(int w, int h, boolean fullRange, long seed) {
+    Random random = new Random(seed);
+    int chroma = ((w + 1) / 2) * ((h + 1) / 2);
+    byte[] y = new byte[w * h];
+    byte[] u = new byte[chroma];
+    byte[] v = new byte[chroma];
+    random.nextBytes(y);
+    random.nextBytes(u);
+    random.nextBytes(v);
+    return new Yuv420Image(w, h, y, u, v, fullRange);
+  }
+
+  /** A video frame's YUV, read a row at a time, gives exactly what its whole-frame RGB conversion gives. */
+  @Test
+  void yuv_rows_give_what_the_converted_frame_gives() {
+    int[][] sizes = {{1280, 720}, {33, 17}, {17, 33}, {1, 1}, {101, 3}, {640, 640}};
+    long seed = 100;
+    for (int[] size : sizes) {
+      for (boolean fullRange : new boolean[] {false, true}) {
+        Yuv420Image yuv = randomYuv(size[0], size[1], fullRange, seed++);
+        RgbImage rgb = yuv.toRgb();
+        String what = size[0] + "x" + size[1] + (fullRange ? " full range" : " limited range");
+        for (int[] input : new int[][] {{640, 640}, {64, 48}}) {
+          assertArrayEquals(Letterbox.of(rgb, input[0], input[1]).chw(), Letterbox.of(yuv, input[0], input[1]).chw(),
+              what + " -> " + input[0] + "x" + input[1]);
+        }
+        float[] mean = {0.485f, 0.456f, 0.406f};
+        float[] std = {0.229f, 0.224f, 0.225f};
+        assertArrayEquals(Resize.resizeCenterCrop(rgb, 224, 224, mean, std),
+            Resize.resizeCenterCrop(yuv, 224, 224, mean, std), what + " centre crop");
+        byte[] row = new byte[3 * size[0]];
+        yuv.rgbRow(size[1] - 1, row);
+        assertArrayEquals(java.util.Arrays.copyOfRange(rgb.rgb(), 3 * size[0] * (size[1] - 1), rgb.rgb().length), row, what);
+      }
+    }
   }
 
   /** The implementation before the channels were unrolled. */

@@ -120,6 +120,16 @@ public final class DecodedFrame {
     return rgb;
   }
 
+  /**
+   * The colour pixels without a conversion that is not needed yet: the RGB view if there is one, a
+   * video frame's YUV planes if its RGB was never asked for, else the decoded JPEG's RGB.
+   *
+   * @throws InvalidImageException if the JPEG is corrupt, truncated or too large
+   */
+  public synchronized ColourImage colour() {
+    return rgb == null && yuv != null ? yuv : rgb();
+  }
+
   /** The frame's width in pixels, from whichever view is decoded (luma is decoded if none is yet). */
   public synchronized int width() {
     return yuv != null ? yuv.width() : rgb != null ? rgb.width() : gray().width();

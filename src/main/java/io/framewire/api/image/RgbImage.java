@@ -5,7 +5,7 @@ package io.framewire.api.image;
  * 1 green, 2 blue; unsigned). Treat the array as read-only: it is shared by every node (and thread)
  * that sees the frame.
  */
-public record RgbImage(int width, int height, byte[] rgb) {
+public record RgbImage(int width, int height, byte[] rgb) implements ColourImage {
 
   public RgbImage {
     if (width < 1 || height < 1) {
@@ -19,6 +19,11 @@ public record RgbImage(int width, int height, byte[] rgb) {
   /** Channel {@code c} (0 red, 1 green, 2 blue) at ({@code x}, {@code y}), 0..255. */
   public int at(int x, int y, int c) {
     return rgb[3 * (y * width + x) + c] & 0xFF;
+  }
+
+  @Override
+  public void rgbRow(int row, byte[] into) {
+    System.arraycopy(rgb, 3 * row * width, into, 0, 3 * width);
   }
 
   /** Luma with the BT.601 weights JPEG uses for Y, rounded (integer arithmetic). */

@@ -92,4 +92,13 @@ class Yuv420ImageTest {
     assertSame(frame.rgb(), frame.rgb(), "converted once");
     assertEquals(0, frame.decodes());
   }
+
+  @Test
+  void colourIsTheYuvItselfUntilRgbIsAskedFor() {
+    Yuv420Image yuv = solid(81, 90, 240, false);
+    DecodedFrame frame = DecodedFrame.ofYuv420(yuv);
+    assertSame(yuv, frame.colour(), "no conversion for a reader of rows");
+    RgbImage rgb = frame.rgb();
+    assertSame(rgb, frame.colour(), "once converted, the RGB is shared");
+  }
 }
