@@ -7,9 +7,12 @@
 # /ws/sources/{id}. Expected: no camera stops or reconnects, every decoded frame is processed or
 # dropped (latest-frame-wins), the model refuses frames when its queue is full
 # (inference_busy_frames_total), and the answers' staleness stays flat: p99 of the first fifth ~
-# p99 of the last. Staleness of an answer = its arrival minus its frame's capture time
-# (frame_index / fps after the camera's first frame), less the smallest such value of that camera:
-# what the answer lags behind the freshest answer the camera gave.
+# p99 of the last. Staleness of an answer = how far its frame is behind the camera's newest decoded
+# frame when the answer arrives, in seconds of video: (frames decoded by then - 1 - frame_index) / fps,
+# the decoded count read from GET /sources every 0.25 s and interpolated. This is what framewire adds
+# (decode to answer); whether decoding kept up with the cameras' pace is reported beside it
+# ("decode pace": frames decoded in the window / (cameras x fps x window), 1.0 = kept up). An earlier
+# version timed frames by frame_index / fps, which also counted the cameras' own pacing lag.
 #   scripts/bench/overload_cameras.sh [SECONDS=60]
 # Env: MODEL (yolov8n_b1). Needs Debian's python3-websockets (scripts/test.sh installs it).
 source "$(dirname "$0")/common.sh"
@@ -50,12 +53,34 @@ done
 sleep 5 # every camera open and past its first frames before the measured window
 busy0=$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^inference_busy_frames_total/ { n += $2 } END { printf "%d", n }')
 /usr/bin/python3 - "$PORT" "$DURATION" "$fps" "${ids[@]}" >"$WORK/watch.txt" <<'PY'
-import asyncio, json, sys, time
+import asyncio, json, sys, time, urllib.request
 import websockets
 
 port, duration, fps, ids = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4:]
 answers = {i: [] for i in ids}  # (arrival, frame_index)
+decoded = []  # (time, {id: frames_decoded})
 start = None
+
+def read_sources():
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/sources", timeout=5) as response:
+        listed = json.load(response)
+    listed = listed.get("sources", listed) if isinstance(listed, dict) else listed
+    return {s["id"]: s["frames_decoded"] for s in listed}
+
+async def poll():
+    while time.monotonic() - start < duration + 0.5:
+        before = time.monotonic()
+        counts = await asyncio.to_thread(read_sources)
+        decoded.append(((before + time.monotonic()) / 2, counts))
+        await asyncio.sleep(0.25)
+
+def decoded_at(source_id, t):
+    """Frames the camera had decoded at time t, interpolated between two readings."""
+    for (t0, c0), (t1, c1) in zip(decoded, decoded[1:]):
+        if t0 <= t <= t1:
+            a, b = c0.get(source_id, 0), c1.get(source_id, 0)
+            return a + (b - a) * (t - t0) / (t1 - t0) if t1 > t0 else b
+    return None
 
 async def watch(ws, source_id):
     try:
@@ -75,17 +100,18 @@ async def main():
     # Every watcher connected before the window starts, so its first fifth is as full as the others.
     sockets = await asyncio.gather(*(websockets.connect(f"ws://127.0.0.1:{port}/ws/sources/{i}", max_size=None) for i in ids))
     start = time.monotonic()
-    await asyncio.gather(*(watch(ws, i) for ws, i in zip(sockets, ids)))
+    await asyncio.gather(poll(), *(watch(ws, i) for ws, i in zip(sockets, ids)))
 
 asyncio.run(main())
 fifths = [[] for _ in range(5)]
 for source_id, seen in answers.items():
-    if not seen:
-        continue
-    lags = [arrival - index / fps for arrival, index in seen]
-    base = min(lags)
-    for (arrival, _), lag in zip(seen, lags):
-        fifths[min(4, int((arrival - start) / duration * 5))].append(lag - base)
+    for arrival, index in seen:
+        newest = decoded_at(source_id, arrival)
+        if newest is not None:
+            fifths[min(4, int((arrival - start) / duration * 5))].append(max(0.0, (newest - 1 - index) / fps))
+first, last = decoded[0], decoded[-1]
+pace = sum(last[1].get(i, 0) - first[1].get(i, 0) for i in ids) / (len(ids) * fps * (last[0] - first[0]))
+print("decode_pace", round(pace, 3))
 def p99(values):
     values = sorted(values)
     return values[min(len(values) - 1, int(0.99 * len(values)))] if values else float("nan")
