@@ -2,12 +2,15 @@ package io.framewire.inference;
 
 import io.framewire.api.image.ColourImage;
 import io.framewire.api.image.RgbImage;
+import io.framewire.api.image.Yuv420Image;
 
 /**
  * Bilinear resampling of a colour image straight into a CHW float tensor. An RGB image is read in
- * place; a YUV one is converted a row at a time as the resampler reaches it (each source row once),
- * which gives the same values as converting the whole frame first without writing and reading back
- * a full-size RGB copy.
+ * place. A YUV 4:2:0 video frame is resampled in YUV (luma, and chroma as {@link Yuv420Image#toRgb}
+ * assigns it: one sample per 2×2 luma pixels) and only the output's pixels are converted to RGB:
+ * a 720p frame letterboxed to 640 converts a quarter of its pixels and writes no RGB copy. Linear
+ * steps commute, so this differs from converting first only by that conversion's rounding to whole
+ * levels (at most half a level) and where a neighbour was clipped to 0 or 255.
  */
 final class Resize {
 
@@ -21,10 +24,14 @@ final class Resize {
    */
   static void bilinearInto(ColourImage image, int scaledW, int scaledH, int cropX, int cropY, int outW, int outH,
       float[] chw, int planeW, int planeH, int offX, int offY, float[] mean, float[] std) {
-    int w = image.width();
-    int h = image.height();
-    // The bytes rows are read from: the image's own, or one converted row at a time.
-    byte[] rgb = image instanceof RgbImage inPlace ? inPlace.rgb() : new byte[3 * w];
+    if (image instanceof Yuv420Image yuv) {
+      yuvInto(yuv, scaledW, scaledH, cropX, cropY, outW, outH, chw, planeW, planeH, offX, offY, mean, std);
+      return;
+    }
+    RgbImage rgbImage = (RgbImage) image;
+    int w = rgbImage.width();
+    int h = rgbImage.height();
+    byte[] rgb = rgbImage.rgb();
     double sx = (double) w / scaledW;
     double sy = (double) h / scaledH;
     int[] x0 = new int[outW];
@@ -65,8 +72,8 @@ final class Resize {
       int j1 = Math.min(j0 + 1, h - 1);
       float fy = (float) (src - j0);
       float gy = 1 - fy;
-      float[] top = row(rows, rowOf, j0, j1, image, rgb, x0, x1, fx, outW);
-      float[] bottom = row(rows, rowOf, j1, j0, image, rgb, x0, x1, fx, outW);
+      float[] top = row(rows, rowOf, j0, j1, rgb, w, x0, x1, fx, outW);
+      float[] bottom = row(rows, rowOf, j1, j0, rgb, w, x0, x1, fx, outW);
       int out = (y + offY) * planeW + offX;
       for (int x = 0; x < outW; x++) {
         chw[out + x] = (top[x] * gy + bottom[x] * fy) * s0 + b0;
@@ -87,7 +94,7 @@ final class Resize {
    * slots if there, else computed into the slot that does not hold {@code keep}, the other row the
    * caller needs now.
    */
-  private static float[] row(float[][] rows, int[] rowOf, int j, int keep, ColourImage image, byte[] rgb,
+  private static float[] row(float[][] rows, int[] rowOf, int j, int keep, byte[] rgb, int w,
       int[] x0, int[] x1, float[] fx, int outW) {
     if (rowOf[0] == j) {
       return rows[0];
@@ -98,13 +105,7 @@ final class Resize {
     int slot = rowOf[0] == keep && keep != j ? 1 : 0;
     float[] dest = rows[slot];
     rowOf[slot] = j;
-    int row;
-    if (image instanceof RgbImage) {
-      row = j * image.width() * 3;
-    } else {
-      image.rgbRow(j, rgb);
-      row = 0;
-    }
+    int row = j * w * 3;
     for (int x = 0; x < outW; x++) {
       float ax = fx[x];
       float bx = 1 - ax;
@@ -115,6 +116,118 @@ final class Resize {
       dest[2 * outW + x] = (rgb[p0 + 2] & 0xFF) * bx + (rgb[p1 + 2] & 0xFF) * ax;
     }
     return dest;
+  }
+
+  /**
+   * {@link #bilinearInto} for a YUV 4:2:0 frame: per output pixel, luma and both chroma values
+   * interpolated with the RGB path's weights (a luma pixel's chroma is its 2×2 block's sample), then
+   * converted with {@link Yuv420Image#toRgb}'s BT.601 coefficients, clipped to 0..255 and normalized.
+   * Separable like the RGB path: each plane row is interpolated horizontally once into a reused row.
+   */
+  private static void yuvInto(Yuv420Image image, int scaledW, int scaledH, int cropX, int cropY, int outW, int outH,
+      float[] chw, int planeW, int planeH, int offX, int offY, float[] mean, float[] std) {
+    int w = image.width();
+    int h = image.height();
+    int cw = image.chromaWidth();
+    double sx = (double) w / scaledW;
+    double sy = (double) h / scaledH;
+    int[] x0 = new int[outW];
+    int[] x1 = new int[outW];
+    int[] c0 = new int[outW];
+    int[] c1 = new int[outW];
+    float[] fx = new float[outW];
+    for (int x = 0; x < outW; x++) {
+      double src = (x + cropX + 0.5) * sx - 0.5;
+      if (src < 0) {
+        src = 0;
+      }
+      int i0 = Math.min((int) src, w - 1);
+      int i1 = Math.min(i0 + 1, w - 1);
+      x0[x] = i0;
+      x1[x] = i1;
+      c0[x] = i0 >> 1;
+      c1[x] = i1 >> 1;
+      fx[x] = (float) (src - i0);
+    }
+    // The conversion in 1/256 steps as toRgb's integers: R = (ys·(Y − yo) + rv·(V − 128)) / 256, …
+    boolean full = image.fullRange();
+    float ys = (full ? 256 : 298) / 256f;
+    float yo = full ? 0 : 16;
+    float rv = (full ? 359 : 409) / 256f;
+    float gu = (full ? 88 : 100) / 256f;
+    float gv = (full ? 183 : 208) / 256f;
+    float bu = (full ? 454 : 516) / 256f;
+    float[] scale = new float[3];
+    float[] bias = new float[3];
+    for (int c = 0; c < 3; c++) {
+      float s = std == null ? 1f : std[c];
+      scale[c] = 1f / (255f * s);
+      bias[c] = mean == null ? 0f : -mean[c] / s;
+    }
+    byte[] yPlane = image.y();
+    byte[] uPlane = image.u();
+    byte[] vPlane = image.v();
+    float[] yTop = new float[outW];
+    float[] yBottom = new float[outW];
+    float[] uTop = new float[outW];
+    float[] uBottom = new float[outW];
+    float[] vTop = new float[outW];
+    float[] vBottom = new float[outW];
+    int plane = planeW * planeH;
+    for (int y = 0; y < outH; y++) {
+      double src = (y + cropY + 0.5) * sy - 0.5;
+      if (src < 0) {
+        src = 0;
+      }
+      int j0 = Math.min((int) src, h - 1);
+      int j1 = Math.min(j0 + 1, h - 1);
+      float fy = (float) (src - j0);
+      float gy = 1 - fy;
+      horizontal(yPlane, j0 * w, x0, x1, fx, yTop, outW);
+      horizontal(yPlane, j1 * w, x0, x1, fx, yBottom, outW);
+      horizontal(uPlane, (j0 >> 1) * cw, c0, c1, fx, uTop, outW);
+      horizontal(vPlane, (j0 >> 1) * cw, c0, c1, fx, vTop, outW);
+      boolean sameChroma = (j0 >> 1) == (j1 >> 1); // both luma rows in one chroma row: no second pass
+      if (!sameChroma) {
+        horizontal(uPlane, (j1 >> 1) * cw, c0, c1, fx, uBottom, outW);
+        horizontal(vPlane, (j1 >> 1) * cw, c0, c1, fx, vBottom, outW);
+      }
+      float[] uLow = sameChroma ? uTop : uBottom;
+      float[] vLow = sameChroma ? vTop : vBottom;
+      // Plain loops over arrays, one output plane each, which the JIT vectorizes.
+      for (int x = 0; x < outW; x++) {
+        yTop[x] = ys * ((yTop[x] * gy + yBottom[x] * fy) - yo);
+        uTop[x] = (uTop[x] * gy + uLow[x] * fy) - 128;
+        vTop[x] = (vTop[x] * gy + vLow[x] * fy) - 128;
+      }
+      int out = (y + offY) * planeW + offX;
+      float s0 = scale[0], s1 = scale[1], s2 = scale[2];
+      float b0 = bias[0], b1 = bias[1], b2 = bias[2];
+      for (int x = 0; x < outW; x++) {
+        chw[out + x] = clip(yTop[x] + rv * vTop[x]) * s0 + b0;
+      }
+      out += plane;
+      for (int x = 0; x < outW; x++) {
+        chw[out + x] = clip(yTop[x] - gu * uTop[x] - gv * vTop[x]) * s1 + b1;
+      }
+      out += plane;
+      for (int x = 0; x < outW; x++) {
+        chw[out + x] = clip(yTop[x] + bu * uTop[x]) * s2 + b2;
+      }
+    }
+  }
+
+  /** A level clipped to 0..255 (comparisons, not Math.min/max: those are far slower on floats in Java 17). */
+  private static float clip(float level) {
+    return level < 0f ? 0f : level > 255f ? 255f : level;
+  }
+
+  /** One plane row interpolated horizontally at the output's columns. */
+  private static void horizontal(byte[] plane, int row, int[] x0, int[] x1, float[] fx, float[] dest, int outW) {
+    for (int x = 0; x < outW; x++) {
+      float ax = fx[x];
+      dest[x] = (plane[row + x0[x]] & 0xFF) * (1 - ax) + (plane[row + x1[x]] & 0xFF) * ax;
+    }
   }
 
   /**

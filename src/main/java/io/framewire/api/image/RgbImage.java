@@ -21,11 +21,6 @@ public record RgbImage(int width, int height, byte[] rgb) implements ColourImage
     return rgb[3 * (y * width + x) + c] & 0xFF;
   }
 
-  @Override
-  public void rgbRow(int row, byte[] into) {
-    System.arraycopy(rgb, 3 * row * width, into, 0, 3 * width);
-  }
-
   /** Luma with the BT.601 weights JPEG uses for Y, rounded (integer arithmetic). */
   public GrayImage toGray() {
     byte[] luma = new byte[width * height];

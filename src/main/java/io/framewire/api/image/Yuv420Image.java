@@ -85,12 +85,6 @@ public record Yuv420Image(int width, int height, byte[] y, byte[] u, byte[] v, b
     return new RgbImage(width, height, rgb);
   }
 
-  /** Row {@code row} converted as {@link #toRgb} converts it. */
-  @Override
-  public void rgbRow(int row, byte[] into) {
-    rowInto(row, into, 0);
-  }
-
   private void rowInto(int row, byte[] rgb, int out) {
     // Limited range: Y scaled by 255/219 and chroma by 255/224; full range: no scaling.
     int[] luma = fullRange ? LUMA_FULL : LUMA_LIMITED;
