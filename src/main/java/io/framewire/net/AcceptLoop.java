@@ -75,6 +75,11 @@ final class AcceptLoop {
         option.beforeServerSocketBind(server.socket());
       }
       server.bind(new InetSocketAddress(host, port), backlog);
+      for (Inet.SocketOption option : options) {
+        if (option instanceof Inet.SocketOptionV2 afterBind) {
+          afterBind.afterBind(server.socket());
+        }
+      }
       selector = new SocketSelector("framewire-socket-" + id);
       AcceptLoop loop = new AcceptLoop(server, selector, guard, options, serve);
       Thread thread = new Thread(loop::run, "framewire-accept-" + id);
