@@ -46,6 +46,8 @@ final class SocketFlow extends GraphStage<FlowShape<ByteString, ByteString>> {
 
   static final int MIN_READ = 4 * 1024;
   static final int MAX_READ = 128 * 1024;
+  /** Reads per readiness while lingering (what the peer sends then is dropped). */
+  private static final int DRAIN_READS = 16;
 
   private final Inlet<ByteString> in = Inlet.create("SocketFlow.in");
   private final Outlet<ByteString> out = Outlet.create("SocketFlow.out");
@@ -271,12 +273,16 @@ final class SocketFlow extends GraphStage<FlowShape<ByteString, ByteString>> {
 
       /** While lingering: reads and drops what the peer still sends, until its end of stream. */
       private void drain() {
-        int n;
+        int n = 0;
         try {
-          do {
+          // A few reads per readiness, so that a peer that keeps sending cannot hold the thread.
+          for (int i = 0; i < DRAIN_READS; i++) {
             readBuffer.clear();
             n = channel.read(readBuffer);
-          } while (n > 0);
+            if (n <= 0) {
+              break;
+            }
+          }
         } catch (IOException e) {
           close(true);
           completeStage();
