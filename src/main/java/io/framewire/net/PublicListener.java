@@ -32,11 +32,12 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * The public port, bound at the socket level so that every connection passes {@link ConnectionGuard}
- * before anything is built for it: an own accept loop ({@link AcceptLoop}, JDK asynchronous
- * sockets) refuses a connection over the per-address or server-wide limit as soon as it is accepted,
+ * before anything is built for it: an own accept loop ({@link AcceptLoop}, NIO sockets) refuses a
+ * connection over the per-address or server-wide limit as soon as it is accepted,
  * with a reset and without a byte read or written, at the cost of a few system calls (no actor,
  * stream or TLS engine is created for it, so a burst of refused connections does not delay the
- * others in the accept queue). An admitted socket becomes a flow of bytes ({@link SocketFlow}) and
+ * others in the accept queue). An admitted socket gets {@code pekko.http.server.socket-options}
+ * and becomes a flow of bytes ({@link SocketFlow}; every abnormal end resets it) and
  * gets pekko-http's own server layer ({@code Http.serverLayer}: request parsing, header limits,
  * WebSocket upgrade, {@code remote-address-attribute}) over TLS ({@code TLS.create} with the
  * configured certificate) or plain bytes, with pekko's idle timeout, joined to the routes.
