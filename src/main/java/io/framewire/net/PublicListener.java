@@ -1,7 +1,9 @@
 package io.framewire.net;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -24,44 +26,43 @@ import org.apache.pekko.stream.TLSProtocol.SslTlsInbound;
 import org.apache.pekko.stream.TLSProtocol.SslTlsOutbound;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.TLS;
 import org.apache.pekko.stream.javadsl.TLSPlacebo;
-import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The public port, bound at the TCP level so that every connection passes {@link ConnectionGuard}
- * before pekko-http sees a byte: {@code Tcp.bind}, then per admitted connection pekko-http's own
- * server layer ({@code Http.serverLayer}: request parsing, header limits, WebSocket upgrade,
- * {@code remote-address-attribute}) over TLS ({@code TLS.create} with the configured certificate)
- * or plain bytes, with pekko's idle timeout, joined to the routes.
+ * The public port, bound at the socket level so that every connection passes {@link ConnectionGuard}
+ * before anything is built for it: an own accept loop ({@link AcceptLoop}, NIO sockets) refuses a
+ * connection over the per-address or server-wide limit as soon as it is accepted,
+ * with a reset and without a byte read or written, at the cost of a few system calls (no actor,
+ * stream or TLS engine is created for it, so a burst of refused connections does not delay the
+ * others in the accept queue). An admitted socket gets {@code pekko.http.server.socket-options}
+ * and becomes a flow of bytes ({@link SocketFlow}; every abnormal end resets it) and
+ * gets pekko-http's own server layer ({@code Http.serverLayer}: request parsing, header limits,
+ * WebSocket upgrade, {@code remote-address-attribute}) over TLS ({@code TLS.create} with the
+ * configured certificate) or plain bytes, with pekko's idle timeout, joined to the routes.
  *
  * <p>Why not {@code Http.newServerAt(…).bind(route)}: it admits every connection and gives no hook
  * before the first request, so a client that opens connections and never finishes their headers
  * (slowloris) holds them until the 60 s idle timeout, and {@code max-connections} then locks out
- * everyone. Here each connection starts with a {@link HeaderGate}: if its first request's headers
- * are not complete (for TLS: handshake included) within {@link ConnectionLimits#headerTimeout()},
- * the connection is closed; until they are, pekko-http's server layer is not even materialized, so
- * a held connection costs little. Over the per-address or server-wide limit, a connection is closed
- * as soon as it is accepted, without a byte read or written. Later requests on a kept-alive
- * connection and upgraded WebSockets are bounded by pekko's idle timeout and the session timeouts.
+ * everyone. Why not pekko's {@code Tcp.bind}: Pekko IO creates an actor and a stream for every
+ * accepted connection before it can be refused, about 750 refusals a second on two cores, and the
+ * honest clients behind a burst wait in the accept queue. Here each admitted connection starts with
+ * a {@link HeaderGate}: if its first request's headers are not complete (for TLS: handshake
+ * included) within {@link ConnectionLimits#headerTimeout()}, the connection is closed; until they
+ * are, pekko-http's server layer is not even materialized, so a held connection costs little. Later
+ * requests on a kept-alive connection and upgraded WebSockets are bounded by pekko's idle timeout
+ * and the session timeouts.
  */
 public final class PublicListener {
-
-  private static final Logger log = LoggerFactory.getLogger(PublicListener.class);
 
   /** Bytes of an unfinished header block held back from pekko-http; beyond, its own limits (431) apply. */
   private static final int MAX_HELD_BYTES = 16 * 1024;
 
-  private final Tcp.ServerBinding binding;
+  private final AcceptLoop binding;
   private final SharedKillSwitch allConnections;
 
-  private PublicListener(Tcp.ServerBinding binding, SharedKillSwitch allConnections) {
+  private PublicListener(AcceptLoop binding, SharedKillSwitch allConnections) {
     this.binding = binding;
     this.allConnections = allConnections;
   }
@@ -81,13 +82,25 @@ public final class PublicListener {
     Optional<Duration> idle = idleSetting.isFinite()
         ? Optional.of(Duration.ofNanos(idleSetting.toNanos()))
         : Optional.empty();
+    scala.concurrent.duration.Duration lingerSetting = settings.getTimeouts().lingerTimeout();
+    Optional<Duration> linger = lingerSetting.isFinite()
+        ? Optional.of(Duration.ofNanos(lingerSetting.toNanos()))
+        : Optional.empty();
     Duration closeGrace = guard.limits().closeGrace();
-    Connections connections = new Connections(system, materializer, settings, routeFlow, guard, tls, idle, closeGrace, all);
-    return Tcp.get(system)
-        .bind(host, port, settings.getBacklog(), settings.getSocketOptions(), false, Optional.empty())
-        .toMat(Sink.foreach(connections::handle), Keep.left())
-        .run(materializer)
-        .thenApply(binding -> new PublicListener(binding, all));
+    Connections connections =
+        new Connections(system, materializer, settings, routeFlow, guard, tls, idle, linger, closeGrace, all);
+    AcceptLoop loop;
+    try {
+      // The accept queue is pekko.http.server.backlog (framewire sets 4096; the kernel caps it at
+      // net.core.somaxconn): a burst waits there instead of SYNs being dropped.
+      loop = AcceptLoop.bind(host, port, settings.getBacklog(), settings.getSocketOptions(), guard, connections::serve);
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(
+          new IOException("cannot bind " + host + ":" + port + ": " + e.getMessage(), e));
+    }
+    // A system stopped without the coordinated shutdown's unbind (tests) must not leave the port bound.
+    system.getWhenTerminated().thenRun(loop::shutdownNow);
+    return CompletableFuture.completedFuture(new PublicListener(loop, all));
   }
 
   public InetSocketAddress localAddress() {
@@ -96,16 +109,18 @@ public final class PublicListener {
 
   /** Stops accepting new connections; open ones go on. */
   public CompletionStage<Done> unbind() {
-    return binding.unbind().thenApply(unbound -> Done.getInstance());
+    binding.unbind();
+    return CompletableFuture.completedFuture(Done.getInstance());
   }
 
   /** Closes every connection still open (after the sessions have been told and drained). */
   public CompletionStage<Done> terminate() {
     allConnections.shutdown();
+    binding.unbind();
     return CompletableFuture.completedFuture(Done.getInstance());
   }
 
-  /** What is shared by all connections of one listener; {@link #handle} runs once per accepted connection. */
+  /** What is shared by all connections of one listener; {@link #serve} runs once per admitted connection. */
   private record Connections(
       ActorSystem<?> system,
       Materializer materializer,
@@ -114,29 +129,13 @@ public final class PublicListener {
       ConnectionGuard guard,
       Optional<SSLContext> tls,
       Optional<Duration> idleTimeout,
+      Optional<Duration> linger,
       Duration closeGrace,
       SharedKillSwitch all) {
 
-    private static final Flow<ByteString, ByteString, NotUsed> CLOSE =
-        Flow.fromSinkAndSource(Sink.cancelled(), Source.empty());
-
-    void handle(Tcp.IncomingConnection connection) {
-      InetSocketAddress remote = connection.remoteAddress();
+    /** Serves an admitted socket; its guard slot is released when its stream ends. */
+    void serve(SocketChannel channel, InetSocketAddress remote, SocketSelector selector) {
       InetAddress address = remote.getAddress();
-      if (guard.admit(address).isPresent()) {
-        connection.handleWith(CLOSE, materializer);
-        return;
-      }
-      try {
-        serve(connection, remote, address);
-      } catch (RuntimeException e) {
-        // Never let one connection end the accept stream: that would stop the server accepting.
-        guard.release(address);
-        log.warn("could not set up a connection from {}: {}", address.getHostAddress(), e.toString());
-      }
-    }
-
-    private void serve(Tcp.IncomingConnection connection, InetSocketAddress remote, InetAddress address) {
       // Until the first request's headers are complete only the gate runs; then pekko-http's server
       // layer is materialized (lazily) and joined to the routes.
       HeaderGate gate = new HeaderGate(guard.limits().headerTimeout(), MAX_HELD_BYTES,
@@ -171,7 +170,7 @@ public final class PublicListener {
             });
             return notUsed;
           });
-      connection.handleWith(bytes, materializer);
+      Flow.fromGraph(new SocketFlow(channel, selector, linger)).join(bytes).run(materializer);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -1,6 +1,7 @@
 package io.framewire.hardening;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
@@ -16,6 +17,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -133,10 +135,7 @@ class ConnectionFloodTest {
         }
         ConnectionGuard guard = server.server.connections();
         TestServer.await(() -> "3 held", Duration.ofSeconds(10), () -> guard.openFrom(ATTACKER) == 3);
-        try (Socket fourth = connectFrom(ATTACKER, server.port())) {
-          fourth.setSoTimeout(10_000);
-          assertEquals(-1, readOrEof(fourth.getInputStream()), "the 4th connection is closed without a byte");
-        }
+        assertEquals(-1, firstByteFrom(ATTACKER, server.port()), "the 4th connection is closed without a byte");
         assertEquals(1, refusedTotal(server, "per_address_limit"), 0.0);
 
         // Another address is not affected.
@@ -157,6 +156,29 @@ class ConnectionFloodTest {
           s.close();
         }
       }
+    }
+  }
+
+  /**
+   * A refusal is a reset, not a FIN: the refused client's read fails at once instead of seeing an
+   * orderly end (the JDK's asynchronous channels cannot set SO_LINGER, which once made every
+   * "reset" a FIN).
+   */
+  @Test
+  void aConnectionOverTheLimitIsReset() throws Exception {
+    try (TestServer server = TestServer.start(Map.of("framewire.connections.max-per-address", 1));
+        Socket held = connectFrom(ATTACKER, server.port())) {
+      ConnectionGuard guard = server.server.connections();
+      TestServer.await(() -> "1 held", Duration.ofSeconds(10), () -> guard.openFrom(ATTACKER) == 1);
+      // The reset may already end the client's connect (the server accepts and resets that fast).
+      SocketException reset = assertThrows(SocketException.class, () -> {
+        try (Socket second = connectFrom(ATTACKER, server.port())) {
+          second.setSoTimeout(10_000);
+          second.getInputStream().read();
+        }
+      });
+      assertTrue(reset.getMessage().startsWith("Connection reset"), reset.getMessage());
+      assertEquals(1, refusedTotal(server, "per_address_limit"), 0.0);
     }
   }
 
@@ -219,10 +241,7 @@ class ConnectionFloodTest {
         Socket b = connectFrom(address("127.0.0.3"), server.port())) {
       ConnectionGuard guard = server.server.connections();
       TestServer.await(() -> "2 held", Duration.ofSeconds(10), () -> guard.openTotal() == 2);
-      try (Socket third = connectFrom(address("127.0.0.4"), server.port())) {
-        third.setSoTimeout(10_000);
-        assertEquals(-1, readOrEof(third.getInputStream()));
-      }
+      assertEquals(-1, firstByteFrom(address("127.0.0.4"), server.port()));
       assertEquals(1, refusedTotal(server, "server_limit"), 0.0);
       assertTrue(server.server.metrics().scrape().contains("connections_open 2.0"));
     }
@@ -263,6 +282,21 @@ class ConnectionFloodTest {
     socket.bind(new InetSocketAddress(from, 0));
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     return socket;
+  }
+
+  /** Connects and reads one byte: -1 when the server closes or resets it (at connect already, too). */
+  private static int firstByteFrom(InetAddress from, int port) throws IOException {
+    Socket socket = new Socket();
+    try (socket) {
+      socket.bind(new InetSocketAddress(from, 0));
+      try {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      } catch (SocketException reset) {
+        return -1; // reset while the connect was finishing
+      }
+      socket.setSoTimeout(10_000);
+      return readOrEof(socket.getInputStream());
+    }
   }
 
   private static int readOrEof(InputStream in) {
