@@ -7,6 +7,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ final class SocketSelector {
   private final Selector selector;
   private final Thread thread;
   private volatile boolean running = true;
+  /** A wake-up was asked for since the selector last woke (cleared before each select). */
+  private final AtomicBoolean wakeupPending = new AtomicBoolean();
 
   SocketSelector(String name) throws IOException {
     this.selector = Selector.open();
@@ -51,9 +54,20 @@ final class SocketSelector {
       synchronized (key) {
         key.interestOps(key.interestOps() | ops);
       }
-      selector.wakeup();
+      wakeup();
     } catch (CancelledKeyException closed) {
       // the connection is closed: nothing to wait for
+    }
+  }
+
+  /**
+   * Wakes the selector so that it selects with the new interests; once per round of selection: the
+   * interests changed meanwhile are all applied by the one select that follows, so the write to the
+   * selector's wake-up descriptor (a system call, and a thread woken) is made only when needed.
+   */
+  private void wakeup() {
+    if (!wakeupPending.getAndSet(true)) {
+      selector.wakeup();
     }
   }
 
@@ -72,6 +86,9 @@ final class SocketSelector {
   private void run() {
     try {
       while (running) {
+        // Cleared before selecting: an interest set after this wakes the select below, one set
+        // before it is applied by the select itself.
+        wakeupPending.set(false);
         selector.select(key -> {
           int ready;
           try {
