@@ -122,7 +122,8 @@ final class Resize {
    * {@link #bilinearInto} for a YUV 4:2:0 frame: per output pixel, luma and both chroma values
    * interpolated with the RGB path's weights (a luma pixel's chroma is its 2×2 block's sample), then
    * converted with {@link Yuv420Image#toRgb}'s BT.601 coefficients, clipped to 0..255 and normalized.
-   * Separable like the RGB path: each plane row is interpolated horizontally once into a reused row.
+   * Separable like the RGB path: per output row, its two luma rows and their chroma rows are
+   * interpolated horizontally into reused rows, then blended vertically.
    */
   private static void yuvInto(Yuv420Image image, int scaledW, int scaledH, int cropX, int cropY, int outW, int outH,
       float[] chw, int planeW, int planeH, int offX, int offY, float[] mean, float[] std) {
@@ -194,7 +195,7 @@ final class Resize {
       }
       float[] uLow = sameChroma ? uTop : uBottom;
       float[] vLow = sameChroma ? vTop : vBottom;
-      // Plain loops over arrays, one output plane each, which the JIT vectorizes.
+      // Vertical blend in place, then one plain loop per output plane.
       for (int x = 0; x < outW; x++) {
         yTop[x] = ys * ((yTop[x] * gy + yBottom[x] * fy) - yo);
         uTop[x] = (uTop[x] * gy + uLow[x] * fy) - 128;
@@ -217,7 +218,7 @@ final class Resize {
     }
   }
 
-  /** A level clipped to 0..255 (comparisons, not Math.min/max: those are far slower on floats in Java 17). */
+  /** A level clipped to 0..255. */
   private static float clip(float level) {
     return level < 0f ? 0f : level > 255f ? 255f : level;
   }
