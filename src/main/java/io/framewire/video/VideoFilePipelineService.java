@@ -43,10 +43,12 @@ public final class VideoFilePipelineService {
   /**
    * Frames of one run in the pipeline at once when none of its tools is stateful: a model's
    * concurrent runs (ModelTuner) are only used when several frames reach it, and a run has one
-   * stream. Results stay in frame order. With a stateful tool (motion, a tracker) frames go one at a
-   * time, in order, as that tool needs.
+   * stream. One more than the cores, so that while every core runs the model the next frame is being
+   * prepared (decoded, letterboxed) and waits in the model's queue instead of the model waiting for
+   * it (measured: docs/benchmarks.md §20). Results stay in frame order. With a stateful tool (motion,
+   * a tracker) frames go one at a time, in order, as that tool needs.
    */
-  static final int STATELESS_FRAMES_IN_FLIGHT = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  static final int STATELESS_FRAMES_IN_FLIGHT = Math.min(5, Runtime.getRuntime().availableProcessors() + 1);
 
   private final DagPipelineService pipelines;
   private final Materializer materializer; // null: runOnFile unavailable (the streaming variant still works)
@@ -94,8 +96,8 @@ public final class VideoFilePipelineService {
   /**
    * The streaming variant of {@link #runOnFile}: results as they come, in frame order, while the
    * decoder works ahead by at most {@value #DECODE_AHEAD} frames. One frame is in the pipeline at a
-   * time if a tool of it is stateful, else up to {@link #STATELESS_FRAMES_IN_FLIGHT} (one per core, at
-   * most 4). A failure ends the run at the failing frame, after the results of the frames before it.
+   * time if a tool of it is stateful, else up to {@link #STATELESS_FRAMES_IN_FLIGHT} (one more than the
+   * cores, at most 5). A failure ends the run at the failing frame, after the results of the frames before it.
    * Materialize it once per run; cancelling it stops decoding and closes the file.
    *
    * @param onOpened told once the input is open (its size, frame rate, and length when known)
