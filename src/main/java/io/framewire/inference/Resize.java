@@ -32,28 +32,17 @@ final class Resize {
     int w = rgbImage.width();
     int h = rgbImage.height();
     byte[] rgb = rgbImage.rgb();
-    double sx = (double) w / scaledW;
     double sy = (double) h / scaledH;
     int[] x0 = new int[outW];
     int[] x1 = new int[outW];
     float[] fx = new float[outW];
+    columns(w, scaledW, cropX, outW, x0, x1, fx);
     for (int x = 0; x < outW; x++) {
-      double src = (x + cropX + 0.5) * sx - 0.5;
-      if (src < 0) {
-        src = 0;
-      }
-      int i0 = Math.min((int) src, w - 1);
-      x0[x] = i0 * 3;
-      x1[x] = Math.min(i0 + 1, w - 1) * 3;
-      fx[x] = (float) (src - i0);
+      x0[x] *= 3; // byte offsets of interleaved pixels
+      x1[x] *= 3;
     }
-    float[] scale = new float[3];
-    float[] bias = new float[3];
-    for (int c = 0; c < 3; c++) {
-      float s = std == null ? 1f : std[c];
-      scale[c] = 1f / (255f * s);
-      bias[c] = mean == null ? 0f : -mean[c] / s;
-    }
+    float[] scale = scales(std);
+    float[] bias = biases(mean, std);
     int plane = planeW * planeH;
     float s0 = scale[0], s1 = scale[1], s2 = scale[2];
     float b0 = bias[0], b1 = bias[1], b2 = bias[2];
@@ -130,25 +119,16 @@ final class Resize {
     int w = image.width();
     int h = image.height();
     int cw = image.chromaWidth();
-    double sx = (double) w / scaledW;
     double sy = (double) h / scaledH;
     int[] x0 = new int[outW];
     int[] x1 = new int[outW];
     int[] c0 = new int[outW];
     int[] c1 = new int[outW];
     float[] fx = new float[outW];
+    columns(w, scaledW, cropX, outW, x0, x1, fx);
     for (int x = 0; x < outW; x++) {
-      double src = (x + cropX + 0.5) * sx - 0.5;
-      if (src < 0) {
-        src = 0;
-      }
-      int i0 = Math.min((int) src, w - 1);
-      int i1 = Math.min(i0 + 1, w - 1);
-      x0[x] = i0;
-      x1[x] = i1;
-      c0[x] = i0 >> 1;
-      c1[x] = i1 >> 1;
-      fx[x] = (float) (src - i0);
+      c0[x] = x0[x] >> 1; // a luma column's chroma sample
+      c1[x] = x1[x] >> 1;
     }
     // The conversion in 1/256 steps as toRgb's integers: R = (ys·(Y − yo) + rv·(V − 128)) / 256, …
     boolean full = image.fullRange();
@@ -158,13 +138,8 @@ final class Resize {
     float gu = (full ? 88 : 100) / 256f;
     float gv = (full ? 183 : 208) / 256f;
     float bu = (full ? 454 : 516) / 256f;
-    float[] scale = new float[3];
-    float[] bias = new float[3];
-    for (int c = 0; c < 3; c++) {
-      float s = std == null ? 1f : std[c];
-      scale[c] = 1f / (255f * s);
-      bias[c] = mean == null ? 0f : -mean[c] / s;
-    }
+    float[] scale = scales(std);
+    float[] bias = biases(mean, std);
     byte[] yPlane = image.y();
     byte[] uPlane = image.u();
     byte[] vPlane = image.v();
@@ -216,6 +191,43 @@ final class Resize {
         chw[out + x] = clip(yTop[x] + bu * uTop[x]) * s2 + b2;
       }
     }
+  }
+
+  /**
+   * The source columns of each output column of a {@code srcW}-wide image scaled to {@code scaledW} and
+   * cropped at {@code cropX} (pixel centres aligned): the left and right neighbours and the weight of
+   * the right one.
+   */
+  private static void columns(int srcW, int scaledW, int cropX, int outW, int[] x0, int[] x1, float[] fx) {
+    double sx = (double) srcW / scaledW;
+    for (int x = 0; x < outW; x++) {
+      double src = (x + cropX + 0.5) * sx - 0.5;
+      if (src < 0) {
+        src = 0;
+      }
+      int i0 = Math.min((int) src, srcW - 1);
+      x0[x] = i0;
+      x1[x] = Math.min(i0 + 1, srcW - 1);
+      fx[x] = (float) (src - i0);
+    }
+  }
+
+  /** Per channel, what a 0..255 level is multiplied by: {@code 1 / (255 · std)}. */
+  private static float[] scales(float[] std) {
+    float[] scale = new float[3];
+    for (int c = 0; c < 3; c++) {
+      scale[c] = 1f / (255f * (std == null ? 1f : std[c]));
+    }
+    return scale;
+  }
+
+  /** Per channel, what is added after scaling: {@code −mean / std}. */
+  private static float[] biases(float[] mean, float[] std) {
+    float[] bias = new float[3];
+    for (int c = 0; c < 3; c++) {
+      bias[c] = mean == null ? 0f : -mean[c] / (std == null ? 1f : std[c]);
+    }
+    return bias;
   }
 
   /** A level clipped to 0..255. */
