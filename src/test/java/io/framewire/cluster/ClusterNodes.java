@@ -10,9 +10,6 @@ import io.framewire.pipeline.store.PipelineRegistry;
 import io.framewire.testing.TestServer;
 import io.framewire.api.ToolPlugin;
 import io.framewire.pipeline.ToolRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -137,11 +134,7 @@ final class ClusterNodes implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return io.framewire.testing.FreePorts.pick();
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.framewire.eventstore;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,10 +34,7 @@ public final class TestPostgres implements AutoCloseable {
     Path bin = binaries();
     boolean root = "root".equals(System.getProperty("user.name"));
     Path dir = Files.createTempDirectory("framewire-pg");
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = io.framewire.testing.FreePorts.pick();
     TestPostgres pg = new TestPostgres(dir, bin, port, root);
     try {
       if (root) {

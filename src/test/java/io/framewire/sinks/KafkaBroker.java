@@ -1,9 +1,7 @@
 package io.framewire.sinks;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,9 +96,7 @@ final class KafkaBroker implements AutoCloseable {
     return new ProcessBuilder(command).redirectErrorStream(true);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+  private static int freePort() {
+    return io.framewire.testing.FreePorts.pick();
   }
 }

@@ -2,7 +2,6 @@ package io.framewire.sinks;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +33,7 @@ final class Mosquitto implements AutoCloseable {
       throw new IllegalStateException(BINARY + " is missing: apt-get install mosquitto (scripts/test.sh does)");
     }
     this.dir = dir;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      this.port = socket.getLocalPort();
-    }
+    this.port = io.framewire.testing.FreePorts.pick();
     List<String> config = new ArrayList<>(List.of(
         "listener " + port + " 127.0.0.1",
         "allow_anonymous true",

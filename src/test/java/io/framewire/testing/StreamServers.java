@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,13 +56,9 @@ public final class StreamServers {
     }
   }
 
+  /** A port for a server started later ({@link FreePorts}). */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePorts.pick();
   }
 
   /** Live MPEG-TS (MPEG-2 video, 160x120, 25 fps, real time) at http://127.0.0.1:PORT/live.ts. */

@@ -8,7 +8,6 @@ import com.typesafe.config.ConfigFactory;
 import io.framewire.server.FramewireServer;
 import io.framewire.testing.TestCertificates;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -156,10 +155,8 @@ class BrowserResilienceE2ETest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  private static int freePort() {
+    return io.framewire.testing.FreePorts.pick();
   }
 
   private static WebDriverWait waiter(Duration timeout) {
