@@ -11,9 +11,9 @@ import java.util.function.Function;
 
 /**
  * One run of an {@code onnx} tool on a frame, the shape every such tool shares: the frame's colour
- * pixels (RGB, or a video frame's YUV read row by row) are prepared on the inference CPU pool, the model runs on the prepared tensor (batched with
- * other sessions' frames), and the output is read into the result on the CPU pool again. No thread
- * waits in between.
+ * pixels (RGB, or a video frame's YUV as it is) are prepared on the inference CPU pool, the model
+ * runs on the prepared tensor (batched with other sessions' frames), and the output is read into
+ * the result on the CPU pool again. No thread waits in between.
  */
 final class ModelCall {
 

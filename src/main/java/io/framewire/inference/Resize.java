@@ -32,11 +32,11 @@ final class Resize {
     int w = rgbImage.width();
     int h = rgbImage.height();
     byte[] rgb = rgbImage.rgb();
-    double sy = (double) h / scaledH;
-    int[] x0 = new int[outW];
-    int[] x1 = new int[outW];
-    float[] fx = new float[outW];
-    columns(w, scaledW, cropX, outW, x0, x1, fx);
+    Axis columns = Axis.of(w, scaledW, cropX, outW);
+    Axis rowsOf = Axis.of(h, scaledH, cropY, outH);
+    int[] x0 = columns.lower();
+    int[] x1 = columns.upper();
+    float[] fx = columns.weight();
     for (int x = 0; x < outW; x++) {
       x0[x] *= 3; // byte offsets of interleaved pixels
       x1[x] *= 3;
@@ -53,13 +53,9 @@ final class Resize {
     float[][] rows = {new float[3 * outW], new float[3 * outW]};
     int[] rowOf = {-1, -1};
     for (int y = 0; y < outH; y++) {
-      double src = (y + cropY + 0.5) * sy - 0.5;
-      if (src < 0) {
-        src = 0;
-      }
-      int j0 = Math.min((int) src, h - 1);
-      int j1 = Math.min(j0 + 1, h - 1);
-      float fy = (float) (src - j0);
+      int j0 = rowsOf.lower()[y];
+      int j1 = rowsOf.upper()[y];
+      float fy = rowsOf.weight()[y];
       float gy = 1 - fy;
       float[] top = row(rows, rowOf, j0, j1, rgb, w, x0, x1, fx, outW);
       float[] bottom = row(rows, rowOf, j1, j0, rgb, w, x0, x1, fx, outW);
@@ -119,13 +115,13 @@ final class Resize {
     int w = image.width();
     int h = image.height();
     int cw = image.chromaWidth();
-    double sy = (double) h / scaledH;
-    int[] x0 = new int[outW];
-    int[] x1 = new int[outW];
+    Axis columns = Axis.of(w, scaledW, cropX, outW);
+    Axis rowsOf = Axis.of(h, scaledH, cropY, outH);
+    int[] x0 = columns.lower();
+    int[] x1 = columns.upper();
+    float[] fx = columns.weight();
     int[] c0 = new int[outW];
     int[] c1 = new int[outW];
-    float[] fx = new float[outW];
-    columns(w, scaledW, cropX, outW, x0, x1, fx);
     for (int x = 0; x < outW; x++) {
       c0[x] = x0[x] >> 1; // a luma column's chroma sample
       c1[x] = x1[x] >> 1;
@@ -151,13 +147,9 @@ final class Resize {
     float[] vBottom = new float[outW];
     int plane = planeW * planeH;
     for (int y = 0; y < outH; y++) {
-      double src = (y + cropY + 0.5) * sy - 0.5;
-      if (src < 0) {
-        src = 0;
-      }
-      int j0 = Math.min((int) src, h - 1);
-      int j1 = Math.min(j0 + 1, h - 1);
-      float fy = (float) (src - j0);
+      int j0 = rowsOf.lower()[y];
+      int j1 = rowsOf.upper()[y];
+      float fy = rowsOf.weight()[y];
       float gy = 1 - fy;
       horizontal(yPlane, j0 * w, x0, x1, fx, yTop, outW);
       horizontal(yPlane, j1 * w, x0, x1, fx, yBottom, outW);
@@ -194,21 +186,26 @@ final class Resize {
   }
 
   /**
-   * The source columns of each output column of a {@code srcW}-wide image scaled to {@code scaledW} and
-   * cropped at {@code cropX} (pixel centres aligned): the left and right neighbours and the weight of
-   * the right one.
+   * Along one axis (columns or rows): for each output position of a {@code size}-long source scaled
+   * to {@code scaled} and cropped at {@code crop} (pixel centres aligned), the lower and upper source
+   * neighbours and the weight of the upper one.
    */
-  private static void columns(int srcW, int scaledW, int cropX, int outW, int[] x0, int[] x1, float[] fx) {
-    double sx = (double) srcW / scaledW;
-    for (int x = 0; x < outW; x++) {
-      double src = (x + cropX + 0.5) * sx - 0.5;
-      if (src < 0) {
-        src = 0;
+  private record Axis(int[] lower, int[] upper, float[] weight) {
+
+    static Axis of(int size, int scaled, int crop, int out) {
+      Axis axis = new Axis(new int[out], new int[out], new float[out]);
+      double step = (double) size / scaled;
+      for (int i = 0; i < out; i++) {
+        double src = (i + crop + 0.5) * step - 0.5;
+        if (src < 0) {
+          src = 0;
+        }
+        int i0 = Math.min((int) src, size - 1);
+        axis.lower[i] = i0;
+        axis.upper[i] = Math.min(i0 + 1, size - 1);
+        axis.weight[i] = (float) (src - i0);
       }
-      int i0 = Math.min((int) src, srcW - 1);
-      x0[x] = i0;
-      x1[x] = Math.min(i0 + 1, srcW - 1);
-      fx[x] = (float) (src - i0);
+      return axis;
     }
   }
 

@@ -23,10 +23,6 @@ public record Yuv420Image(int width, int height, byte[] y, byte[] u, byte[] v, b
   /** Limited-range luma to full-range gray: (Y − 16) · 255 / 219, rounded and clamped. */
   private static final byte[] EXPAND = new byte[256];
 
-  /** Y's share of every channel (limited and full range), with the rounding and {@link #CLAMP}'s offset. */
-  private static final int[] LUMA_LIMITED;
-  private static final int[] LUMA_FULL;
-
   static {
     for (int i = 0; i < CLAMP.length; i++) {
       CLAMP[i] = (byte) clamp(i - CLAMP_OFFSET);
@@ -34,8 +30,6 @@ public record Yuv420Image(int width, int height, byte[] y, byte[] u, byte[] v, b
     for (int i = 0; i < 256; i++) {
       EXPAND[i] = (byte) clamp(Math.round((i - 16) * 255f / 219f));
     }
-    LUMA_LIMITED = luma(false);
-    LUMA_FULL = luma(true);
   }
 
   public Yuv420Image {
@@ -79,56 +73,49 @@ public record Yuv420Image(int width, int height, byte[] y, byte[] u, byte[] v, b
   /** Converts to interleaved RGB (BT.601, integer arithmetic in 1/256 steps, as swscale's C path). */
   public RgbImage toRgb() {
     byte[] rgb = new byte[3 * width * height];
-    for (int row = 0; row < height; row++) {
-      rowInto(row, rgb, 3 * row * width);
-    }
-    return new RgbImage(width, height, rgb);
-  }
-
-  private void rowInto(int row, byte[] rgb, int out) {
-    // Limited range: Y scaled by 255/219 and chroma by 255/224; full range: no scaling.
-    int[] luma = fullRange ? LUMA_FULL : LUMA_LIMITED;
+    int cw = chromaWidth();
+    // Limited range: scale Y by 255/219 and chroma by 255/224; full range: no scaling.
+    int yScale = fullRange ? 256 : 298;
+    int yOffset = fullRange ? 0 : 16;
     int rv = fullRange ? 359 : 409;
     int gu = fullRange ? 88 : 100;
     int gv = fullRange ? 183 : 208;
     int bu = fullRange ? 454 : 516;
-    int pairs = width / 2;
-    int yi = row * width;
-    int ci = (row >> 1) * chromaWidth();
-    // Two luma samples share one chroma sample: its three contributions are computed once.
-    for (int p = 0; p < pairs; p++, yi += 2, out += 6) {
-      int d = (u[ci + p] & 0xFF) - 128;
-      int e = (v[ci + p] & 0xFF) - 128;
-      int r = rv * e;
-      int g = -gu * d - gv * e;
-      int b = bu * d;
-      int c0 = luma[y[yi] & 0xFF];
-      int c1 = luma[y[yi + 1] & 0xFF];
-      rgb[out] = CLAMP[(c0 + r) >> 8];
-      rgb[out + 1] = CLAMP[(c0 + g) >> 8];
-      rgb[out + 2] = CLAMP[(c0 + b) >> 8];
-      rgb[out + 3] = CLAMP[(c1 + r) >> 8];
-      rgb[out + 4] = CLAMP[(c1 + g) >> 8];
-      rgb[out + 5] = CLAMP[(c1 + b) >> 8];
-    }
-    if ((width & 1) != 0) { // the odd last column has a chroma sample of its own
-      int d = (u[ci + pairs] & 0xFF) - 128;
-      int e = (v[ci + pairs] & 0xFF) - 128;
-      int c = luma[y[yi] & 0xFF];
-      rgb[out] = CLAMP[(c + rv * e) >> 8];
-      rgb[out + 1] = CLAMP[(c - gu * d - gv * e) >> 8];
-      rgb[out + 2] = CLAMP[(c + bu * d) >> 8];
-    }
-  }
-
-  private static int[] luma(boolean fullRange) {
-    int yScale = fullRange ? 256 : 298;
-    int yOffset = fullRange ? 0 : 16;
-    int[] luma = new int[256];
+    int[] luma = new int[256]; // Y's share of every channel, with the rounding and the clamp table's offset
     for (int i = 0; i < 256; i++) {
       luma[i] = yScale * (i - yOffset) + 128 + (CLAMP_OFFSET << 8);
     }
-    return luma;
+    int pairs = width / 2;
+    for (int row = 0; row < height; row++) {
+      int yi = row * width;
+      int ci = (row >> 1) * cw;
+      int out = 3 * yi;
+      // Two luma samples share one chroma sample: its three contributions are computed once.
+      for (int p = 0; p < pairs; p++, yi += 2, out += 6) {
+        int d = (u[ci + p] & 0xFF) - 128;
+        int e = (v[ci + p] & 0xFF) - 128;
+        int r = rv * e;
+        int g = -gu * d - gv * e;
+        int b = bu * d;
+        int c0 = luma[y[yi] & 0xFF];
+        int c1 = luma[y[yi + 1] & 0xFF];
+        rgb[out] = CLAMP[(c0 + r) >> 8];
+        rgb[out + 1] = CLAMP[(c0 + g) >> 8];
+        rgb[out + 2] = CLAMP[(c0 + b) >> 8];
+        rgb[out + 3] = CLAMP[(c1 + r) >> 8];
+        rgb[out + 4] = CLAMP[(c1 + g) >> 8];
+        rgb[out + 5] = CLAMP[(c1 + b) >> 8];
+      }
+      if ((width & 1) != 0) { // the odd last column has a chroma sample of its own
+        int d = (u[ci + pairs] & 0xFF) - 128;
+        int e = (v[ci + pairs] & 0xFF) - 128;
+        int c = luma[y[yi] & 0xFF];
+        rgb[out] = CLAMP[(c + rv * e) >> 8];
+        rgb[out + 1] = CLAMP[(c - gu * d - gv * e) >> 8];
+        rgb[out + 2] = CLAMP[(c + bu * d) >> 8];
+      }
+    }
+    return new RgbImage(width, height, rgb);
   }
 
   private static int clamp(int value) {
