@@ -43,7 +43,7 @@ final class SocketSelector {
   /** Registers a non-blocking {@code channel} with no interest yet. */
   SelectionKey register(SocketChannel channel, Ready ready) throws ClosedChannelException {
     SelectionKey key = channel.register(selector, 0, ready);
-    selector.wakeup();
+    wakeup();
     return key;
   }
 
@@ -74,13 +74,13 @@ final class SocketSelector {
   /** Deregisters {@code key}; a closed channel's descriptor is released when the selector has done so. */
   void cancel(SelectionKey key) {
     key.cancel();
-    selector.wakeup();
+    wakeup();
   }
 
   /** Stops the thread and resets every socket still registered (the server is stopped). */
   void shutdownNow() {
     running = false;
-    selector.wakeup();
+    selector.wakeup(); // always: a coalesced wake-up may be pending from before running was cleared
   }
 
   private void run() {
