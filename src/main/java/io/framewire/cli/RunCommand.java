@@ -6,6 +6,7 @@ import ch.qos.logback.core.joran.spi.JoranException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import io.framewire.engine.DagPipelineService;
 import io.framewire.engine.Engine;
 import io.framewire.engine.Failures;
@@ -13,6 +14,7 @@ import io.framewire.engine.FrameFailedException;
 import io.framewire.engine.FrameResult;
 import io.framewire.pipeline.PipelineLoadException;
 import io.framewire.pipeline.UnknownPipelineException;
+import io.framewire.video.FfmpegFrames;
 import io.framewire.video.VideoFilePipelineService;
 import io.framewire.video.VideoInputException;
 import io.framewire.video.VideoInfo;
@@ -85,8 +87,24 @@ public final class RunCommand {
 
   public static void main(String[] args) {
     quietLogging();
+    if (isRun(args)) {
+      // FFmpeg's libraries load on their own thread while the configuration, the engine and the actor
+      // system start, not after them (a run's start, docs/benchmarks.md §9).
+      Thread loading = new Thread(FfmpegFrames::loadLibraries, "framewire-run-ffmpeg-load");
+      loading.setDaemon(true);
+      loading.start();
+    }
     int status = run(args, System.out, System.err, stderrIsTerminal());
     System.exit(status);
+  }
+
+  /** Whether the arguments ask for a run (not help, not a usage error). */
+  private static boolean isRun(String[] args) {
+    try {
+      return parse(args) != null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /**
@@ -138,7 +156,7 @@ public final class RunCommand {
       engine.close();
       return FAILED;
     }
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "framewire-run", settings.pekko());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "framewire-run", withoutSerializationAtStart(settings.pekko()));
     try (Writer writer = openOutput(options, out)) {
       DagPipelineService dag = engine.start(Materializer.matFromSystem(system), Engine.blockingExecutor(system));
       VideoFilePipelineService videos = new VideoFilePipelineService(dag, Materializer.createMaterializer(system));
@@ -179,6 +197,22 @@ public final class RunCommand {
       }
     }
   }
+
+  /**
+   * A run is one local process: nothing it does is serialized, yet Pekko makes its Serialization
+   * extension at start, and with it every serializer on the classpath (cluster, sharding, Jackson):
+   * about a sixth of a second of a run's start (docs/benchmarks.md §9). Left out of the extensions
+   * loaded at start, it is still made on first use if anything asks for it.
+   */
+  static Config withoutSerializationAtStart(Config pekko) {
+    List<String> extensions = new ArrayList<>(pekko.getStringList(LIBRARY_EXTENSIONS));
+    extensions.remove(SERIALIZATION_EXTENSION);
+    return ConfigFactory.empty().withValue(LIBRARY_EXTENSIONS, ConfigValueFactory.fromIterable(extensions))
+        .withFallback(pekko);
+  }
+
+  private static final String LIBRARY_EXTENSIONS = "pekko.library-extensions";
+  private static final String SERIALIZATION_EXTENSION = "org.apache.pekko.serialization.SerializationExtension$";
 
   /** One line for people: our own failures carry their message; anything else says what it was, not its class. */
   static String describe(Throwable error) {

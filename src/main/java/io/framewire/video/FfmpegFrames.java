@@ -3,6 +3,8 @@ package io.framewire.video;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FrameGrabber;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -41,6 +43,19 @@ public final class FfmpegFrames {
 
   public static Source<VideoFrame, NotUsed> create(String input, DecodeOptions options) {
     return create(input, options, info -> {});
+  }
+
+  /**
+   * Loads FFmpeg's native libraries now (the first open would otherwise), e.g. on a thread of its own
+   * while other start-up work runs. A failure is left for that open to report.
+   */
+  public static void loadLibraries() {
+    try {
+      FFmpegFrameGrabber.tryLoad();
+      FfmpegDecoder.Ffmpeg.init();
+    } catch (FrameGrabber.Exception | RuntimeException | LinkageError ignored) {
+      // the open reports it, with the input's name
+    }
   }
 
   /**

@@ -9,6 +9,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.framewire.inference.TestModels;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.SerializationExtension$;
 import io.framewire.testing.StreamServers;
 import io.framewire.testing.TestVideos;
 import java.io.ByteArrayOutputStream;
@@ -203,6 +208,27 @@ class RunCommandTest {
     Outcome help = run(false, "--help");
     assertEquals(0, help.status());
     assertTrue(help.out().startsWith("usage: framewire run"));
+  }
+
+  @Test
+  void theRunsActorSystemMakesSerializationOnlyWhenAskedAndStillSerializes() throws Exception {
+    Config pekko = ConfigFactory.load();
+    Config run = RunCommand.withoutSerializationAtStart(pekko);
+    List<String> before = pekko.getStringList("pekko.library-extensions");
+    List<String> after = run.getStringList("pekko.library-extensions");
+    assertTrue(before.contains("org.apache.pekko.serialization.SerializationExtension$"), before.toString());
+    assertEquals(before.stream().filter(e -> !e.endsWith("SerializationExtension$")).toList(), after,
+        "every other library extension is kept, in order");
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "run-serialization", run);
+    try {
+      assertFalse(system.classicSystem().hasExtension(SerializationExtension$.MODULE$), "not made at start");
+      Serialization serialization = SerializationExtension.get(system.classicSystem()); // made on first use
+      byte[] bytes = serialization.serialize("a frame").get();
+      assertEquals("a frame", serialization.deserialize(bytes, String.class).get());
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get();
+    }
   }
 
   private static String normalise(String line) throws Exception {
