@@ -137,7 +137,8 @@ final class SettingsReader {
         Duration.ofMillis(c.getLong("min-backoff-ms")),
         Duration.ofMillis(c.getLong("max-backoff-ms")),
         Duration.ofMillis(c.getLong("publish-timeout-ms")),
-        c.getInt("max-in-flight"));
+        c.getInt("max-in-flight"),
+        Duration.ofMillis(c.getLong("linger-ms")));
   }
 
   private static JobSettings jobs(Section c) {

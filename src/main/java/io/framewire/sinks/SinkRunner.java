@@ -23,8 +23,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * after the position from the {@link EventLog}; send them in id order with {@link
  * SinkTarget#sendAll} (events the filter leaves out are skipped, not sent); commit the position of
  * the last event acknowledged (or skipped) with every one before it; go on at once while there are
- * more, else wait for a {@link Wake} (this node stored events) or the poll interval (another node
- * did, into a shared store). A failure stops the batch at the first event not acknowledged, commits
+ * more, else wait for a {@link Wake} (this node stored events; read after the linger, so that the
+ * commits of that time go in one batch) or the poll interval (another node did, into a shared store). A failure stops the batch at the first event not acknowledged, commits
  * what was before it and retries from there after a capped exponential backoff. So every event is
  * delivered at least once and in order; an event is sent again only when its acknowledgement was
  * lost, a later one of its window was refused, or the server stopped before the commit.
@@ -76,6 +76,10 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
   private long position;
   /** Caught up and waiting for the poll timer: the one state a {@link Wake} may cut short. */
   private boolean waiting;
+  /** Woken while waiting: the read is due when the linger ends; later wakes change nothing. */
+  private boolean lingering;
+  /** The last read reached the end of the log (fewer events than a batch). */
+  private boolean readToEnd;
   /** A {@link Wake} came while reading: a read that finds nothing reads once more (it may have raced the commit). */
   private boolean wakePending;
   private long latestId;
@@ -127,12 +131,20 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
       wakePending = failures == 0; // reading or sending: look again after it; backing off: wait
       return this;
     }
-    timers.cancel(Poll.INSTANCE);
-    return onPoll();
+    if (c.settings().linger().isZero()) {
+      timers.cancel(Poll.INSTANCE);
+      return onPoll();
+    }
+    if (!lingering) {
+      lingering = true;
+      timers.startSingleTimer(Poll.INSTANCE, c.settings().linger()); // replaces the poll timer
+    }
+    return this;
   }
 
   private Behavior<Command> onPoll() {
     waiting = false;
+    lingering = false;
     wakePending = false;
     long from = position;
     int limit = c.settings().batchSize();
@@ -148,14 +160,9 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
   private Behavior<Command> onRead(Read read) {
     latestId = Math.max(read.latestId(), read.events().isEmpty() ? 0 : read.events().get(read.events().size() - 1).id());
     c.metrics().lag.labels(id).set(Math.max(0, latestId - position));
+    readToEnd = read.events().size() < c.settings().batchSize();
     if (read.events().isEmpty()) {
-      if (wakePending) {
-        return onPoll();
-      }
-      publish("idle");
-      waiting = true;
-      timers.startSingleTimer(Poll.INSTANCE, c.settings().pollInterval());
-      return this;
+      return idle();
     }
     if (failures == 0) {
       publish("delivering");
@@ -234,8 +241,22 @@ final class SinkRunner extends AbstractBehavior<SinkRunner.Command> {
       return retry("delivering", error);
     }
     failures = 0;
+    if (readToEnd) {
+      return idle(); // the batch was the end of the log: no read that would find nothing
+    }
     publish("delivering");
     getContext().getSelf().tell(Poll.INSTANCE); // more may be waiting: read on at once
+    return this;
+  }
+
+  /** Caught up: wait for a wake or the poll interval, unless a wake came while reading or sending. */
+  private Behavior<Command> idle() {
+    if (wakePending) {
+      return onPoll();
+    }
+    publish("idle");
+    waiting = true;
+    timers.startSingleTimer(Poll.INSTANCE, c.settings().pollInterval());
     return this;
   }
 

@@ -11,14 +11,22 @@ import java.time.Duration;
  * @param maxBackoff the longest wait between retries
  * @param publishTimeout a publish (connect included) not acknowledged within this fails and is retried
  * @param maxInFlight events an MQTT or Kafka sink sends before the first one's acknowledgement
+ * @param linger how long a caught-up sink woken by newly stored events waits before reading them, so
+ *     that the events of several commits go out in one batch; zero reads at once
  */
 public record SinkSettings(
     Duration pollInterval, int batchSize, Duration minBackoff, Duration maxBackoff, Duration publishTimeout,
-    int maxInFlight) {
+    int maxInFlight, Duration linger) {
 
-  /** With the default {@link #maxInFlight}. */
+  /** With the default {@link #maxInFlight} and no linger. */
   public SinkSettings(Duration pollInterval, int batchSize, Duration minBackoff, Duration maxBackoff, Duration publishTimeout) {
-    this(pollInterval, batchSize, minBackoff, maxBackoff, publishTimeout, DEFAULT_MAX_IN_FLIGHT);
+    this(pollInterval, batchSize, minBackoff, maxBackoff, publishTimeout, DEFAULT_MAX_IN_FLIGHT, Duration.ZERO);
+  }
+
+  /** With no linger. */
+  public SinkSettings(Duration pollInterval, int batchSize, Duration minBackoff, Duration maxBackoff, Duration publishTimeout,
+      int maxInFlight) {
+    this(pollInterval, batchSize, minBackoff, maxBackoff, publishTimeout, maxInFlight, Duration.ZERO);
   }
 
   private static final int DEFAULT_MAX_IN_FLIGHT = 10;
@@ -34,6 +42,10 @@ public record SinkSettings(
     if (maxInFlight < 1 || maxInFlight > 1_000) {
       throw new IllegalArgumentException("framewire.sinks.max-in-flight must be in [1, 1000], got " + maxInFlight);
     }
+    if (linger.isNegative() || linger.compareTo(pollInterval) > 0) {
+      throw new IllegalArgumentException("framewire.sinks.linger-ms must be in [0, framewire.sinks.poll-interval-ms], got "
+          + linger.toMillis());
+    }
     if (batchSize < 1 || batchSize > 10_000) {
       throw new IllegalArgumentException("framewire.sinks.batch-size must be in [1, 10000], got " + batchSize);
     }
@@ -42,7 +54,7 @@ public record SinkSettings(
   /** The defaults of reference.conf. */
   public static SinkSettings defaults() {
     return new SinkSettings(Duration.ofMillis(1000), 100, Duration.ofMillis(500), Duration.ofSeconds(30),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), DEFAULT_MAX_IN_FLIGHT, Duration.ofMillis(200));
   }
 
   /** The wait before retry number {@code failures} (1 for the first): doubling from the minimum, capped. */

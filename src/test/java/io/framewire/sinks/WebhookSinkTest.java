@@ -1,6 +1,7 @@
 package io.framewire.sinks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewire.events.StoredEvent;
@@ -194,6 +195,30 @@ class WebhookSinkTest {
       sinks.wake();
       receiver.awaitAcknowledged(2, WAIT);
       assertEquals(List.of("1", "2"), receiver.requests().stream().map(WebhookReceiver.Request::eventId).toList());
+    }
+  }
+
+  @Test
+  void aWakeReadsWhenTheLingerEndsWithTheEventsStoredMeanwhile() throws Exception {
+    Duration linger = Duration.ofMillis(400);
+    SinkSettings lingering = new SinkSettings(
+        Duration.ofHours(1), 100, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(2), 10, linger);
+    log.appendCrossings(1);
+    try (WebhookReceiver receiver = new WebhookReceiver();
+        Sinks sinks = Sinks.start(testKit.system(), log, db, lingering, SinkMetrics.unregistered())) {
+      sinks.create(hook(receiver, Map.of())).toCompletableFuture().get();
+      receiver.awaitAcknowledged(1, WAIT);
+      Awaits.until("the sink idle", WAIT, () -> "idle".equals(sinks.get("hook").orElseThrow().get("state")),
+          () -> sinks.get("hook"));
+      long woken = System.nanoTime();
+      log.appendCrossings(1);
+      sinks.wake();
+      log.appendCrossings(1); // a second commit while the sink lingers: the same read takes both
+      sinks.wake();
+      receiver.awaitAcknowledged(3, WAIT);
+      // Pekko's timers never fire early: the read, and so the sending, came at least the linger after the wake.
+      assertTrue(System.nanoTime() - woken >= linger.toNanos(), "sent before the linger ended");
+      assertEquals(List.of("1", "2", "3"), receiver.requests().stream().map(WebhookReceiver.Request::eventId).toList());
     }
   }
 
