@@ -24,8 +24,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * SinkTarget#sendAll} (events the filter leaves out are skipped, not sent); commit the position of
  * the last event acknowledged (or skipped) with every one before it; go on at once while there are
  * more, else wait for a {@link Wake} (this node stored events; read after the linger, so that the
- * commits of that time go in one batch) or the poll interval (another node did, into a shared store). A failure stops the batch at the first event not acknowledged, commits
- * what was before it and retries from there after a capped exponential backoff. So every event is
+ * commits of that time go in one batch) or the poll interval (another node did, into a shared
+ * store). A failure stops the batch at the first event not acknowledged, commits what was before it
+ * and retries from there after a capped exponential backoff. So every event is
  * delivered at least once and in order; an event is sent again only when its acknowledgement was
  * lost, a later one of its window was refused, or the server stopped before the commit.
  *

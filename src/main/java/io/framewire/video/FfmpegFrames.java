@@ -3,10 +3,10 @@ package io.framewire.video;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FrameGrabber;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.javadsl.Source;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FrameGrabber;
 
 /**
  * The decoded frames of a video file or stream as a Pekko Streams {@link Source}.
