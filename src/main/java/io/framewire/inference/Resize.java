@@ -112,6 +112,54 @@ final class Resize {
    */
   private static void yuvInto(Yuv420Image image, int scaledW, int scaledH, int cropX, int cropY, int outW, int outH,
       float[] chw, int planeW, int planeH, int offX, int offY, float[] mean, float[] std) {
+    if (image.width() == 2 * scaledW && image.height() == 2 * scaledH) {
+      halvedInto(image, cropX, cropY, outW, outH, chw, planeW, planeH, offX, offY, mean, std);
+    } else {
+      yuvIntoAnyScale(image, scaledW, scaledH, cropX, cropY, outW, outH, chw, planeW, planeH, offX, offY, mean, std);
+    }
+  }
+
+  /**
+   * {@link #yuvInto} where the frame is exactly twice the scaled size (720p letterboxed to 640, 1080p
+   * to 960): each output pixel's neighbours are its 2×2 luma block at weights ½ and one chroma sample
+   * at weight 1, so it is their mean and that sample, read in place without the neighbour tables.
+   * The same values as {@link #yuvIntoAnyScale}, bit for bit (those sums of halves are exact in float).
+   */
+  private static void halvedInto(Yuv420Image image, int cropX, int cropY, int outW, int outH,
+      float[] chw, int planeW, int planeH, int offX, int offY, float[] mean, float[] std) {
+    int w = image.width();
+    int cw = image.chromaWidth();
+    Conversion k = new Conversion(image.fullRange());
+    float[] scale = scales(std);
+    float[] bias = biases(mean, std);
+    float s0 = scale[0], s1 = scale[1], s2 = scale[2];
+    float b0 = bias[0], b1 = bias[1], b2 = bias[2];
+    byte[] yPlane = image.y();
+    byte[] uPlane = image.u();
+    byte[] vPlane = image.v();
+    int plane = planeW * planeH;
+    for (int y = 0; y < outH; y++) {
+      int top = 2 * (y + cropY) * w + 2 * cropX;
+      int bottom = top + w;
+      int chroma = (y + cropY) * cw + cropX;
+      int out = (y + offY) * planeW + offX;
+      for (int x = 0; x < outW; x++) {
+        int l = 2 * x;
+        float sum = (yPlane[top + l] & 0xFF) + (yPlane[top + l + 1] & 0xFF)
+            + (yPlane[bottom + l] & 0xFF) + (yPlane[bottom + l + 1] & 0xFF);
+        float luma = k.ys * (sum * 0.25f - k.yo);
+        float u = (uPlane[chroma + x] & 0xFF) - 128;
+        float v = (vPlane[chroma + x] & 0xFF) - 128;
+        chw[out + x] = clip(luma + k.rv * v) * s0 + b0;
+        chw[plane + out + x] = clip(luma - k.gu * u - k.gv * v) * s1 + b1;
+        chw[2 * plane + out + x] = clip(luma + k.bu * u) * s2 + b2;
+      }
+    }
+  }
+
+  /** {@link #yuvInto} at any scale. */
+  static void yuvIntoAnyScale(Yuv420Image image, int scaledW, int scaledH, int cropX, int cropY, int outW, int outH,
+      float[] chw, int planeW, int planeH, int offX, int offY, float[] mean, float[] std) {
     int w = image.width();
     int h = image.height();
     int cw = image.chromaWidth();
@@ -126,14 +174,8 @@ final class Resize {
       c0[x] = x0[x] >> 1; // a luma column's chroma sample
       c1[x] = x1[x] >> 1;
     }
-    // The conversion in 1/256 steps as toRgb's integers: R = (ys·(Y − yo) + rv·(V − 128)) / 256, …
-    boolean full = image.fullRange();
-    float ys = (full ? 256 : 298) / 256f;
-    float yo = full ? 0 : 16;
-    float rv = (full ? 359 : 409) / 256f;
-    float gu = (full ? 88 : 100) / 256f;
-    float gv = (full ? 183 : 208) / 256f;
-    float bu = (full ? 454 : 516) / 256f;
+    Conversion k = new Conversion(image.fullRange());
+    float ys = k.ys, yo = k.yo, rv = k.rv, gu = k.gu, gv = k.gv, bu = k.bu;
     float[] scale = scales(std);
     float[] bias = biases(mean, std);
     byte[] yPlane = image.y();
@@ -182,6 +224,14 @@ final class Resize {
       for (int x = 0; x < outW; x++) {
         chw[out + x] = clip(yTop[x] + bu * uTop[x]) * s2 + b2;
       }
+    }
+  }
+
+  /** YUV → RGB in 1/256 steps as {@link Yuv420Image#toRgb}'s integers: R = (ys·(Y − yo) + rv·(V − 128)) / 256, … */
+  private record Conversion(float ys, float yo, float rv, float gu, float gv, float bu) {
+    Conversion(boolean full) {
+      this((full ? 256 : 298) / 256f, full ? 0 : 16, (full ? 359 : 409) / 256f, (full ? 88 : 100) / 256f,
+          (full ? 183 : 208) / 256f, (full ? 454 : 516) / 256f);
     }
   }
 

@@ -100,6 +100,30 @@ class ResizeEquivalenceTest {
     }
   }
 
+  /** A frame twice the scaled size takes the halving path: the same floats as the path for any scale, bit for bit. */
+  @Test
+  void halving_gives_what_any_scale_gives_bit_for_bit() {
+    float[] mean = {0.485f, 0.456f, 0.406f};
+    float[] std = {0.229f, 0.224f, 0.225f};
+    // {width, height, cropX, cropY, outW, outH, planeW, planeH, offX, offY}: 720p letterboxed to 640, and a crop
+    int[][] cases = {{1280, 720, 0, 0, 640, 360, 640, 640, 0, 140}, {64, 48, 3, 2, 20, 16, 24, 20, 2, 1}};
+    long seed = 7;
+    for (int[] c : cases) {
+      for (boolean fullRange : new boolean[] {false, true}) {
+        for (boolean inGamut : new boolean[] {false, true}) {
+          Yuv420Image yuv = randomYuv(c[0], c[1], fullRange, inGamut, seed++);
+          for (float[][] norm : new float[][][] {{null, null}, {mean, std}}) {
+            float[] halved = new float[3 * c[6] * c[7]];
+            float[] any = new float[3 * c[6] * c[7]];
+            Resize.bilinearInto(yuv, c[0] / 2, c[1] / 2, c[2], c[3], c[4], c[5], halved, c[6], c[7], c[8], c[9], norm[0], norm[1]);
+            Resize.yuvIntoAnyScale(yuv, c[0] / 2, c[1] / 2, c[2], c[3], c[4], c[5], any, c[6], c[7], c[8], c[9], norm[0], norm[1]);
+            assertArrayEquals(any, halved, c[0] + "x" + c[1] + (fullRange ? " full" : " limited") + (inGamut ? "" : ", clipped"));
+          }
+        }
+      }
+    }
+  }
+
   private static void assertClose(float[] expected, float[] actual, float tolerance, String what) {
     org.junit.jupiter.api.Assertions.assertEquals(expected.length, actual.length, what);
     for (int i = 0; i < expected.length; i++) {
