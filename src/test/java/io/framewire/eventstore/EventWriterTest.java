@@ -123,8 +123,11 @@ class EventWriterTest {
       writer.publish(frame(i));
     }
     // Far more failed tries than write-retries (1): the batch is held while the queue has room.
-    TestServer.await("the store failing for a while", () -> failures.get() >= 5);
+    // Awaited on the health itself: the writer records an attempt after the store's call has thrown
+    // (counting the metric first, then the health), so the store's own count runs ahead of it.
+    TestServer.await("the store failing for a while", () -> writer.health().failedAttempts() >= 5);
     StoreHealth.Status failing = writer.health();
+    assertTrue(failures.get() >= 5, failures.get() + " failed calls");
     assertEquals(false, failing.ok());
     assertEquals("connection refused", failing.lastError());
     assertTrue(failing.failedAttempts() >= 5, failing.toString());
