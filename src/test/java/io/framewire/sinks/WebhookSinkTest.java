@@ -78,8 +78,7 @@ class WebhookSinkTest {
           () -> new SinkRepository(db, mapper).position("hook").orElse(-1) == 5, () -> sinks.get("hook"));
       assertEquals(5.0, metrics.deliveries.labels("hook", "delivered").get());
       assertEquals(3.0, metrics.deliveries.labels("hook", "failed").get());
-      Awaits.until("the sink idle", WAIT, () -> "idle".equals(sinks.get("hook").orElseThrow().get("state")),
-          () -> sinks.get("hook"));
+      awaitIdle(sinks);
       Map<String, Object> status = sinks.get("hook").orElseThrow();
       assertEquals(0L, ((Number) status.get("lag")).longValue());
       assertEquals("delivering: the webhook answered 500 Internal Server Error", status.get("last_error"));
@@ -132,8 +131,7 @@ class WebhookSinkTest {
       try (Sinks sinks = Sinks.start(testKit.system(), log, noCommits, FAST, SinkMetrics.unregistered())) {
         sinks.create(hook(receiver, Map.of())).toCompletableFuture().get();
         receiver.awaitAcknowledged(4, WAIT);
-        Awaits.until("the sink idle", WAIT, () -> "idle".equals(sinks.get("hook").orElseThrow().get("state")),
-            () -> sinks.get("hook"));
+        awaitIdle(sinks);
         assertEquals(4L, ((Number) sinks.get("hook").orElseThrow().get("position")).longValue(), "delivered is delivered");
       }
       assertEquals(0L, new SinkRepository(db, mapper).position("hook").orElseThrow(), "nothing was committed");
@@ -189,8 +187,7 @@ class WebhookSinkTest {
         Sinks sinks = Sinks.start(testKit.system(), log, db, slowPoll, SinkMetrics.unregistered())) {
       sinks.create(hook(receiver, Map.of())).toCompletableFuture().get();
       receiver.awaitAcknowledged(1, WAIT);
-      Awaits.until("the sink idle", WAIT, () -> "idle".equals(sinks.get("hook").orElseThrow().get("state")),
-          () -> sinks.get("hook"));
+      awaitIdle(sinks);
       log.appendCrossings(1);
       sinks.wake();
       receiver.awaitAcknowledged(2, WAIT);
@@ -208,8 +205,7 @@ class WebhookSinkTest {
         Sinks sinks = Sinks.start(testKit.system(), log, db, lingering, SinkMetrics.unregistered())) {
       sinks.create(hook(receiver, Map.of())).toCompletableFuture().get();
       receiver.awaitAcknowledged(1, WAIT);
-      Awaits.until("the sink idle", WAIT, () -> "idle".equals(sinks.get("hook").orElseThrow().get("state")),
-          () -> sinks.get("hook"));
+      awaitIdle(sinks);
       long woken = System.nanoTime();
       log.appendCrossings(1);
       sinks.wake();
@@ -220,6 +216,12 @@ class WebhookSinkTest {
       assertTrue(System.nanoTime() - woken >= linger.toNanos(), "sent before the linger ended");
       assertEquals(List.of("1", "2", "3"), receiver.requests().stream().map(WebhookReceiver.Request::eventId).toList());
     }
+  }
+
+  /** Until the test's sink "hook" has delivered what it read and waits for more. */
+  private static void awaitIdle(Sinks sinks) {
+    Awaits.until("the sink idle", WAIT, () -> "idle".equals(sinks.get("hook").orElseThrow().get("state")),
+        () -> sinks.get("hook"));
   }
 
   /** The receiver's side of the signature, written out independently of the sink's code. */
