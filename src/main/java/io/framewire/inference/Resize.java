@@ -32,6 +32,10 @@ final class Resize {
     int w = rgbImage.width();
     int h = rgbImage.height();
     byte[] rgb = rgbImage.rgb();
+    if (w == 2 * scaledW && h == 2 * scaledH) {
+      rgbHalvedInto(rgbImage, cropX, cropY, outW, outH, chw, planeW, planeH, offX, offY, mean, std);
+      return;
+    }
     Axis columns = Axis.of(w, scaledW, cropX, outW);
     Axis rowsOf = Axis.of(h, scaledH, cropY, outH);
     int[] x0 = columns.lower();
@@ -70,6 +74,38 @@ final class Resize {
       out += plane;
       for (int x = 0, i = 2 * outW; x < outW; x++, i++) {
         chw[out + x] = (top[i] * gy + bottom[i] * fy) * s2 + b2;
+      }
+    }
+  }
+
+  /**
+   * {@link #bilinearInto} for an RGB image exactly twice the scaled size (a 1280×720 JPEG letterboxed
+   * to 640): each output pixel is the mean of its 2×2 block, read in place without the neighbour
+   * tables. The same floats as the general path, bit for bit: its weights are all ½ there, and those
+   * sums of halves of whole levels are exact in float.
+   */
+  private static void rgbHalvedInto(RgbImage image, int cropX, int cropY, int outW, int outH,
+      float[] chw, int planeW, int planeH, int offX, int offY, float[] mean, float[] std) {
+    int stride = 3 * image.width();
+    byte[] rgb = image.rgb();
+    float[] scale = scales(std);
+    float[] bias = biases(mean, std);
+    float s0 = scale[0], s1 = scale[1], s2 = scale[2];
+    float b0 = bias[0], b1 = bias[1], b2 = bias[2];
+    int plane = planeW * planeH;
+    for (int y = 0; y < outH; y++) {
+      int top = 2 * (y + cropY) * stride + 6 * cropX;
+      int bottom = top + stride;
+      int out = (y + offY) * planeW + offX;
+      for (int x = 0, p = 0; x < outW; x++, p += 6) {
+        int t = top + p;
+        int b = bottom + p;
+        float r = (rgb[t] & 0xFF) + (rgb[t + 3] & 0xFF) + (rgb[b] & 0xFF) + (rgb[b + 3] & 0xFF);
+        float g = (rgb[t + 1] & 0xFF) + (rgb[t + 4] & 0xFF) + (rgb[b + 1] & 0xFF) + (rgb[b + 4] & 0xFF);
+        float bl = (rgb[t + 2] & 0xFF) + (rgb[t + 5] & 0xFF) + (rgb[b + 2] & 0xFF) + (rgb[b + 5] & 0xFF);
+        chw[out + x] = r * 0.25f * s0 + b0;
+        chw[plane + out + x] = g * 0.25f * s1 + b1;
+        chw[2 * plane + out + x] = bl * 0.25f * s2 + b2;
       }
     }
   }

@@ -124,6 +124,26 @@ class ResizeEquivalenceTest {
     }
   }
 
+  /** An RGB image twice the scaled size takes its halving path: what the reference gives, bit for bit, cropped and normalized too. */
+  @Test
+  void rgb_halving_gives_what_the_reference_gives_bit_for_bit() {
+    float[] mean = {0.485f, 0.456f, 0.406f};
+    float[] std = {0.229f, 0.224f, 0.225f};
+    // {width, height, cropX, cropY, outW, outH, planeW, planeH, offX, offY}
+    int[][] cases = {{1280, 720, 0, 0, 640, 360, 640, 640, 0, 140}, {64, 48, 3, 2, 20, 16, 24, 20, 2, 1}, {2, 2, 0, 0, 1, 1, 1, 1, 0, 0}};
+    long seed = 11;
+    for (int[] c : cases) {
+      RgbImage image = random(c[0], c[1], seed++);
+      for (float[][] norm : new float[][][] {{null, null}, {mean, std}}) {
+        float[] halved = new float[3 * c[6] * c[7]];
+        float[] expected = new float[3 * c[6] * c[7]];
+        Resize.bilinearInto(image, c[0] / 2, c[1] / 2, c[2], c[3], c[4], c[5], halved, c[6], c[7], c[8], c[9], norm[0], norm[1]);
+        reference(image, c[0] / 2, c[1] / 2, c[2], c[3], c[4], c[5], expected, c[6], c[7], c[8], c[9], norm[0], norm[1]);
+        assertArrayEquals(expected, halved, c[0] + "x" + c[1] + (norm[0] == null ? "" : ", normalized"));
+      }
+    }
+  }
+
   private static void assertClose(float[] expected, float[] actual, float tolerance, String what) {
     org.junit.jupiter.api.Assertions.assertEquals(expected.length, actual.length, what);
     for (int i = 0; i < expected.length; i++) {
