@@ -9,6 +9,7 @@
 #   scripts/bench/model_bound.sh [SECONDS=15] [ROUNDS=3]
 # Env: SESSIONS (default 4), FRAME (a JPEG to send; default a generated 1280x720 ffmpeg testsrc2
 #      frame), MODELS ("yolov8n_b1 yolov8n_dyn"), JFR=1 (a JFR recording of framewire in $WORK),
+#      THREADS=1 (framewire's CPU per thread group in each round: thread_cpu.sh),
 #      INFERENCE_* passed to framewire as set (unset: auto), PROVIDER=cuda (limit and framewire on CUDA;
 #      needs the onnxruntime_gpu jar: gpu_inference.sh), FRAMEWIRE_CP / LIMIT_CP (a classpath to run
 #      framewire / the limit from instead of the jar), LIMIT_BATCH_DYN (the limit of *_dyn models
@@ -83,8 +84,10 @@ for model in $MODELS; do
     lfps=$(awk '/^best/ {sub("fps=", "", $5); print $5}' "$WORK/$model-limit-$round.txt")
     lcpu=$(awk '/^best/ {sub("cpu_ms_per_frame=", "", $6); print $6}' "$WORK/$model-limit-$round.txt")
     c0=$(cpu_ticks "$FW_PID")
+    [[ "${THREADS:-0}" == 1 ]] && "$(dirname "$0")/thread_cpu.sh" snapshot "$FW_PID" "$WORK/$model-$round.before"
     load --url "$url" --sessions "$SESSIONS" --jpeg "$FRAME" --duration "${DURATION}s" --warmup 2s --progress 0 --json >"$WORK/$model-$round.json" || true
     c1=$(cpu_ticks "$FW_PID")
+    [[ "${THREADS:-0}" == 1 ]] && "$(dirname "$0")/thread_cpu.sh" snapshot "$FW_PID" "$WORK/$model-$round.after"
     rps=$(json_field "$WORK/$model-$round.json" results_per_s)
     # CPU per frame of the server (all its threads) over the measured window; the warm-up's 2 s of
     # frames are in the ticks too, so count them: results/s over warm-up + window.
@@ -95,6 +98,12 @@ for model in $MODELS; do
       "$(awk -v a="$lcpu" -v b="$fcpu" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')" \
       "$(cut -d' ' -f1 /proc/loadavg)"
   done
+  if [[ "${THREADS:-0}" == 1 ]]; then
+    for round in $(seq "$ROUNDS"); do
+      echo "  framewire's threads, $model round $round (CPU s over warm-up + window; results: $(json_field "$WORK/$model-$round.json" results)):"
+      "$(dirname "$0")/thread_cpu.sh" diff "$WORK/$model-$round.before" "$WORK/$model-$round.after" | sed 's/^/    /'
+    done
+  fi
   if [[ -n "${LIMIT_BATCH_DYN:-}" && "$model" == *_dyn ]]; then
     limit "$model" --layouts "$layout" --batch "$LIMIT_BATCH_DYN" --seconds "$DURATION" --warmup 2 | sed "s/^/  limit at batch $LIMIT_BATCH_DYN: /"
   fi
