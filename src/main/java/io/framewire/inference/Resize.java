@@ -93,19 +93,20 @@ final class Resize {
     float s0 = scale[0], s1 = scale[1], s2 = scale[2];
     float b0 = bias[0], b1 = bias[1], b2 = bias[2];
     int plane = planeW * planeH;
+    // Per output row: the two source rows summed level by level (a loop the JIT vectorizes), then
+    // each output pixel adds its two columns' sums per channel.
+    int[] rows = new int[6 * outW];
     for (int y = 0; y < outH; y++) {
       int top = 2 * (y + cropY) * stride + 6 * cropX;
       int bottom = top + stride;
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = (rgb[top + i] & 0xFF) + (rgb[bottom + i] & 0xFF);
+      }
       int out = (y + offY) * planeW + offX;
       for (int x = 0, p = 0; x < outW; x++, p += 6) {
-        int t = top + p;
-        int b = bottom + p;
-        float r = (rgb[t] & 0xFF) + (rgb[t + 3] & 0xFF) + (rgb[b] & 0xFF) + (rgb[b + 3] & 0xFF);
-        float g = (rgb[t + 1] & 0xFF) + (rgb[t + 4] & 0xFF) + (rgb[b + 1] & 0xFF) + (rgb[b + 4] & 0xFF);
-        float bl = (rgb[t + 2] & 0xFF) + (rgb[t + 5] & 0xFF) + (rgb[b + 2] & 0xFF) + (rgb[b + 5] & 0xFF);
-        chw[out + x] = r * 0.25f * s0 + b0;
-        chw[plane + out + x] = g * 0.25f * s1 + b1;
-        chw[2 * plane + out + x] = bl * 0.25f * s2 + b2;
+        chw[out + x] = (rows[p] + rows[p + 3]) * 0.25f * s0 + b0;
+        chw[plane + out + x] = (rows[p + 1] + rows[p + 4]) * 0.25f * s1 + b1;
+        chw[2 * plane + out + x] = (rows[p + 2] + rows[p + 5]) * 0.25f * s2 + b2;
       }
     }
   }
@@ -174,15 +175,17 @@ final class Resize {
     byte[] uPlane = image.u();
     byte[] vPlane = image.v();
     int plane = planeW * planeH;
+    int[] rows = new int[2 * outW]; // the two luma rows summed, as in rgbHalvedInto
     for (int y = 0; y < outH; y++) {
       int top = 2 * (y + cropY) * w + 2 * cropX;
       int bottom = top + w;
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = (yPlane[top + i] & 0xFF) + (yPlane[bottom + i] & 0xFF);
+      }
       int chroma = (y + cropY) * cw + cropX;
       int out = (y + offY) * planeW + offX;
       for (int x = 0; x < outW; x++) {
-        int l = 2 * x;
-        float sum = (yPlane[top + l] & 0xFF) + (yPlane[top + l + 1] & 0xFF)
-            + (yPlane[bottom + l] & 0xFF) + (yPlane[bottom + l + 1] & 0xFF);
+        float sum = rows[2 * x] + rows[2 * x + 1];
         float luma = k.ys * (sum * 0.25f - k.yo);
         float u = (uPlane[chroma + x] & 0xFF) - 128;
         float v = (vPlane[chroma + x] & 0xFF) - 128;
