@@ -10,7 +10,8 @@
 # Env: SESSIONS (default 4), FRAME (a JPEG to send; default a generated 1280x720 ffmpeg testsrc2
 #      frame), MODELS ("yolov8n_b1 yolov8n_dyn"), JFR=1 (a JFR recording of framewire in $WORK),
 #      THREADS=1 (framewire's CPU per thread group in each round: thread_cpu.sh),
-#      INFERENCE_* passed to framewire as set (unset: auto), PROVIDER=cuda (limit and framewire on CUDA;
+#      INFERENCE_* passed to framewire as set (unset: auto), FRAMEWIRE_GC / FRAMEWIRE_JAVA_OPTS (framewire's
+#      JVM: bin/framewire's options by default), PROVIDER=cuda (limit and framewire on CUDA;
 #      needs the onnxruntime_gpu jar: gpu_inference.sh), FRAMEWIRE_CP / LIMIT_CP (a classpath to run
 #      framewire / the limit from instead of the jar), LIMIT_BATCH_DYN (the limit of *_dyn models
 #      also at this batch size, e.g. 16 on a GPU).
@@ -59,6 +60,10 @@ PORT=$(free_port)
 JFR_OPTS=()
 [[ "${JFR:-0}" == 1 ]] && JFR_OPTS=("-XX:StartFlightRecording=filename=$WORK/framewire.jfr,settings=profile")
 export MODELS_DIR="$WORK/models" PIPELINES_DIR="$WORK/pipelines" STREAM_MAX_SESSIONS=256 INFERENCE_PROVIDER="$PROVIDER"
+# framewire runs with bin/framewire's JVM options (what the README runs; FRAMEWIRE_GC picks the
+# collector) unless FRAMEWIRE_JAVA_OPTS is set ("" for the JVM's defaults).
+FRAMEWIRE_JAVA_OPTS="${FRAMEWIRE_JAVA_OPTS-$(launcher_opts "${FRAMEWIRE_GC:-parallel}")}"
+echo "framewire JVM options: ${FRAMEWIRE_JAVA_OPTS:-none (the JVM defaults)}"
 if [[ -n "${FRAMEWIRE_CP:-}" ]]; then
   HTTP_HOST=127.0.0.1 HTTP_PORT="$PORT" LOG_LEVEL="${LOG_LEVEL:-WARN}" \
     java ${FRAMEWIRE_JAVA_OPTS:-} "${JFR_OPTS[@]}" -cp "$FRAMEWIRE_CP" io.framewire.App >"$WORK/server.log" 2>&1 &

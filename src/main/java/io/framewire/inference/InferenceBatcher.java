@@ -17,8 +17,16 @@ import org.apache.pekko.stream.javadsl.Flow;
  */
 public final class InferenceBatcher {
 
-  /** One image's input for one model run; {@code result} completes with that image's output. */
-  public record Request(float[] input, CompletableFuture<ModelOutput> result) {}
+  /**
+   * One image's input for one model run; {@code result} completes with that image's output.
+   * {@code recycle}: the model takes {@code input} back for later frames once a run has copied it.
+   */
+  public record Request(float[] input, CompletableFuture<ModelOutput> result, boolean recycle) {
+
+    public Request(float[] input, CompletableFuture<ModelOutput> result) {
+      this(input, result, false);
+    }
+  }
 
   private InferenceBatcher() {}
 

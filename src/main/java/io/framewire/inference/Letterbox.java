@@ -7,16 +7,22 @@ import io.framewire.api.image.ColourImage;
  * input keeping its aspect ratio (bilinear, as cv2.INTER_LINEAR), centre it on grey 114 padding, and
  * lay it out CHW as floats 0..1. Keeps what it takes to map boxes back to the source frame.
  *
- * @param chw the model input, {@code 3 * inputHeight * inputWidth} floats
  * @param scale source pixels × scale = input pixels
  * @param padLeft left padding in input pixels
  * @param padTop top padding in input pixels
  */
-public record Letterbox(float[] chw, double scale, int padLeft, int padTop, int sourceWidth, int sourceHeight) {
+public record Letterbox(double scale, int padLeft, int padTop, int sourceWidth, int sourceHeight) {
 
   static final float PAD = 114f / 255f;
 
-  public static Letterbox of(ColourImage image, int inputWidth, int inputHeight) {
+  /**
+   * Writes {@code image} letterboxed into {@code chw} (every one of its {@code 3 * inputHeight *
+   * inputWidth} floats) and returns the geometry.
+   */
+  public static Letterbox into(ColourImage image, int inputWidth, int inputHeight, float[] chw) {
+    if (chw.length != 3 * inputWidth * inputHeight) {
+      throw new IllegalArgumentException("chw has " + chw.length + " floats, not 3 x " + inputWidth + " x " + inputHeight);
+    }
     int w = image.width();
     int h = image.height();
     double r = Math.min((double) inputHeight / h, (double) inputWidth / w);
@@ -27,10 +33,9 @@ public record Letterbox(float[] chw, double scale, int padLeft, int padTop, int 
     double dh = (inputHeight - newH) / 2.0;
     int top = (int) Math.rint(dh - 0.1);
     int left = (int) Math.rint(dw - 0.1);
-    float[] chw = new float[3 * inputWidth * inputHeight];
     padAround(chw, inputWidth, inputHeight, left, top, newW, newH);
     Resize.bilinearInto(image, newW, newH, 0, 0, newW, newH, chw, inputWidth, inputHeight, left, top, null, null);
-    return new Letterbox(chw, r, left, top, w, h);
+    return new Letterbox(r, left, top, w, h);
   }
 
   /** Fills with {@link #PAD} only what the image does not cover: the image's area is written anyway. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -74,6 +75,15 @@ public final class LoadedModel {
   private final CompletableFuture<Done> closed = new CompletableFuture<>();
   /** One reusable direct input buffer per run thread: ONNX Runtime reads it without a copy. */
   private final ThreadLocal<FloatBuffer> inputBuffers = new ThreadLocal<>();
+  /**
+   * Input arrays that runs have copied, for later frames' preprocessing. A frame's tensor (4.9 MB at
+   * 640×640) lives from its preprocessing until a run copies it, often across a young collection:
+   * a new one per frame was copied and promoted by the collector, and filled the old generation
+   * with dead tensors (a full collection every few seconds under load); a reused one stays put.
+   * Bounded: what the runs take at once, twice, plus two, and at most {@link #SPARE_INPUT_BYTES}.
+   */
+  private final ArrayBlockingQueue<float[]> spareInputs;
+  static final long SPARE_INPUT_BYTES = 64L << 20;
 
   LoadedModel(String name, Path path, OrtEnvironment env, OrtSession session, ModelInfo info, ModelPlan plan,
       InferenceSettings.Provider provider, Executor runExecutor, ExecutorService ownedRunExecutor) {
@@ -86,6 +96,13 @@ public final class LoadedModel {
     this.provider = provider;
     this.runExecutor = runExecutor;
     this.ownedRunExecutor = ownedRunExecutor;
+    this.spareInputs = new ArrayBlockingQueue<>(spareInputCount(plan, info.inputSize()));
+  }
+
+  static int spareInputCount(ModelPlan plan, int inputSize) {
+    long wanted = 2L * plan.concurrentRuns() * Math.max(1, plan.maxBatch()) + 2;
+    long fit = SPARE_INPUT_BYTES / (4L * Math.max(1, inputSize));
+    return (int) Math.max(1, Math.min(wanted, fit));
   }
 
   /** The model's file name in MODELS_DIR (the {@code model} param, and the metrics label). */
@@ -230,31 +247,62 @@ public final class LoadedModel {
    * @param input {@code C*H*W} floats, CHW order, as {@link #info()} describes
    */
   public CompletionStage<ModelOutput> infer(float[] input) {
+    return infer(input, false);
+  }
+
+  /** An input array for {@link #inferRecycling}: a spare one (holding an earlier frame) or a new one. */
+  float[] inputArray() {
+    float[] spare = spareInputs.poll();
+    return spare != null ? spare : new float[info.inputSize()];
+  }
+
+  /** Gives back an array from {@link #inputArray} that will not be run (e.g. its frame failed). */
+  void giveBack(float[] input) {
+    if (input.length == info.inputSize()) {
+      spareInputs.offer(input); // dropped when enough are spare
+    }
+  }
+
+  /**
+   * As {@link #infer}, for an array from {@link #inputArray}: the model takes it back once a run has
+   * copied it (or the request failed), so the caller must not touch it after this call.
+   */
+  CompletionStage<ModelOutput> inferRecycling(float[] input) {
+    return infer(input, true);
+  }
+
+  private CompletionStage<ModelOutput> infer(float[] input, boolean recycle) {
     if (input.length != info.inputSize()) {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
           "input has " + input.length + " values, model '" + name + "' takes " + info.inputSize()));
     }
+    RuntimeException refused = null;
     BoundedSourceQueue<InferenceBatcher.Request> q = queue;
     if (closing) {
-      return CompletableFuture.failedFuture(new IllegalStateException("model '" + name + "' is shutting down"));
+      refused = new IllegalStateException("model '" + name + "' is shutting down");
+    } else if (q == null) {
+      refused = new IllegalStateException("model '" + name + "' is not running");
+    } else {
+      InferenceBatcher.Request request = new InferenceBatcher.Request(input, new CompletableFuture<>(), recycle);
+      waiting.add(request);
+      QueueOfferResult offered = q.offer(request);
+      if (offered.isEnqueued()) {
+        metrics.queueDepth.labels(name).inc();
+        return request.result(); // the run gives the array back, however fast it is
+      }
+      waiting.remove(request);
+      if (offered.equals(QueueOfferResult.dropped())) {
+        metrics.busy.labels(name).inc();
+        refused = new ModelBusyException(
+            "model '" + name + "' is busy: its queue is full (INFERENCE_QUEUE_SIZE=" + queueSize + ")");
+      } else {
+        refused = new IllegalStateException("model '" + name + "' is shutting down");
+      }
     }
-    if (q == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("model '" + name + "' is not running"));
+    if (recycle) {
+      giveBack(input);
     }
-    InferenceBatcher.Request request = new InferenceBatcher.Request(input, new CompletableFuture<>());
-    waiting.add(request);
-    QueueOfferResult offered = q.offer(request);
-    if (offered.isEnqueued()) {
-      metrics.queueDepth.labels(name).inc();
-      return request.result();
-    }
-    waiting.remove(request);
-    if (offered.equals(QueueOfferResult.dropped())) {
-      metrics.busy.labels(name).inc();
-      return CompletableFuture.failedFuture(new ModelBusyException(
-          "model '" + name + "' is busy: its queue is full (INFERENCE_QUEUE_SIZE=" + queueSize + ")"));
-    }
-    return CompletableFuture.failedFuture(new IllegalStateException("model '" + name + "' is shutting down"));
+    return CompletableFuture.failedFuture(refused);
   }
 
   /** Called by the stream with each batch; completes with the batch size, never exceptionally. */
@@ -293,6 +341,9 @@ public final class LoadedModel {
       FloatBuffer buffer = inputBuffer(n * per);
       for (InferenceBatcher.Request request : batch) {
         buffer.put(request.input());
+        if (request.recycle()) {
+          spareInputs.offer(request.input()); // copied: the next frame may fill it
+        }
       }
       buffer.flip();
       long[] shape = {n, info.channels(), info.height(), info.width()};

@@ -51,8 +51,11 @@ final class OnnxClassifier implements AsyncTool {
     float[] mean = params.normalize() ? IMAGENET_MEAN : null;
     float[] std = params.normalize() ? IMAGENET_STD : null;
     return ModelCall.onFrame(models, model, input,
-        pixels -> Resize.resizeCenterCrop(pixels, info.width(), info.height(), mean, std), chw -> chw,
-        (output, chw) -> classes(output));
+        (pixels, chw) -> {
+          Resize.resizeCenterCropInto(pixels, info.width(), info.height(), mean, std, chw);
+          return chw.length; // nothing of the input is needed to read the output
+        },
+        (output, unused) -> classes(output));
   }
 
   Map<String, Object> classes(ModelOutput output) {

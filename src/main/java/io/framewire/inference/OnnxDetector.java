@@ -91,7 +91,7 @@ final class OnnxDetector implements AsyncTool {
   public CompletionStage<Map<String, Object>> applyAsync(Map<String, Object> input) {
     ModelInfo info = model.info();
     return ModelCall.onFrame(models, model, input,
-        pixels -> Letterbox.of(pixels, info.width(), info.height()), Letterbox::chw, this::detections);
+        (pixels, chw) -> Letterbox.into(pixels, info.width(), info.height(), chw), this::detections);
   }
 
   Map<String, Object> detections(ModelOutput output, Letterbox letterbox) {

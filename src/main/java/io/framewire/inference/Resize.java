@@ -334,13 +334,18 @@ final class Resize {
    * input size), centre-crop, CHW floats normalized with {@code mean}/{@code std} (null: 0..1).
    */
   static float[] resizeCenterCrop(ColourImage image, int outW, int outH, float[] mean, float[] std) {
+    float[] chw = new float[3 * outW * outH];
+    resizeCenterCropInto(image, outW, outH, mean, std, chw);
+    return chw;
+  }
+
+  /** {@link #resizeCenterCrop} into {@code chw}, {@code 3 * outW * outH} floats, all written. */
+  static void resizeCenterCropInto(ColourImage image, int outW, int outH, float[] mean, float[] std, float[] chw) {
     double r = Math.max((double) outW / image.width(), (double) outH / image.height());
     int scaledW = Math.max(outW, (int) Math.round(image.width() * r));
     int scaledH = Math.max(outH, (int) Math.round(image.height() * r));
     int cropX = (int) Math.round((scaledW - outW) / 2.0);
     int cropY = (int) Math.round((scaledH - outH) / 2.0);
-    float[] chw = new float[3 * outW * outH];
     bilinearInto(image, scaledW, scaledH, cropX, cropY, outW, outH, chw, outW, outH, 0, 0, mean, std);
-    return chw;
   }
 }

@@ -3,6 +3,8 @@ package io.framewire.inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewire.testing.TestServer;
@@ -55,7 +57,9 @@ class ModelBatchingTest {
   @AfterEach
   void stop() throws Exception {
     gate.permits.release(1000);
-    models.close();
+    if (models != null) {
+      models.close();
+    }
     gate.threads.shutdownNow();
   }
 
@@ -152,6 +156,41 @@ class ModelBatchingTest {
     }
     assertEquals(4, models.metric("inference_batch_size_count", "yolov8_batch1.onnx"));
     assertEquals(4, models.metric("inference_batch_size_sum", "yolov8_batch1.onnx"));
+  }
+
+  @Test
+  void an_input_array_is_reused_once_its_run_has_copied_it_and_never_one_the_caller_owns() throws Exception {
+    start(8, 64);
+    LoadedModel model = models.models.load("classify_means.onnx");
+    float[] recycled = model.inputArray();
+    System.arraycopy(input(1), 0, recycled, 0, recycled.length);
+    CompletableFuture<ModelOutput> first = model.inferRecycling(recycled).toCompletableFuture();
+    gate.awaitTaskWaiting(); // its run is handed over, not started: the array is not copied yet
+    assertNotSame(recycled, model.inputArray(), "handed out again before its run copied it");
+    gate.permits.release(1);
+    assertEquals(expectedRedScore(1), get(first).values()[0], 1e-5);
+    assertSame(recycled, model.inputArray(), "not reused once its run copied it");
+
+    float[] owned = input(2);
+    CompletableFuture<ModelOutput> second = model.infer(owned).toCompletableFuture();
+    gate.awaitTaskWaiting();
+    gate.permits.release(1);
+    assertEquals(expectedRedScore(2), get(second).values()[0], 1e-5);
+    assertNotSame(owned, model.inputArray(), "an array the caller owns was taken for reuse");
+
+    models.models.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    CompletableFuture<ModelOutput> refused = model.inferRecycling(recycled).toCompletableFuture();
+    assertTrue(refused.isCompletedExceptionally());
+    assertSame(recycled, model.inputArray(), "a refused request's array is given back at once");
+  }
+
+  @Test
+  void the_spare_input_arrays_are_bounded_by_the_runs_and_by_memory() {
+    int yolo640 = 3 * 640 * 640;
+    assertEquals(6, LoadedModel.spareInputCount(new ModelPlan(1, 2, 1, "measured", List.of(), List.of()), yolo640));
+    // A GPU plan of 2 runs of 16 would keep 66; 64 MiB hold 13 of 4.9 MB.
+    assertEquals(13, LoadedModel.spareInputCount(new ModelPlan(16, 2, 0, "measured", List.of(), List.of()), yolo640));
+    assertEquals(1, LoadedModel.spareInputCount(new ModelPlan(1, 1, 1, "settings", List.of(), List.of()), 100_000_000));
   }
 
   @Test

@@ -8,11 +8,24 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Resize#bilinearInto} and {@link Letterbox#of} give bit for bit what the straightforward
+ * {@link Resize#bilinearInto} and {@link Letterbox#into} give bit for bit what the straightforward
  * version gave (kept here as the reference: one channel at a time, the whole tensor filled with the
  * padding first), on frames scaled down, up and to odd sizes, with and without normalization.
  */
 class ResizeEquivalenceTest {
+
+  /** An input array as the model hands it out for reuse: holding an earlier frame (NaN here, so any value not written shows). */
+  static float[] stale(int length) {
+    float[] chw = new float[length];
+    java.util.Arrays.fill(chw, Float.NaN);
+    return chw;
+  }
+
+  static float[] letterboxed(io.framewire.api.image.ColourImage image, int w, int h) {
+    float[] chw = stale(3 * w * h);
+    Letterbox.into(image, w, h, chw);
+    return chw;
+  }
 
   static RgbImage random(int w, int h, long seed) {
     byte[] rgb = new byte[w * h * 3];
@@ -27,13 +40,14 @@ class ResizeEquivalenceTest {
     for (int[] size : sizes) {
       for (int[] input : new int[][] {{640, 640}, {320, 256}, {64, 64}}) {
         RgbImage image = random(size[0], size[1], seed++);
-        Letterbox now = Letterbox.of(image, input[0], input[1]);
+        float[] chw = stale(3 * input[0] * input[1]);
+        Letterbox now = Letterbox.into(image, input[0], input[1], chw);
         float[] expected = new float[3 * input[0] * input[1]];
         java.util.Arrays.fill(expected, Letterbox.PAD);
         int newW = Math.max(1, (int) Math.rint(size[0] * now.scale()));
         int newH = Math.max(1, (int) Math.rint(size[1] * now.scale()));
         reference(image, newW, newH, 0, 0, newW, newH, expected, input[0], input[1], now.padLeft(), now.padTop(), null, null);
-        assertArrayEquals(expected, now.chw(), size[0] + "x" + size[1] + " -> " + input[0] + "x" + input[1]);
+        assertArrayEquals(expected, chw, size[0] + "x" + size[1] + " -> " + input[0] + "x" + input[1]);
       }
     }
   }
@@ -43,7 +57,8 @@ class ResizeEquivalenceTest {
     float[] mean = {0.485f, 0.456f, 0.406f};
     float[] std = {0.229f, 0.224f, 0.225f};
     RgbImage image = random(300, 200, 42);
-    float[] now = Resize.resizeCenterCrop(image, 224, 224, mean, std);
+    float[] now = stale(3 * 224 * 224);
+    Resize.resizeCenterCropInto(image, 224, 224, mean, std, now);
     float[] expected = new float[3 * 224 * 224];
     double r = Math.max(224.0 / 300, 224.0 / 200);
     int scaledW = Math.max(224, (int) Math.round(300 * r));
@@ -87,12 +102,12 @@ class ResizeEquivalenceTest {
         Yuv420Image yuv = randomYuv(size[0], size[1], fullRange, true, seed++);
         RgbImage rgb = yuv.toRgb();
         for (int[] input : new int[][] {{640, 640}, {64, 48}}) {
-          assertClose(Letterbox.of(rgb, input[0], input[1]).chw(), Letterbox.of(yuv, input[0], input[1]).chw(),
+          assertClose(letterboxed(rgb, input[0], input[1]), letterboxed(yuv, input[0], input[1]),
               0.5f / 255 + 1e-5f, what + " -> " + input[0] + "x" + input[1]);
         }
         assertClose(Resize.resizeCenterCrop(rgb, 224, 224, mean, std), Resize.resizeCenterCrop(yuv, 224, 224, mean, std),
             (0.5f / 255 + 1e-5f) / 0.224f, what + " centre crop");
-        float[] clipped = Letterbox.of(randomYuv(size[0], size[1], fullRange, false, seed++), 64, 48).chw();
+        float[] clipped = letterboxed(randomYuv(size[0], size[1], fullRange, false, seed++), 64, 48);
         for (float value : clipped) {
           org.junit.jupiter.api.Assertions.assertTrue(value >= 0 && value <= 1, what + ": " + value);
         }
