@@ -18,10 +18,11 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Chooses a model's knobs left {@code auto} by timing the model itself at load, on this machine and
  * execution provider: first how many runs in parallel (each with the cores divided among them as
- * intra-op threads) give the most frames/s at batch 1 (the best two timed twice), then, with that layout, batches of 1, 2, 4
- * and 8 (dynamic-batch models only); the largest batch is the fastest per frame, and batching stays
- * off unless a batch beats batch 1 by {@value #BATCH_MARGIN_PERCENT} %, so batching never costs
- * throughput (on CPU the work grows with the batch; on a GPU batches win by far).
+ * intra-op threads) give the most frames/s at batch 1 (the best two timed twice), then, with that
+ * layout, batches of 1, 2, 4 and 8 (dynamic-batch models only); the largest batch is the fastest
+ * per frame, and batching stays off unless a batch beats batch 1 by {@value #BATCH_MARGIN_PERCENT} %,
+ * so batching never costs throughput (on CPU the work grows with the batch; on a GPU batches win
+ * by far).
  *
  * <p>Each measurement runs the model on a constant input for a window of about three runs (at
  * least {@value #MIN_WINDOW_MS} ms, at most {@value #MAX_WINDOW_MS} ms) after one warm-up run per

@@ -53,9 +53,9 @@ final class OnnxClassifier implements AsyncTool {
     return ModelCall.onFrame(models, model, input,
         (pixels, chw) -> {
           Resize.resizeCenterCropInto(pixels, info.width(), info.height(), mean, std, chw);
-          return chw.length; // nothing of the input is needed to read the output
+          return null; // nothing is kept: the output alone gives the classes
         },
-        (output, unused) -> classes(output));
+        (output, nothing) -> classes(output));
   }
 
   Map<String, Object> classes(ModelOutput output) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class ResizeEquivalenceTest {
 
-  /** An input array as the model hands it out for reuse: holding an earlier frame (NaN here, so any value not written shows). */
+  /** An input array as the model hands it out for reuse: holding an earlier frame (NaN here, so a value not written shows). */
   static float[] stale(int length) {
     float[] chw = new float[length];
     java.util.Arrays.fill(chw, Float.NaN);
