@@ -150,7 +150,7 @@ final class Resize {
   private static void yuvInto(Yuv420Image image, int scaledW, int scaledH, int cropX, int cropY, int outW, int outH,
       float[] chw, int planeW, int planeH, int offX, int offY, float[] mean, float[] std) {
     if (image.width() == 2 * scaledW && image.height() == 2 * scaledH) {
-      halvedInto(image, cropX, cropY, outW, outH, chw, planeW, planeH, offX, offY, mean, std);
+      yuvHalvedInto(image, cropX, cropY, outW, outH, chw, planeW, planeH, offX, offY, mean, std);
     } else {
       yuvIntoAnyScale(image, scaledW, scaledH, cropX, cropY, outW, outH, chw, planeW, planeH, offX, offY, mean, std);
     }
@@ -162,7 +162,7 @@ final class Resize {
    * at weight 1, so it is their mean and that sample, read in place without the neighbour tables.
    * The same values as {@link #yuvIntoAnyScale}, bit for bit (those sums of halves are exact in float).
    */
-  private static void halvedInto(Yuv420Image image, int cropX, int cropY, int outW, int outH,
+  private static void yuvHalvedInto(Yuv420Image image, int cropX, int cropY, int outW, int outH,
       float[] chw, int planeW, int planeH, int offX, int offY, float[] mean, float[] std) {
     int w = image.width();
     int cw = image.chromaWidth();
@@ -331,15 +331,9 @@ final class Resize {
 
   /**
    * Classifier preprocessing: scale so the image covers {@code outW × outH} (its shorter side to the
-   * input size), centre-crop, CHW floats normalized with {@code mean}/{@code std} (null: 0..1).
+   * input size), centre-crop, CHW floats normalized with {@code mean}/{@code std} (null: 0..1), into
+   * {@code chw} ({@code 3 * outW * outH} floats, all written).
    */
-  static float[] resizeCenterCrop(ColourImage image, int outW, int outH, float[] mean, float[] std) {
-    float[] chw = new float[3 * outW * outH];
-    resizeCenterCropInto(image, outW, outH, mean, std, chw);
-    return chw;
-  }
-
-  /** {@link #resizeCenterCrop} into {@code chw}, {@code 3 * outW * outH} floats, all written. */
   static void resizeCenterCropInto(ColourImage image, int outW, int outH, float[] mean, float[] std, float[] chw) {
     double r = Math.max((double) outW / image.width(), (double) outH / image.height());
     int scaledW = Math.max(outW, (int) Math.round(image.width() * r));

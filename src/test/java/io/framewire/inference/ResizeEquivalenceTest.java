@@ -27,6 +27,12 @@ class ResizeEquivalenceTest {
     return chw;
   }
 
+  static float[] centreCropped(io.framewire.api.image.ColourImage image, float[] mean, float[] std) {
+    float[] chw = stale(3 * 224 * 224);
+    Resize.resizeCenterCropInto(image, 224, 224, mean, std, chw);
+    return chw;
+  }
+
   static RgbImage random(int w, int h, long seed) {
     byte[] rgb = new byte[w * h * 3];
     new Random(seed).nextBytes(rgb);
@@ -57,8 +63,7 @@ class ResizeEquivalenceTest {
     float[] mean = {0.485f, 0.456f, 0.406f};
     float[] std = {0.229f, 0.224f, 0.225f};
     RgbImage image = random(300, 200, 42);
-    float[] now = stale(3 * 224 * 224);
-    Resize.resizeCenterCropInto(image, 224, 224, mean, std, now);
+    float[] now = centreCropped(image, mean, std);
     float[] expected = new float[3 * 224 * 224];
     double r = Math.max(224.0 / 300, 224.0 / 200);
     int scaledW = Math.max(224, (int) Math.round(300 * r));
@@ -105,7 +110,7 @@ class ResizeEquivalenceTest {
           assertClose(letterboxed(rgb, input[0], input[1]), letterboxed(yuv, input[0], input[1]),
               0.5f / 255 + 1e-5f, what + " -> " + input[0] + "x" + input[1]);
         }
-        assertClose(Resize.resizeCenterCrop(rgb, 224, 224, mean, std), Resize.resizeCenterCrop(yuv, 224, 224, mean, std),
+        assertClose(centreCropped(rgb, mean, std), centreCropped(yuv, mean, std),
             (0.5f / 255 + 1e-5f) / 0.224f, what + " centre crop");
         float[] clipped = letterboxed(randomYuv(size[0], size[1], fullRange, false, seed++), 64, 48);
         for (float value : clipped) {
