@@ -10,9 +10,8 @@ case "$1" in
     # Java's thread names (the OS keeps only 15 characters) by native id, where jcmd can read them.
     declare -A java_name=()
     while read -r nid name; do
-      java_name[$((nid))]="$name"
-    done < <(jcmd "$2" Thread.print 2>/dev/null |
-      sed -n 's/^"\([^"]*\)".* nid=\(0x[0-9a-f]*\).*/\2 \1/p' | tr ' ' '_' | sed 's/_/ /')
+      java_name[$((nid))]="${name// /_}"
+    done < <(jcmd "$2" Thread.print 2>/dev/null | sed -n 's/^"\([^"]*\)".* nid=\(0x[0-9a-f]*\).*/\2 \1/p')
     for f in /proc/"$2"/task/*/stat; do
       # comm may contain spaces; fields after ") " are: state ppid ... utime(12) stime(13)
       line=$(cat "$f" 2>/dev/null) || continue
